@@ -1,0 +1,81 @@
+"""The dataset's schema: loaded from tables.yaml and vocab.yaml, the one place
+where tables, columns and vocabularies are declared. Everything else derives
+from the objects defined here (see schema/derive.py)."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Optional
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+HERE = Path(__file__).resolve().parent
+
+
+class Column(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str
+    type: str
+    nullable: bool = False
+    unit: Optional[str] = None
+    vocab: Optional[str] = None
+    description: str
+    min: Optional[Any] = None
+    max: Optional[Any] = None
+    unique: bool = False
+    pattern: Optional[str] = None
+    references: Optional[str] = None
+
+
+class Table(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str
+    description: str
+    row: str
+    key: list[str]
+    columns: list[Column]
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+
+class Schema(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    schema_version: str
+    structs: dict[str, list[Column]] = Field(default_factory=dict)
+    tables: dict[str, Table]
+    vocab: dict[str, dict[str, Any]]
+
+    def terms(self, vocab: str) -> list[str]:
+        return list(self.vocab[vocab])
+
+
+@lru_cache(maxsize=1)
+def load() -> Schema:
+    raw = yaml.safe_load((HERE / "tables.yaml").read_text(encoding="utf-8"))
+    vocab = yaml.safe_load((HERE / "vocab.yaml").read_text(encoding="utf-8"))
+    tables = {name: Table(name=name, **spec) for name, spec in raw["tables"].items()}
+    structs = {name: [Column(**c) for c in cols] for name, cols in raw.get("structs", {}).items()}
+    schema = Schema(schema_version=raw["schema_version"], structs=structs, tables=tables, vocab=vocab)
+    for t in tables.values():
+        for c in t.columns:
+            if c.vocab and c.vocab not in vocab:
+                raise ValueError(f"schema/tables.yaml: {t.name}.{c.name} names unknown vocab {c.vocab!r}")
+    return schema
+
+
+TABLE_ORDER = ("documents", "entities", "claims", "mentions", "events", "noise", "claim_relations")
+
+
+def table_names() -> list[str]:
+    """Tables in dependency order (documents first), as declared."""
+    declared = load().tables
+    return [t for t in TABLE_ORDER if t in declared] + sorted(set(declared) - set(TABLE_ORDER))

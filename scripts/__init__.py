@@ -1,0 +1,1 @@
+"""Build, validate and publish the kuaishou-ecommerce-claims dataset."""

@@ -1,0 +1,81 @@
+"""Reviewed annotation files (seeds/annotations/<doc_id>.yaml), read through
+pydantic so that every mistake is reported with its file, line and field."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+import schema
+from scripts import paths
+from scripts.errors import InputError
+from scripts.yamlio import LineDict, load_yaml, parse
+
+
+def _vocab_validator(vocab: str):
+    def check(v):
+        if v is not None and v not in schema.load().vocab[vocab]:
+            raise ValueError(f"{v!r} is not in vocabulary {vocab} ({', '.join(schema.load().terms(vocab))})")
+        return v
+    return check
+
+
+class Span(BaseModel):
+    """A quote in the document text; `occurrence` (1-based) when it repeats."""
+    model_config = ConfigDict(extra="forbid")
+    quote: str = Field(min_length=1)
+    occurrence: Optional[int] = Field(default=None, ge=1)
+
+
+class NoiseAnn(Span):
+    id: str = Field(pattern=r"^n\d{2,3}$")
+    type: str
+    likely_reading: Optional[str] = None
+    basis: str
+    explanation: str = Field(min_length=5)
+    confidence: Literal["high", "medium", "low"] = "high"
+    claims: list[str] = Field(default_factory=list)
+    entities: list[str] = Field(default_factory=list)
+
+    _type = field_validator("type")(_vocab_validator("noise_type"))
+    _basis = field_validator("basis")(_vocab_validator("noise_basis"))
+
+
+class DocAnnotations(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    doc_id: str
+    noise: list[NoiseAnn] = Field(default_factory=list)
+
+
+class LoadedDoc(BaseModel):
+    """An annotation file with the raw YAML kept for line lookups."""
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    path: Path
+    ann: DocAnnotations
+    raw: LineDict
+
+    def line(self, section: str, index: int) -> int:
+        return self.raw[section].item_lines[index]
+
+
+def doc_number(doc_id: str) -> str:
+    return doc_id.split("_", 1)[0]
+
+
+def load_doc_annotations(doc_id: str, ann_dir: Path = paths.ANNOTATIONS) -> LoadedDoc:
+    path = ann_dir / f"{doc_id}.yaml"
+    if not path.exists():
+        raise InputError(path, 0, "annotation file missing for this seed")
+    raw = load_yaml(path)
+    if not isinstance(raw, LineDict):
+        raise InputError(path, 1, "expected a mapping with doc_id and sections")
+    ann = parse(DocAnnotations, raw, path)
+    if ann.doc_id != doc_id:
+        raise InputError(path, raw.key_lines.get("doc_id", 1), f"doc_id {ann.doc_id} does not match the file name")
+    for section in ("noise",):
+        ids = [item.id for item in getattr(ann, section)]
+        for i, item_id in enumerate(ids):
+            if item_id in ids[:i]:
+                raise InputError(path, raw[section].item_lines[i], f"{section}[{i}].id: duplicate id {item_id}")
+    return LoadedDoc(path=path, ann=ann, raw=raw)

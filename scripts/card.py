@@ -1,0 +1,59 @@
+"""The Hugging Face dataset card (dataset/README.md), generated from schema/
+and the release it describes, so that it cannot drift from either."""
+from __future__ import annotations
+
+import yaml
+
+import schema
+from schema.derive import data_dictionary
+
+HUB_ID = "kuaishou-ecommerce-claims"
+
+
+def card_yaml(version: str, rows: dict[str, int]) -> dict:
+    names = schema.table_names()
+    configs = [{"config_name": n, "data_files": [{"split": "train", "path": f"v{version}/{n}.parquet"}],
+                **({"default": True} if n == "documents" else {})} for n in names]
+    return {
+        "pretty_name": "Kuaishou e-commerce claims (noisy Chinese web sources)",
+        "language": ["zh", "en"],
+        "license": "other",
+        "license_name": "annotations-cc-by-4.0-sources-third-party",
+        "license_details": "Annotations, schema and code: CC BY 4.0. Source article texts: copyright of their "
+                           "authors and publishers, included verbatim for research on provenance and noise.",
+        "task_categories": ["token-classification", "text-classification"],
+        "task_ids": ["named-entity-recognition", "fact-checking"],
+        "size_categories": ["n<1K"],
+        "tags": ["claims", "provenance", "noise", "chinese", "e-commerce", "kuaishou"],
+        "configs": configs,
+    }
+
+
+def render(version: str, rows: dict[str, int]) -> str:
+    sch = schema.load()
+    head = yaml.safe_dump(card_yaml(version, rows), allow_unicode=True, sort_keys=False)
+    parts = [f"---\n{head}---\n",
+             "# Kuaishou e-commerce claims\n",
+             "Five noisy Chinese web articles about Kuaishou (快手) e-commerce, turned into tables: what each "
+             "source *states*, exactly where (character offsets into the raw text), normalized beside the surface "
+             "form, with the noise of the web (SEO spam, boilerplate, spun and machine-translated wording, garbled "
+             "names, wrong units, repost dates) labelled rather than silently fixed.\n",
+             f"Release **v{version}** (schema {sch.schema_version}). See [DATASHEET.md](../DATASHEET.md) for how it "
+             "was made and what the noise is, and [CHANGELOG.md](CHANGELOG.md) for what changed between releases.\n",
+             "## Load\n",
+             "```python\nfrom datasets import load_dataset\n"
+             f"docs = load_dataset(\"<this repo or local dataset/ folder>\", \"documents\", split=\"train\")\n```\n",
+             "```sql\n-- DuckDB, from the repository root\n"
+             f"SELECT doc_id, site, reference_date, char_count FROM 'dataset/v{version}/documents.parquet';\n```\n",
+             "Offsets: `char_start`/`char_end` are Python `str` indices (Unicode code points, end exclusive) into "
+             "`documents.text`; `text[char_start:char_end] == quote` holds for every row of every table.\n",
+             "## Tables\n"]
+    for name in schema.table_names():
+        t = sch.tables[name]
+        parts.append(f"### `{name}` — {rows.get(name, 0)} rows\n")
+        parts.append(f"{t.description} One row = {t.row}. Key: {', '.join(f'`{k}`' for k in t.key)}.\n")
+        parts.append(data_dictionary(name) + "\n")
+    parts.append("## License\n\nAnnotations, schema and code: CC BY 4.0. The source texts are third-party web "
+                 "pages reproduced verbatim for research; their copyright stays with their authors. To request "
+                 "removal of a text, open an issue in the project repository.\n")
+    return "\n".join(parts)

@@ -1,0 +1,141 @@
+"""Validation of a set of tables: pandera schemas derived from schema/, then the
+cross-table rules no single-table schema can see (foreign keys, spans that must
+equal their quotes, the manifest). Used by the build before anything is moved
+into place, and by `python -m scripts.validate` on a written release."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+import schema
+from schema.derive import arrow_schema, pandera_schema, to_frame
+
+
+@dataclass
+class Problem:
+    table: str
+    column: str
+    check: str
+    examples: list = field(default_factory=list)
+
+    def __str__(self) -> str:
+        ex = "; ".join(str(e) for e in self.examples[:3])
+        return f"{self.table}.{self.column}: {self.check}" + (f" — e.g. {ex}" if ex else "")
+
+
+def pandera_problems(name: str, tbl: pa.Table) -> list[Problem]:
+    import pandera.errors
+
+    if tbl.schema.remove_metadata() != arrow_schema(name).remove_metadata():
+        want, got = arrow_schema(name), tbl.schema
+        diffs = [f"{f.name}: {got.field(f.name).type if f.name in got.names else 'missing'} (want {f.type})"
+                 for f in want if f.name not in got.names or got.field(f.name).type != f.type]
+        diffs += [f"{n}: not declared" for n in got.names if n not in want.names]
+        return [Problem(name, "(schema)", "Arrow schema differs from schema/tables.yaml", diffs or ["nullability or order"])]
+    try:
+        pandera_schema(name).validate(to_frame(tbl), lazy=True)
+    except pandera.errors.SchemaErrors as e:
+        out = []
+        fc = e.failure_cases
+        for (col, check), grp in fc.groupby(["column", "check"], dropna=False, sort=True):
+            rows = [f"row {i}: {v!r}" for i, v in zip(grp["index"].tolist()[:3], grp["failure_case"].tolist()[:3])]
+            out.append(Problem(name, str(col), str(check), rows))
+        return out
+    return []
+
+
+def _span_problems(name: str, rows: list[dict], texts: dict[str, str], prefix: str = "") -> list[Problem]:
+    bad_fk, bad_span = [], []
+    for i, r in enumerate(rows):
+        text = texts.get(r["doc_id"])
+        if text is None:
+            bad_fk.append(f"row {i}: {r['doc_id']}")
+            continue
+        s, e = r["char_start"], r["char_end"]
+        if s is None or e is None or not (0 <= s < e <= len(text)) or text[s:e] != r["quote"]:
+            bad_span.append(f"row {i}: [{s}:{e}] {r['quote']!r}")
+    out = []
+    if bad_fk:
+        out.append(Problem(name, f"{prefix}doc_id", "references documents.doc_id", bad_fk))
+    if bad_span:
+        out.append(Problem(name, f"{prefix}quote", "text[char_start:char_end] == quote", bad_span))
+    return out
+
+
+def cross_table_problems(tables: dict[str, pa.Table]) -> list[Problem]:
+    sch = schema.load()
+    problems: list[Problem] = []
+    if "documents" not in tables:
+        return [Problem("documents", "(table)", "table missing")]
+    texts = dict(zip(tables["documents"].column("doc_id").to_pylist(), tables["documents"].column("text").to_pylist()))
+    for name, tbl in tables.items():
+        spec = sch.tables[name]
+        cols = set(tbl.column_names)
+        has_spans = {"doc_id", "char_start", "char_end", "quote"} <= cols
+        if has_spans:
+            problems += _span_problems(name, tbl.select(["doc_id", "char_start", "char_end", "quote"]).to_pylist(), texts)
+        for col in spec.columns:
+            if col.name not in cols:
+                continue
+            if col.references and not (col.name == "doc_id" and has_spans):  # spans check doc_id themselves
+                problems += _fk_problems(name, col.name, col.references, tbl, tables)
+            if col.type.startswith("list<") and col.type[5:-1] in sch.structs:
+                items = [dict(x) for lst in tbl.column(col.name).to_pylist() for x in (lst or [])]
+                if items and "quote" in items[0]:
+                    problems += _span_problems(name, items, texts, prefix=f"{col.name}.")
+    return problems
+
+
+def _fk_problems(name, col, ref, tbl, tables) -> list[Problem]:
+    ref_table, ref_col = ref.split(".")
+    if ref_table not in tables:
+        return [Problem(name, col, f"references {ref}: table {ref_table} missing")]
+    allowed = set(tables[ref_table].column(ref_col).to_pylist())
+    values = tbl.column(col).to_pylist()
+    bad = []
+    for i, v in enumerate(values):
+        for x in (v if isinstance(v, list) else [v]):
+            if x is not None and x not in allowed:
+                bad.append(f"row {i}: {x!r}")
+    return [Problem(name, col, f"references {ref}", bad)] if bad else []
+
+
+def sha256_bytes(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def manifest_problems(release: Path) -> list[Problem]:
+    mpath = release / "manifest.json"
+    if not mpath.exists():
+        return [Problem("manifest", "(file)", "manifest.json missing")]
+    manifest = json.loads(mpath.read_text(encoding="utf-8"))
+    out = []
+    for name, entry in manifest["tables"].items():
+        path = release / entry["file"]
+        if not path.exists():
+            out.append(Problem(name, "(file)", f"{entry['file']} listed in the manifest is missing"))
+            continue
+        if sha256_bytes(path) != entry["sha256"]:
+            out.append(Problem(name, "(file)", "sha256 differs from manifest.json", [entry["file"]]))
+        rows = pq.ParquetFile(path).metadata.num_rows
+        if rows != entry["rows"]:
+            out.append(Problem(name, "(file)", f"row count {rows} differs from manifest.json ({entry['rows']})"))
+    for name in schema.load().tables:
+        if name not in manifest["tables"]:
+            out.append(Problem(name, "(file)", "declared table missing from manifest.json"))
+    return out
+
+
+def check_tables(tables: dict[str, pa.Table]) -> list[Problem]:
+    problems = []
+    for name in schema.table_names():
+        if name not in tables:
+            problems.append(Problem(name, "(table)", "declared table missing"))
+            continue
+        problems += pandera_problems(name, tables[name])
+    return problems + cross_table_problems(tables)

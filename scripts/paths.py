@@ -1,0 +1,20 @@
+"""Where things are, and the release version (declared once, in pyproject.toml)."""
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+ANNOTATIONS = SEEDS / "annotations"
+DATASET = ROOT / "dataset"
+BUILD = ROOT / "build"
+
+
+def version(root: Path = ROOT) -> str:
+    with open(root / "pyproject.toml", "rb") as f:
+        return tomllib.load(f)["project"]["version"]
+
+
+def release_dir(version_: str, dataset_root: Path = DATASET) -> Path:
+    return dataset_root / f"v{version_}"

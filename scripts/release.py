@@ -1,0 +1,88 @@
+"""Writing a release: deterministic Parquet, a manifest, and an atomic move into
+dataset/v<version>/ that never touches a released version's bytes."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+import schema
+from scripts import paths
+from scripts.checks import sha256_bytes
+from scripts.errors import ReleaseError
+
+# Fixed writer settings: with the same pyarrow these give the same bytes for the
+# same table (no timestamps are written; created_by names the pyarrow version).
+WRITER = dict(compression="zstd", compression_level=9, use_dictionary=True, write_statistics=True,
+              data_page_version="2.0", version="2.6", row_group_size=1_000_000, store_schema=True)
+
+
+def write_parquet(tbl: pa.Table, path: Path) -> None:
+    pq.write_table(tbl, path, **WRITER)
+
+
+def read_release(release: Path) -> dict[str, pa.Table]:
+    return {p.stem: pq.read_table(p) for p in sorted(release.glob("*.parquet"))}
+
+
+def manifest(version: str, release: Path, inputs: list[Path], root: Path) -> dict:
+    tables = {}
+    for name in schema.table_names():
+        f = release / f"{name}.parquet"
+        tables[name] = {"file": f.name, "sha256": sha256_bytes(f), "rows": pq.ParquetFile(f).metadata.num_rows}
+    return {
+        "name": "kuaishou-ecommerce-claims",
+        "version": version,
+        "schema_version": schema.load().schema_version,
+        "tables": tables,
+        "inputs": {p.relative_to(root).as_posix(): sha256_bytes(p) for p in inputs},
+    }
+
+
+def stage(tables: dict[str, pa.Table], version: str, inputs: list[Path], root: Path, dataset_root: Path) -> Path:
+    """Write the release into a scratch folder beside its final place (same
+    filesystem, so the final move is a rename)."""
+    dataset_root.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=".staging-", dir=dataset_root))
+    release = scratch / f"v{version}"
+    release.mkdir()
+    for name in schema.table_names():
+        write_parquet(tables[name], release / f"{name}.parquet")
+    m = manifest(version, release, inputs, root)
+    (release / "manifest.json").write_text(json.dumps(m, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return release
+
+
+def differing_files(a: Path, b: Path) -> list[str]:
+    names = sorted({p.name for p in a.iterdir()} | {p.name for p in b.iterdir()})
+    return [n for n in names if not (a / n).exists() or not (b / n).exists()
+            or (a / n).read_bytes() != (b / n).read_bytes()]
+
+
+def publish_staged(staged: Path, target: Path) -> str:
+    """Move a validated staged release into place. Returns 'written' or
+    'unchanged'; refuses to alter an existing (released) version."""
+    try:
+        if target.exists():
+            diff = differing_files(staged, target)
+            if diff:
+                raise ReleaseError(
+                    f"{target} is a released version and this build would change {', '.join(diff)}. "
+                    "Released versions are immutable: bump `version` in pyproject.toml and add an entry "
+                    "to dataset/CHANGELOG.md.")
+            return "unchanged"
+        os.rename(staged, target)
+        return "written"
+    finally:
+        shutil.rmtree(staged.parent, ignore_errors=True)
+
+
+def write_text_atomic(path: Path, content: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(content, encoding="utf-8")
+    os.replace(tmp, path)

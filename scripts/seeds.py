@@ -1,0 +1,78 @@
+"""The seed articles and their provenance record (seeds/sources.yaml)."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from scripts import paths
+from scripts.errors import InputError
+from scripts.yamlio import LineList, load_yaml, parse
+
+
+class Source(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    doc_id: str = Field(pattern=r"^\d{3}_[0-9a-f]{16}$")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    title: str
+    site: str
+    author: Optional[str]
+    url: Optional[str]
+    published_at: Optional[dt.datetime]
+    published_at_basis: Literal["explicit", "inferred", "unknown"]
+    reference_date: dt.date
+    reference_date_precision: Literal["day", "month", "quarter", "year"]
+    reference_date_basis: str = Field(min_length=20)
+
+    @field_validator("published_at")
+    @classmethod
+    def _tz(cls, v):
+        if v is not None and v.utcoffset() != dt.timedelta(hours=8):
+            raise ValueError("published_at must carry the +08:00 offset")
+        return v
+
+
+class Seed(BaseModel):
+    source: Source
+    text: str
+    path: Path
+
+    @property
+    def doc_id(self) -> str:
+        return self.source.doc_id
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def load_seeds(seeds_dir: Path = paths.SEEDS) -> list[Seed]:
+    """Every source in sources.yaml with its text; refuses a seed whose bytes
+    differ from the recorded hash, a seed without an entry and vice versa."""
+    manifest = seeds_dir / "sources.yaml"
+    raw = load_yaml(manifest)
+    if not isinstance(raw, LineList):
+        raise InputError(manifest, 1, "expected a list of sources")
+    seeds, seen = [], set()
+    for i, item in enumerate(raw):
+        src = parse(Source, item, manifest)
+        line = raw.item_lines[i]
+        if src.doc_id in seen:
+            raise InputError(manifest, line, f"doc_id {src.doc_id} listed twice")
+        seen.add(src.doc_id)
+        path = seeds_dir / f"{src.doc_id}.txt"
+        if not path.exists():
+            raise InputError(manifest, line, f"seed file {path.name} is missing")
+        actual = sha256_file(path)
+        if actual != src.sha256:
+            raise InputError(manifest, line, f"sha256 of {path.name} is {actual}, sources.yaml says {src.sha256}: "
+                                             "seeds are byte-exact copies and must never be edited")
+        if src.published_at and src.reference_date > src.published_at.date():
+            raise InputError(manifest, line, "reference_date is after published_at")
+        seeds.append(Seed(source=src, text=path.read_bytes().decode("utf-8"), path=path))
+    for extra in sorted(set(p.stem for p in seeds_dir.glob("*.txt")) - seen):
+        raise InputError(manifest, 0, f"seed {extra}.txt has no entry in sources.yaml")
+    return sorted(seeds, key=lambda s: s.doc_id)

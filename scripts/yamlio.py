@@ -1,0 +1,103 @@
+"""YAML reading that remembers line numbers, so that every error in a reviewed
+data file can name the file, the line and the field (PyYAML drops marks once a
+document is constructed; this keeps them)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Type, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from scripts.errors import InputError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class LineDict(dict):
+    """A mapping that knows the line of itself and of each of its keys (1-based)."""
+
+    line: int = 0
+    key_lines: dict
+
+
+class LineList(list):
+    line: int = 0
+    item_lines: list
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _mapping(loader, node):
+    loader.flatten_mapping(node)
+    d = LineDict()
+    d.line = node.start_mark.line + 1
+    d.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in d:
+            raise InputError(loader.name, key_node.start_mark.line + 1, f"duplicate key {key!r}")
+        d[key] = loader.construct_object(value_node, deep=True)
+        d.key_lines[key] = key_node.start_mark.line + 1
+    return d
+
+
+def _sequence(loader, node):
+    lst = LineList(loader.construct_object(n, deep=True) for n in node.value)
+    lst.line = node.start_mark.line + 1
+    lst.item_lines = [n.start_mark.line + 1 for n in node.value]
+    return lst
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+# Dates stay strings: the models parse them, so that a bad date is reported with
+# its line like any other field instead of as a YAML constructor error.
+_Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_yaml(path: Path) -> Any:
+    text = Path(path).read_text(encoding="utf-8")
+    loader = _Loader(text)
+    loader.name = str(path)
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        raise InputError(path, (mark.line + 1) if mark else 0, f"YAML syntax error: {e.problem or e}") from None
+    finally:
+        loader.dispose()
+
+
+def line_of(data: Any, loc: tuple) -> int:
+    """The line of the deepest node along a pydantic error location."""
+    line = getattr(data, "line", 0)
+    node = data
+    for part in loc:
+        if isinstance(node, LineDict) and part in node:
+            line = node.key_lines.get(part, line)
+            node = node[part]
+        elif isinstance(node, LineList) and isinstance(part, int) and part < len(node):
+            line = node.item_lines[part]
+            node = node[part]
+        else:
+            break
+    return line
+
+
+def parse(model: Type[M], data: Any, path: Path, context: dict | None = None) -> M:
+    """Validate data against a pydantic model; the first error becomes an
+    InputError with file, line and field."""
+    try:
+        return model.model_validate(data, context=context)
+    except ValidationError as e:
+        err = e.errors()[0]
+        loc = tuple(err["loc"])
+        field = ".".join(str(p) for p in loc) or "(document)"
+        msg = err["msg"].removeprefix("Value error, ")
+        raise InputError(path, line_of(data, loc), f"{field}: {msg}") from None

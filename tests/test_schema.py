@@ -1,0 +1,41 @@
+"""One schema source: every derived form agrees with schema/tables.yaml and with the files."""
+import pyarrow.parquet as pq
+import pytest
+
+import schema
+from schema.derive import arrow_schema, data_dictionary, hf_features, pandera_schema
+from conftest import ROOT
+
+TABLES = schema.table_names()
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_parquet_schema_is_the_declared_one(release, name):
+    written = pq.read_schema(release / f"{name}.parquet")
+    assert written.remove_metadata() == arrow_schema(name).remove_metadata()
+    assert [f.metadata[b"description"].decode() for f in written] == \
+        [c.description for c in schema.load().tables[name].columns]
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_pandera_and_dictionary_cover_exactly_the_declared_columns(name):
+    declared = schema.load().tables[name].column_names
+    assert list(pandera_schema(name).columns) == declared
+    doc = data_dictionary(name)
+    assert [line.split("`")[1] for line in doc.splitlines()[2:]] == declared
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_hf_features_match_what_load_dataset_returns(release, name):
+    import datasets
+    ds = datasets.load_dataset(str(ROOT / "dataset"), name, split="train")
+    assert ds.features == hf_features(name)
+    assert ds.num_rows == pq.ParquetFile(release / f"{name}.parquet").metadata.num_rows
+
+
+def test_every_vocab_named_by_a_column_exists():
+    sch = schema.load()
+    for t in sch.tables.values():
+        for c in t.columns:
+            if c.vocab:
+                assert c.vocab in sch.vocab
