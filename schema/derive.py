@@ -99,8 +99,8 @@ def pandera_schema(table: str):
         if col.pattern:
             checks.append(pa_.Check.str_matches(col.pattern, error=f"{col.name} does not match {col.pattern}"))
         if base.startswith("list<") or base in load().structs:
-            checks.append(pa_.Check(lambda s: s.map(_is_list if base.startswith("list<") else (lambda v: isinstance(v, dict))),
-                                    error=f"{col.name} is not a {base}"))
+            shape = _is_list if base.startswith("list<") else (lambda v: isinstance(v, dict))
+            checks.append(pa_.Check(lambda s, shape=shape: s.map(shape), error=f"{col.name} is not a {base}"))
         columns[col.name] = pa_.Column(_pandas_dtype(base), checks=checks, nullable=col.nullable,
                                        unique=col.unique, required=True, description=col.description)
     return pa_.DataFrameSchema(columns, strict=True, ordered=True, unique=t.key if len(t.key) > 1 else None,

@@ -42,10 +42,51 @@ class NoiseAnn(Span):
     _basis = field_validator("basis")(_vocab_validator("noise_basis"))
 
 
+class Change(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    basis: Literal["yoy", "qoq", "unspecified"]
+    direction: Literal["increase", "decrease", "none"]
+
+
+class ClaimAnn(Span):
+    id: str = Field(pattern=r"^c\d{2,3}$")
+    value: str = Field(min_length=1, description="the number as written, a substring of quote")
+    value_occurrence: Optional[int] = Field(default=None, ge=1)
+    unit: Optional[Literal["CNY", "percent", "count", "times"]] = None
+    implied_scale: Optional[Literal["万", "亿", "万亿"]] = None
+    bound: Optional[Literal["approx"]] = None  # only to mark a bare round figure (百亿, 万亿) as an order of magnitude
+    subject: str
+    metric: str
+    scope: str = Field(min_length=1)
+    period: Optional[str] = None
+    period_context: Optional[str] = None
+    period_unknown: bool = False
+    kind: Literal["actual", "target", "forecast", "plan", "estimate"]
+    change: Optional[Change] = None
+    speaker: Optional[str] = None
+    en: str = Field(min_length=5)
+    confidence: Literal["high", "medium", "low"] = "high"
+    note: Optional[str] = None
+    expect: Optional[float] = None
+
+    _metric = field_validator("metric")(_vocab_validator("metric"))
+
+
+class Exclusion(Span):
+    all: bool = False  # every occurrence of the quote in the document (十分 'very' three times)
+    reason: str
+    note: Optional[str] = None
+
+    _reason = field_validator("reason")(_vocab_validator("exclusion_reason"))
+
+
 class DocAnnotations(BaseModel):
     model_config = ConfigDict(extra="forbid")
     doc_id: str
+    claims: list[ClaimAnn] = Field(default_factory=list)
     noise: list[NoiseAnn] = Field(default_factory=list)
+    excluded: list[Exclusion] = Field(default_factory=list)
+    alias_exclusions: list[Exclusion] = Field(default_factory=list)
 
 
 class LoadedDoc(BaseModel):
@@ -73,7 +114,7 @@ def load_doc_annotations(doc_id: str, ann_dir: Path = paths.ANNOTATIONS) -> Load
     ann = parse(DocAnnotations, raw, path)
     if ann.doc_id != doc_id:
         raise InputError(path, raw.key_lines.get("doc_id", 1), f"doc_id {ann.doc_id} does not match the file name")
-    for section in ("noise",):
+    for section in ("claims", "noise"):
         ids = [item.id for item in getattr(ann, section)]
         for i, item_id in enumerate(ids):
             if item_id in ids[:i]:

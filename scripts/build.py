@@ -24,13 +24,13 @@ def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool
     summary = {"version": version}
     with Stages(quiet) as st:
         with st.stage("read seeds and annotations, derive tables"):
-            tbls = tables.build_tables(seeds_dir)
+            tbls, completeness = tables.build_tables(seeds_dir)
         with st.stage("validate tables"):
             problems = check_tables(tbls)
             if problems:
                 raise ReleaseError("validation failed:\n  " + "\n  ".join(str(p) for p in problems))
         with st.stage("write Parquet and manifest"):
-            staged = release.stage(tbls, version, tables.input_files(seeds_dir), root, dataset_root)
+            staged = release.stage(tbls, version, tables.input_files(seeds_dir), root, dataset_root, completeness)
         with st.stage("move release into place"):
             target = paths.release_dir(version, dataset_root)
             summary["status"] = release.publish_staged(staged, target)

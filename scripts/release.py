@@ -30,7 +30,7 @@ def read_release(release: Path) -> dict[str, pa.Table]:
     return {p.stem: pq.read_table(p) for p in sorted(release.glob("*.parquet"))}
 
 
-def manifest(version: str, release: Path, inputs: list[Path], root: Path) -> dict:
+def manifest(version: str, release: Path, inputs: list[Path], root: Path, completeness: list[dict]) -> dict:
     tables = {}
     for name in schema.table_names():
         f = release / f"{name}.parquet"
@@ -41,10 +41,13 @@ def manifest(version: str, release: Path, inputs: list[Path], root: Path) -> dic
         "schema_version": schema.load().schema_version,
         "tables": tables,
         "inputs": {p.relative_to(root).as_posix(): sha256_bytes(p) for p in inputs},
+        # per document: numbers found by the completeness scan and what accounts for each
+        "completeness": completeness,
     }
 
 
-def stage(tables: dict[str, pa.Table], version: str, inputs: list[Path], root: Path, dataset_root: Path) -> Path:
+def stage(tables: dict[str, pa.Table], version: str, inputs: list[Path], root: Path, dataset_root: Path,
+          completeness: list[dict]) -> Path:
     """Write the release into a scratch folder beside its final place (same
     filesystem, so the final move is a rename)."""
     dataset_root.mkdir(parents=True, exist_ok=True)
@@ -53,7 +56,7 @@ def stage(tables: dict[str, pa.Table], version: str, inputs: list[Path], root: P
     release.mkdir()
     for name in schema.table_names():
         write_parquet(tables[name], release / f"{name}.parquet")
-    m = manifest(version, release, inputs, root)
+    m = manifest(version, release, inputs, root, completeness)
     (release / "manifest.json").write_text(json.dumps(m, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return release
 

@@ -64,16 +64,88 @@ def document_row(seed: Seed, noise: list[dict], counts: dict[str, int]) -> dict:
     }
 
 
-def build_tables(seeds_dir: Path = paths.SEEDS) -> dict[str, pa.Table]:
+def _exclusion_spans(seed: Seed, doc: LoadedDoc, section: str) -> list[tuple[int, int, str]]:
+    out = []
+    for i, x in enumerate(getattr(doc.ann, section)):
+        if x.all:
+            from scripts.spans import find_all
+            starts = find_all(seed.text, x.quote)
+            if not starts:
+                raise InputError(doc.path, doc.line(section, i), f"{section}[{i}].quote: not found in the document text")
+            out += [(st, st + len(x.quote), x.reason) for st in starts]
+        else:
+            st, en = span_of(doc, seed.text, section, i, x.quote, x.occurrence)
+            out.append((st, en, x.reason))
+    return out
+
+
+def build_tables(seeds_dir: Path = paths.SEEDS) -> tuple[dict[str, pa.Table], list[dict]]:
+    """All tables, and the completeness report per document."""
+    from scripts import coverage
+    from scripts.claims import claim_row
+    from scripts.entities import alias_table, find_mentions, load_entities
+    from scripts.events import build_events
+
     seeds = load_seeds(seeds_dir)
+    by_id = {s.doc_id: s for s in seeds}
     ann_dir = seeds_dir / "annotations"
-    docs, noise = [], []
+    ents = load_entities(ann_dir / "entities.yaml")
+    entity_ids = ents.ids()
+    events, event_dates = build_events(ann_dir / "events.yaml", by_id, entity_ids)
+    aliases = alias_table(ents)
+    docs, noise, claims, mentions, reports = [], [], [], [], []
     for seed in seeds:
         doc = load_doc_annotations(seed.doc_id, ann_dir)
         n = noise_rows(seed, doc)
+        known_claims = {f"{doc_number(seed.doc_id)}-{c.id}" for c in doc.ann.claims}
+        for i, (ann, row) in enumerate(zip(doc.ann.noise, n)):
+            for cid in row["claim_ids"]:
+                if cid not in known_claims:
+                    raise InputError(doc.path, doc.line("noise", i), f"noise[{i}].claims: unknown claim {cid}")
+            for eid in row["entity_ids"]:
+                if eid not in entity_ids:
+                    raise InputError(doc.path, doc.line("noise", i), f"noise[{i}].entities: unknown entity {eid}")
+        c_rows, covered = [], []
+        for i, c in enumerate(doc.ann.claims):
+            row, spans = claim_row(seed, doc, i, c, entity_ids)
+            c_rows.append(row)
+            covered += spans
+        page_noise = [(r["char_start"], r["char_end"]) for r in n if r["noise_type"] in REMOVED_TYPES]
+        excl = _exclusion_spans(seed, doc, "excluded")
+        report = coverage.check(seed.doc_id, seed.text, covered,
+                                [(s, e) for d, s, e in event_dates if d == seed.doc_id], page_noise, excl)
+        if report.missing:
+            s, e, tok = report.missing[0]
+            line, col = coverage.line_col(seed.text, s)
+            more = f" (and {len(report.missing) - 1} more)" if len(report.missing) > 1 else ""
+            raise InputError(seed.path, line, f"column {col}: number {tok!r} at [{s}:{e}] "
+                             f"(…{seed.text[max(0, s - 12):e + 12]}…) is not covered by a claim, an event date, "
+                             f"page noise or an exclusion in {doc.path.name}{more}")
+        reports.append(report.as_dict() | {"claims": len(c_rows)})
+        alias_excl = [(s, e) for s, e, _ in _exclusion_spans(seed, doc, "alias_exclusions")]
+        m_rows = []
+        for k, m in enumerate(find_mentions(seed.text, aliases, alias_excl), start=1):
+            m_rows.append({"mention_id": f"{doc_number(seed.doc_id)}-m{k:03d}", "entity_id": m["entity_id"],
+                           "doc_id": seed.doc_id, "char_start": m["char_start"], "char_end": m["char_end"],
+                           "quote": m["quote"], "is_noisy_variant": m["is_noisy_variant"],
+                           "in_page_noise": any(a <= m["char_start"] and m["char_end"] <= b for a, b in page_noise)})
         noise.extend(n)
-        docs.append(document_row(seed, n, {}))
-    return {"documents": to_table("documents", docs), "noise": to_table("noise", noise)}
+        claims.extend(c_rows)
+        mentions.extend(m_rows)
+        n_ev = sum(1 for ev in events for x in ev["evidence"] if x["doc_id"] == seed.doc_id)
+        docs.append(document_row(seed, n, {"claims": len(c_rows), "mentions": len(m_rows), "events": n_ev}))
+    per_entity = {}
+    for m in mentions:
+        per_entity[m["entity_id"]] = per_entity.get(m["entity_id"], 0) + 1
+    entity_rows = [{
+        "entity_id": e.id, "canonical_name": e.name, "name_en": e.en, "entity_type": e.type,
+        "aliases": list(e.aliases) + list(e.noisy), "noisy_aliases": list(e.noisy),
+        "noisy_alias_notes": list(e.noisy.values()), "parent_id": e.parent, "role": e.role,
+        "description": e.description, "n_mentions": per_entity.get(e.id, 0)} for e in ents.items]
+    tables = {"documents": to_table("documents", docs), "entities": to_table("entities", entity_rows),
+              "claims": to_table("claims", claims), "mentions": to_table("mentions", mentions),
+              "events": to_table("events", events), "noise": to_table("noise", noise)}
+    return tables, reports
 
 
 def input_files(seeds_dir: Path = paths.SEEDS) -> list[Path]:

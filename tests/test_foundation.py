@@ -49,10 +49,14 @@ def test_load_dataset_documents_offline(release):
     assert str(by_id["004_54b17cd3334fa9d2"]["published_at"]) == "2021-04-22 13:02:58+08:00"
 
 
-def test_duckdb_reads_documents(release):
+def test_duckdb_reads_documents_of_every_release(release, version):
     import duckdb
-    rows = duckdb.sql(f"SELECT doc_id, char_count FROM '{ROOT}/dataset/v*/documents.parquet' ORDER BY doc_id").fetchall()
-    assert [r[0] for r in rows] == DOC_IDS
+    rows = duckdb.sql(f"""
+        SELECT regexp_extract(filename, 'v[0-9.]+[0-9]') AS release, list(doc_id ORDER BY doc_id)
+        FROM read_parquet('{ROOT}/dataset/v*/documents.parquet', filename = true)
+        GROUP BY ALL ORDER BY release""").fetchall()
+    assert all(ids == DOC_IDS for _, ids in rows)
+    assert f"v{version}" in [r for r, _ in rows]
 
 
 def test_text_clean_drops_page_noise_and_keeps_the_article(release):

@@ -1,0 +1,98 @@
+"""Entities (seeds/annotations/entities.yaml) and their mentions, found by code:
+every occurrence of every alias is a mention, unless it is part of a longer
+alias (longest match wins) or listed under a document's alias_exclusions."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+import schema
+from scripts.errors import InputError
+from scripts.yamlio import LineList, load_yaml, parse
+
+
+class EntityAnn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    en: str
+    type: str
+    aliases: list[str] = Field(default_factory=list)
+    noisy: dict[str, str] = Field(default_factory=dict)  # garbled alias -> why it is this entity
+    parent: Optional[str] = None
+    role: Optional[str] = None
+    description: str
+
+    @field_validator("noisy")
+    @classmethod
+    def _some_alias(cls, v, info):
+        if not v and not info.data.get("aliases"):
+            raise ValueError("an entity needs at least one alias (correct or noisy)")
+        return v
+
+    @field_validator("type")
+    @classmethod
+    def _type(cls, v):
+        if v not in schema.load().vocab["entity_type"]:
+            raise ValueError(f"{v!r} is not in vocabulary entity_type")
+        return v
+
+
+class Entities(BaseModel):
+    items: list[EntityAnn]
+
+    def ids(self) -> set[str]:
+        return {e.id for e in self.items}
+
+
+def load_entities(path: Path) -> Entities:
+    raw = load_yaml(path)
+    if not isinstance(raw, LineList):
+        raise InputError(path, 1, "expected a list of entities")
+    items, seen_alias = [], {}
+    for i, item in enumerate(raw):
+        e = parse(EntityAnn, item, path)
+        line = raw.item_lines[i]
+        if any(x.id == e.id for x in items):
+            raise InputError(path, line, f"duplicate entity id {e.id}")
+        for a in e.aliases + list(e.noisy):
+            if a in seen_alias:
+                raise InputError(path, line, f"alias {a!r} of {e.id} is already an alias of {seen_alias[a]}")
+            seen_alias[a] = e.id
+        items.append(e)
+    ents = Entities(items=items)
+    for i, e in enumerate(items):
+        if e.parent and e.parent not in ents.ids():
+            raise InputError(path, raw.item_lines[i], f"parent: unknown entity {e.parent!r}")
+    return ents
+
+
+def alias_table(ents: Entities) -> list[tuple[str, str, bool]]:
+    """(alias, entity_id, is_noisy), longest alias first so that 快手电商 wins over 快手."""
+    rows = [(a, e.id, False) for e in ents.items for a in e.aliases]
+    rows += [(a, e.id, True) for e in ents.items for a in e.noisy]
+    return sorted(rows, key=lambda r: (-len(r[0]), r[0]))
+
+
+def find_mentions(text: str, aliases: list[tuple[str, str, bool]], excluded: list[tuple[int, int]]) -> list[dict]:
+    """Longest-match scan. A position already covered by a longer alias, or inside an
+    excluded span, yields no mention."""
+    taken = [False] * len(text)
+    blocked = [False] * len(text)
+    for s, e in excluded:
+        for i in range(s, e):
+            blocked[i] = True
+    found = []
+    for alias, entity_id, noisy in aliases:
+        start = text.find(alias)
+        while start != -1:
+            end = start + len(alias)
+            if not any(taken[start:end]) and not any(blocked[start:end]):
+                found.append({"char_start": start, "char_end": end, "quote": alias,
+                              "entity_id": entity_id, "is_noisy_variant": noisy})
+                for i in range(start, end):
+                    taken[i] = True
+            start = text.find(alias, start + 1)
+    return sorted(found, key=lambda m: m["char_start"])

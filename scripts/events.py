@@ -1,0 +1,108 @@
+"""Events (seeds/annotations/events.yaml): one entry per real event, with one
+evidence item per source that tells of it. Each source's date words resolve
+against that source's own reference_date."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+import schema
+from scripts.errors import InputError
+from scripts.periods import PeriodError, resolve
+from scripts.spans import SpanError, locate
+from scripts.yamlio import LineList, load_yaml, parse
+
+
+class EvidenceAnn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    doc: str
+    quote: str = Field(min_length=1)
+    occurrence: Optional[int] = Field(default=None, ge=1)
+    date: Optional[str] = None          # date words as written, inside the quote
+    date_context: Optional[str] = None  # words stated elsewhere that the date needs (同年 -> 去年)
+    best: bool = False                  # the evidence whose date the event takes
+
+
+class EventAnn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^ev_[a-z0-9_]+$")
+    type: str
+    title: str
+    en: str
+    participants: list[str] = Field(default_factory=list)
+    location: Optional[str] = None
+    note: Optional[str] = None
+    evidence: list[EvidenceAnn] = Field(min_length=1)
+
+    @field_validator("type")
+    @classmethod
+    def _type(cls, v):
+        if v not in schema.load().vocab["event_type"]:
+            raise ValueError(f"{v!r} is not in vocabulary event_type")
+        return v
+
+
+PRECISION = {"day": "day", "month": "month", "quarter": "quarter", "year": "year", "half_year": "quarter",
+             "point": "day", "span": "month"}
+
+
+def build_events(path: Path, seeds: dict, entity_ids: set[str]) -> tuple[list[dict], list[tuple[str, int, int]]]:
+    """Event rows, plus the (doc_id, start, end) spans of every date surface, which
+    count as covered numbers for the completeness check."""
+    raw = load_yaml(path)
+    if not isinstance(raw, LineList):
+        raise InputError(path, 1, "expected a list of events")
+    rows, date_spans, ids = [], [], set()
+    for i, item in enumerate(raw):
+        ev = parse(EventAnn, item, path)
+        line = raw.item_lines[i]
+        if ev.id in ids:
+            raise InputError(path, line, f"duplicate event id {ev.id}")
+        ids.add(ev.id)
+        for p in ev.participants:
+            if p not in entity_ids:
+                raise InputError(path, line, f"participants: unknown entity {p!r}")
+        evidence, best = [], None
+        for j, e in enumerate(ev.evidence):
+            eline = item["evidence"].item_lines[j]
+            if e.doc not in seeds:
+                raise InputError(path, eline, f"evidence[{j}].doc: unknown document {e.doc!r}")
+            seed = seeds[e.doc]
+            try:
+                s, t = locate(seed.text, e.quote, e.occurrence)
+            except SpanError as err:
+                raise InputError(path, eline, f"evidence[{j}].quote: {err}") from None
+            d_start = d_end = None
+            gran = None
+            if e.date:
+                k = seed.text[s:t].find(e.date)
+                if k == -1:
+                    raise InputError(path, eline, f"evidence[{j}].date: {e.date!r} is not inside the quote")
+                date_spans.append((e.doc, s + k, s + k + len(e.date)))
+                try:
+                    per = resolve(e.date, seed.source.reference_date, e.date_context)
+                except PeriodError as err:
+                    raise InputError(path, eline, f"evidence[{j}].date: {err}") from None
+                d_start, d_end, gran = per.start, per.end, per.granularity
+            item_row = {"doc_id": e.doc, "char_start": s, "char_end": t, "quote": seed.text[s:t],
+                        "date_surface": e.date, "date_start": d_start, "date_end": d_end}
+            evidence.append(item_row)
+            if e.best or (best is None and d_start is not None):
+                if e.best or best is None or not best[1]:
+                    best = (item_row, e.best, gran)
+        dated = [x for x in evidence if x["date_start"]]
+        disagreement = any(a["date_end"] < b["date_start"] or b["date_end"] < a["date_start"]
+                           for a in dated for b in dated if a is not b)
+        b_row, _, gran = best if best else (None, False, None)
+        rows.append({
+            "event_id": ev.id, "event_type": ev.type, "title_zh": ev.title, "summary_en": ev.en,
+            "date_start": b_row["date_start"] if b_row else None, "date_end": b_row["date_end"] if b_row else None,
+            "date_precision": PRECISION.get(gran, "unknown") if b_row else "unknown",
+            "date_surface": b_row["date_surface"] if b_row else None,
+            "participants": list(ev.participants), "location": ev.location,
+            "evidence": sorted(evidence, key=lambda x: (x["doc_id"], x["char_start"])),
+            "n_sources": len({x["doc_id"] for x in evidence}), "date_disagreement": disagreement, "note": ev.note,
+        })
+    return rows, date_spans

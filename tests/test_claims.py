@@ -1,0 +1,117 @@
+"""Claims: exact provenance, values derived by code, completeness, bad annotations."""
+import json
+
+import pyarrow.parquet as pq
+import pytest
+
+from helpers import build_fails, edit
+
+ANN = "seeds/annotations"
+D000, D001, D004 = "000_7c51db7d224d44d0.yaml", "001_35f7c8b8a9798a98.yaml", "004_54b17cd3334fa9d2.yaml"
+
+
+@pytest.fixture(scope="module")
+def claims(release):
+    return {r["claim_id"]: r for r in pq.read_table(release / "claims.parquet").to_pylist()}
+
+
+@pytest.fixture(scope="module")
+def texts(release):
+    return {r["doc_id"]: r["text"] for r in pq.read_table(release / "documents.parquet").to_pylist()}
+
+
+def test_counts_per_document(claims):
+    per_doc = {}
+    for c in claims.values():
+        per_doc[c["doc_id"][:3]] = per_doc.get(c["doc_id"][:3], 0) + 1
+    assert per_doc == {"000": 19, "001": 41, "002": 25, "003": 10, "004": 18}
+
+
+def test_every_claim_quotes_its_text_exactly(claims, texts):
+    for c in claims.values():
+        t = texts[c["doc_id"]]
+        assert t[c["char_start"]:c["char_end"]] == c["quote"]
+        assert t[c["value_char_start"]:c["value_char_end"]] == c["value_surface"]
+        assert c["char_start"] <= c["value_char_start"] < c["value_char_end"] <= c["char_end"]
+
+
+def test_spun_gmv_claim_is_recorded_as_stated(claims):
+    level, change = claims["000-c04"], claims["000-c03"]
+    assert (level["value"], level["unit"], level["value_surface"]) == (90_120_000.0, "CNY", "9012万元")
+    assert (change["value"], change["unit"], change["change_basis"], change["direction_stated"]) == \
+        (32.5, "percent", "qoq", "decrease")
+    assert (str(level["period_start"]), str(level["period_end"]), level["period_granularity"]) == \
+        ("2022-01-01", "2022-12-31", "year")
+
+
+def test_relative_periods_use_the_content_date_not_the_repost_date(claims):
+    # doc 001 is a 2023 repost of a March 2022 text: 去年第四季度 is Q4 2021
+    c = claims["001-c09"]
+    assert (str(c["period_start"]), str(c["period_end"]), c["period_resolution"]) == ("2021-10-01", "2021-12-31", "relative")
+    # doc 002 (June 2019): 明年春节前 ends at the 2020 Spring Festival
+    assert str(claims["002-c01"]["period_end"]) == "2020-01-25"
+
+
+def test_official_gmv_series_of_doc_004(claims):
+    assert [(claims[i]["value"], str(claims[i]["period_start"])[:4], claims[i]["bound"]) for i in ("004-c13", "004-c14", "004-c15")] == \
+        [(1e8, "2018", "less_than"), (59_600_000_000.0, "2019", "exact"), (381_200_000_000.0, "2020", "exact")]
+    assert claims["004-c16"]["unit"] == "times" and claims["004-c16"]["value_high"] == 4000
+
+
+def test_completeness_report_accounts_for_every_number(release):
+    m = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+    for doc in m["completeness"]:
+        accounted = doc["covered_by_claims"] + doc["covered_by_events"] + doc["in_page_noise"] + sum(doc["excluded"].values())
+        assert accounted == doc["numbers"] > 0
+    assert {d["doc_id"][:3]: d["claims"] for d in m["completeness"]} == {"000": 19, "001": 41, "002": 25, "003": 10, "004": 18}
+
+
+def test_an_unaccounted_number_fails_with_its_location(project):
+    edit(project / ANN / D000, "  - {quote: 第五个年头, reason: ordinal}\n", "")
+    err = build_fails(project, "000_7c51db7d224d44d0.txt", "number '五'")
+    text = (project / "seeds" / "000_7c51db7d224d44d0.txt").read_text(encoding="utf-8")
+    assert err.line == text[: text.index("第五个年头")].count("\n") + 1
+
+
+@pytest.mark.parametrize("old, new, reason", [
+    ("    quote: 货车商品数目环比下降79%\n", "    quote: 货架商品数目环比下降79%\n", "quote not found"),
+    ("    value: 79%\n", "    value: 80%\n", "not inside the quote"),
+    ("    subject: kuaishou_ecommerce\n    metric: product_count", "    subject: kuaishou_mall\n    metric: product_count", "unknown entity 'kuaishou_mall'"),
+    ("    metric: product_count\n", "    metric: products\n", "not in vocabulary metric"),
+    ("    metric: product_count\n", "    metric: gmv\n    unit: CNY\n", "contradicts the unit word"),
+    ("    metric: product_count\n", "    metric: repurchase_rate\n    unit: count\n", "contradicts"),
+    ("    period: 去年一季度\n    change: {basis: qoq, direction: decrease}\n    kind: actual\n    en: \"In Q1 last year the number of 'truck'",
+     "    period: 中长期\n    change: {basis: qoq, direction: decrease}\n    kind: actual\n    en: \"In Q1 last year the number of 'truck'", "cannot resolve period"),
+    ("  - id: c02\n", "  - id: c01\n", "duplicate id c01"),
+    ("    kind: actual\n    en: \"In Q1 last year the number of 'truck'", "    kind: rumour\n    en: \"In Q1 last year the number of 'truck'", "kind"),
+    ("    value: 79%\n", "    value: 79%\n    colour: red\n", "Extra inputs are not permitted"),
+])
+def test_bad_claim_annotations_name_file_line_and_field(project, old, new, reason):
+    line = edit(project / ANN / D000, old, new)
+    err = build_fails(project, D000, reason)
+    assert abs(err.line - line) <= 12, err  # the line of the claim or of the field
+
+
+def test_expected_value_disagreeing_with_code_fails(project):
+    edit(project / ANN / D000, "    expect: 90120000\n", "    expect: 901200000000\n")
+    build_fails(project, D000, "code reads '9012万元' as 90120000.0")
+
+
+def test_unit_missing_where_the_surface_has_none(project):
+    edit(project / ANN / D004, "    value: 596亿\n    unit: CNY\n", "    value: 596亿\n")
+    build_fails(project, D004, "has no unit word")
+
+
+def test_unit_not_allowed_for_metric(project):
+    edit(project / ANN / D004, "    value: 596亿\n    unit: CNY\n", "    value: 596亿\n    unit: count\n")
+    build_fails(project, D004, "unit count is not allowed for metric gmv")
+
+
+def test_ambiguous_quote_needs_an_occurrence(project):
+    edit(project / ANN / D001, "    quote: 快手电商运营快速起量\n    occurrence: 3\n", "    quote: 快手电商运营快速起量\n")
+    build_fails(project, D001, "occurs 5 times; add occurrence")
+
+
+def test_yaml_syntax_error_names_the_line(project):
+    line = edit(project / ANN / D004, "  - id: c05\n", "  - id: c05\n    quote: [unclosed\n")
+    build_fails(project, D004, "YAML syntax error")
