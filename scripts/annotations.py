@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 import schema
 from scripts import paths
@@ -80,6 +80,29 @@ class Exclusion(Span):
     _reason = field_validator("reason")(_vocab_validator("exclusion_reason"))
 
 
+class CheckAnn(BaseModel):
+    """Which claims an arithmetic check links; code computes whether they agree."""
+    model_config = ConfigDict(extra="forbid")
+    rule: Literal["share_of_base", "ratio_multiple"]
+    share: Optional[str] = None
+    base: Optional[str] = None
+    part: Optional[str] = None
+    multiple: Optional[str] = None
+    numerator: Optional[str] = None
+    denominator: Optional[str] = None
+
+    @model_validator(mode="after")
+    def _roles(self):
+        need = {"share_of_base": ("share", "base", "part"), "ratio_multiple": ("multiple", "numerator", "denominator")}
+        missing = [r for r in need[self.rule] if getattr(self, r) is None]
+        if missing:
+            raise ValueError(f"{self.rule} needs {', '.join(missing)}")
+        return self
+
+    def roles(self) -> dict[str, str]:
+        return {k: v for k, v in self.model_dump().items() if k != "rule" and v is not None}
+
+
 class DocAnnotations(BaseModel):
     model_config = ConfigDict(extra="forbid")
     doc_id: str
@@ -87,6 +110,7 @@ class DocAnnotations(BaseModel):
     noise: list[NoiseAnn] = Field(default_factory=list)
     excluded: list[Exclusion] = Field(default_factory=list)
     alias_exclusions: list[Exclusion] = Field(default_factory=list)
+    checks: list[CheckAnn] = Field(default_factory=list)
 
 
 class LoadedDoc(BaseModel):

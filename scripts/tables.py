@@ -93,7 +93,7 @@ def build_tables(seeds_dir: Path = paths.SEEDS) -> tuple[dict[str, pa.Table], li
     entity_ids = ents.ids()
     events, event_dates = build_events(ann_dir / "events.yaml", by_id, entity_ids)
     aliases = alias_table(ents)
-    docs, noise, claims, mentions, reports = [], [], [], [], []
+    docs, noise, claims, mentions, reports, declared = [], [], [], [], [], []
     for seed in seeds:
         doc = load_doc_annotations(seed.doc_id, ann_dir)
         n = noise_rows(seed, doc)
@@ -129,6 +129,15 @@ def build_tables(seeds_dir: Path = paths.SEEDS) -> tuple[dict[str, pa.Table], li
                            "doc_id": seed.doc_id, "char_start": m["char_start"], "char_end": m["char_end"],
                            "quote": m["quote"], "is_noisy_variant": m["is_noisy_variant"],
                            "in_page_noise": any(a <= m["char_start"] and m["char_end"] <= b for a, b in page_noise)})
+        by_claim = {r["claim_id"]: r for r in c_rows}
+        for i, chk in enumerate(doc.ann.checks):
+            roles = {}
+            for role, cid in chk.roles().items():
+                full = f"{doc_number(seed.doc_id)}-{cid}"
+                if full not in by_claim:
+                    raise InputError(doc.path, doc.line("checks", i), f"checks[{i}].{role}: unknown claim {cid}")
+                roles[role] = by_claim[full]
+            declared.append((chk.rule, roles))
         noise.extend(n)
         claims.extend(c_rows)
         mentions.extend(m_rows)
@@ -142,9 +151,14 @@ def build_tables(seeds_dir: Path = paths.SEEDS) -> tuple[dict[str, pa.Table], li
         "aliases": list(e.aliases) + list(e.noisy), "noisy_aliases": list(e.noisy),
         "noisy_alias_notes": list(e.noisy.values()), "parent_id": e.parent, "role": e.role,
         "description": e.description, "n_mentions": per_entity.get(e.id, 0)} for e in ents.items]
+    from scripts.reconcile import reconcile
+    from scripts.relations import find_relations
+    relations = find_relations(claims, declared)
+    reconcile(claims, noise, {s.doc_id: s.source.reference_date for s in seeds})
     tables = {"documents": to_table("documents", docs), "entities": to_table("entities", entity_rows),
               "claims": to_table("claims", claims), "mentions": to_table("mentions", mentions),
-              "events": to_table("events", events), "noise": to_table("noise", noise)}
+              "events": to_table("events", events), "noise": to_table("noise", noise),
+              "claim_relations": to_table("claim_relations", relations)}
     return tables, reports
 
 
