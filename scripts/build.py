@@ -34,9 +34,15 @@ def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool
         with st.stage("move release into place"):
             target = paths.release_dir(version, dataset_root)
             summary["status"] = release.publish_staged(staged, target)
-        with st.stage("dataset card"):
+        with st.stage("figure, dataset card and datasheet"):
+            from scripts import datasheet, figures
             rows = {n: t.num_rows for n, t in tbls.items()}
-            release.write_text_atomic(dataset_root / "README.md", card.render(version, rows))
+            ctx = datasheet.context(target, root)
+            figures.gmv_timeline(tbls["claims"].to_pylist(), tbls["claim_relations"].to_pylist(),
+                                 {d: {} for d in tbls["documents"].column("doc_id").to_pylist()},
+                                 dataset_root / datasheet.FIGURE)
+            release.write_text_atomic(dataset_root / "README.md", card.render(version, rows, ctx))
+            release.write_text_atomic(root / "DATASHEET.md", datasheet.render(target, root))
     summary.update(release=str(target), rows=rows, seconds=st.total)
     return summary
 

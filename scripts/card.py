@@ -29,7 +29,7 @@ def card_yaml(version: str, rows: dict[str, int]) -> dict:
     }
 
 
-def render(version: str, rows: dict[str, int]) -> str:
+def render(version: str, rows: dict[str, int], ctx: dict | None = None) -> str:
     sch = schema.load()
     head = yaml.safe_dump(card_yaml(version, rows), allow_unicode=True, sort_keys=False)
     parts = [f"---\n{head}---\n",
@@ -53,6 +53,21 @@ def render(version: str, rows: dict[str, int]) -> str:
         parts.append(f"### `{name}` — {rows.get(name, 0)} rows\n")
         parts.append(f"{t.description} One row = {t.row}. Key: {', '.join(f'`{k}`' for k in t.key)}.\n")
         parts.append(data_dictionary(name) + "\n")
+    if ctx:
+        parts.append("## Noise and contradictions\n")
+        parts.append("The sources are noisy on purpose; the noise is data (`noise` table), never silently fixed. "
+                     "Labelled spans per type:\n")
+        parts.append("| noise type | rows |\n|---|---:|\n" + "\n".join(
+            f"| `{c['type']}` | {c['total']} |" for c in ctx["catalog"]) + "\n")
+        parts.append(f"{ctx['n_reconciled']} claims have a reconciled reading (`value_reconciled`, "
+                     "`direction_reconciled`, …) beside what they state. Contradictions found by code:\n")
+        for c in ctx["contradictions"]:
+            parts.append(f"- {c['a']['claim_id']} vs {c['b']['claim_id']} ({c['rule']}): {c['explanation']}")
+        for d in ctx["date_disagreements"]:
+            parts.append(f"- event {d['event']['event_id']}: sources give non-overlapping dates "
+                         + ", ".join(f"doc {x['doc']} {x['surface']}" for x in d["evidence"]))
+        parts.append(f"\n![GMV claims per source]({ctx['figure']})\n")
+        parts.append("Full catalogs with examples: [DATASHEET.md](../DATASHEET.md#noise-catalog).\n")
     parts.append("## License\n\nAnnotations, schema and code: CC BY 4.0. The source texts are third-party web "
                  "pages reproduced verbatim for research; their copyright stays with their authors. To request "
                  "removal of a text, open an issue in the project repository.\n")

@@ -1,0 +1,65 @@
+"""Agreement between the release's claims and an independent second annotation
+pass (seeds/annotations/second_pass/<doc_id>.jsonl, written by an annotator who
+saw only the raw texts and GUIDELINES.md)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+def load_second_pass(folder: Path) -> dict[str, list[dict]]:
+    out = {}
+    for f in sorted(folder.glob("*.jsonl")):
+        out[f.stem] = [json.loads(line) for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return out
+
+
+def _spans(text: str, rows: list[dict]) -> list[tuple[int, int, dict]]:
+    spans = []
+    for r in rows:
+        i = text.find(r["quote"])
+        if i != -1:
+            spans.append((i, i + len(r["quote"]), r))
+    return spans
+
+
+def agreement(claims: list[dict], texts: dict[str, str], second: dict[str, list[dict]]) -> dict:
+    """Span precision/recall of the second pass against the release (a second-pass
+    claim matches a release claim when their value spans overlap; one-to-one), and,
+    over matched pairs, agreement of value (0.5% relative), unit and period."""
+    per_doc, tot = {}, dict(first=0, second=0, matched=0, value=0, unit=0, period=0, unplaced=0)
+    for doc_id, rows in sorted(second.items()):
+        text = texts[doc_id]
+        first = [c for c in claims if c["doc_id"] == doc_id]
+        placed = []
+        for s, e, r in _spans(text, rows):
+            k = text[s:e].find(r.get("value_surface", ""))
+            vs = s + max(k, 0)
+            placed.append((vs, vs + len(r.get("value_surface", "")) if k != -1 else e, r))
+        unplaced = len(rows) - len(placed)
+        taken, pairs = set(), []
+        for vs, ve, r in placed:
+            for c in first:
+                if c["claim_id"] in taken:
+                    continue
+                if c["value_char_start"] < ve and vs < c["value_char_end"]:
+                    taken.add(c["claim_id"])
+                    pairs.append((c, r))
+                    break
+        agree_v = sum(1 for c, r in pairs if r.get("value") is not None and abs(r["value"] - c["value"]) <= 0.005 * max(abs(c["value"]), 1e-9))
+        agree_u = sum(1 for c, r in pairs if r.get("unit") == c["unit"])
+        agree_p = sum(1 for c, r in pairs if (r.get("period_start"), r.get("period_end")) ==
+                      (str(c["period_start"]) if c["period_start"] else None, str(c["period_end"]) if c["period_end"] else None))
+        d = dict(first=len(first), second=len(rows), matched=len(pairs), value=agree_v, unit=agree_u, period=agree_p, unplaced=unplaced)
+        per_doc[doc_id] = d
+        for k in tot:
+            tot[k] += d[k]
+    def rates(d):
+        p = d["matched"] / d["second"] if d["second"] else 0.0
+        r = d["matched"] / d["first"] if d["first"] else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        m = d["matched"] or 1
+        return dict(d, precision=round(p, 3), recall=round(r, 3), f1=round(f, 3),
+                    value_agreement=round(d["value"] / m, 3), unit_agreement=round(d["unit"] / m, 3),
+                    period_agreement=round(d["period"] / m, 3))
+    return {"per_doc": {k: rates(v) for k, v in per_doc.items()}, "total": rates(tot)}

@@ -1,0 +1,57 @@
+"""Figures for the datasheet and card, rendered reproducibly (fixed SVG hash salt,
+no date in the metadata) so that a rebuild gives the same bytes."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+
+def gmv_timeline(claims: list[dict], relations: list[dict], docs: dict[str, dict], out: Path) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    matplotlib.rcParams.update({"svg.hashsalt": "kuaishou-ecommerce-claims", "svg.fonttype": "path",
+                                "font.family": "DejaVu Sans", "font.size": 9})
+    gmv = [c for c in claims if c["subject_id"] == "kuaishou_ecommerce" and c["metric"] == "gmv"
+           and c["unit"] == "CNY" and not c["is_change"] and c["period_start"] is not None]
+    contradicted = {r["claim_id_a"] for r in relations if r["relation"] in ("contradicts", "arithmetic_inconsistent")} | \
+                   {r["claim_id_b"] for r in relations if r["relation"] in ("contradicts", "arithmetic_inconsistent")}
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    markers = dict(zip(sorted(docs), "osD^v"))
+    for k, doc_id in enumerate(sorted(docs)):
+        pts = [c for c in gmv if c["doc_id"] == doc_id]
+        if not pts:
+            continue
+        xs = [c["period_start"] + (c["period_end"] - c["period_start"]) / 2 for c in pts]
+        ys = [c["value"] / 1e8 for c in pts]
+        ax.scatter(xs, ys, marker=markers[doc_id], s=46, label=f"doc {doc_id[:3]}", zorder=3)
+        for c, x, y in zip(pts, xs, ys):
+            # ASCII labels: the figure must render without a CJK font
+            sign = {"less_than": "<", "at_most": "<=", "more_than": ">", "at_least": ">=", "approx": "~"}.get(c["bound"], "")
+            note = f"{c['claim_id']}: {sign}{y:,.4g}"
+            left = x > dt.date(2023, 1, 1)  # keep labels inside the axes on the right edge
+            ax.annotate(note, (x, y), textcoords="offset points", xytext=(-8 if left else 6, 4 - 11 * (k % 3)),
+                        ha="right" if left else "left", fontsize=7)
+            if c["claim_id"] in contradicted:
+                ax.scatter([x], [y], s=220, facecolors="none", edgecolors="red", linewidths=1.4, zorder=4)
+            if c["value_reconciled"] != c["value"]:
+                ax.annotate("", xy=(x, c["value_reconciled"] / 1e8), xytext=(x, y),
+                            arrowprops=dict(arrowstyle="->", color="grey", lw=1, ls="--"))
+                ax.scatter([x], [c["value_reconciled"] / 1e8], marker=markers[doc_id], s=46, facecolors="none",
+                           edgecolors="grey", zorder=3)
+                ax.annotate(f"{c['claim_id']} reconciled: {c['value_reconciled'] / 1e8:,.4g}", (x, c["value_reconciled"] / 1e8),
+                            textcoords="offset points", xytext=(-8, -3), ha="right", fontsize=7, color="grey")
+    ax.set_yscale("log")
+    ax.set_ylabel("GMV as stated (100 million yuan, log scale)")
+    ax.set_xlabel("middle of the period the claim refers to")
+    ax.set_title("Kuaishou e-commerce GMV: what each source states (red ring = contradicted by a relation)")
+    ax.grid(True, which="major", alpha=0.3)
+    ax.set_xlim(dt.date(2017, 7, 1), dt.date(2024, 1, 1))
+    ax.legend(loc="lower right", fontsize=7, frameon=True)
+    fig.tight_layout()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+    return out

@@ -1,0 +1,33 @@
+"""The datasheet, card and figure are generated from the release; stale copies fail here."""
+import hashlib
+
+from conftest import ROOT
+from scripts import datasheet
+
+
+def test_datasheet_is_up_to_date(release):
+    assert (ROOT / "DATASHEET.md").read_text(encoding="utf-8") == datasheet.render(release, ROOT), \
+        "DATASHEET.md is stale: run `make dataset` and commit it"
+
+
+def test_datasheet_answers_every_section_with_facts(release):
+    text = (ROOT / "DATASHEET.md").read_text(encoding="utf-8")
+    for heading in ("## Motivation", "## Composition", "## Collection process", "## Preprocessing, cleaning, labelling",
+                    "## Uses", "## Distribution", "## Maintenance", "## Noise catalog", "## Contradiction catalog"):
+        assert heading in text
+    assert "000-c04 vs 000-c06 (scale_mismatch: contradicts)" in text
+    assert "ev_yinli_2021" in text and "今年3月份" in text
+    assert "| `unit_error` | 1 | 0 | 0 | 0 | 0 | 1 |" in text
+
+
+def test_figure_is_deterministic_and_current(fresh_release):
+    committed = (ROOT / "dataset" / datasheet.FIGURE).read_bytes()
+    rebuilt = (fresh_release.parent / datasheet.FIGURE).read_bytes()
+    assert hashlib.sha256(committed).hexdigest() == hashlib.sha256(rebuilt).hexdigest()
+    assert b"000-c04" in committed and b"<svg" in committed
+
+
+def test_card_links_datasheet_and_summarises_noise():
+    card = (ROOT / "dataset" / "README.md").read_text(encoding="utf-8")
+    assert "DATASHEET.md" in card and "CHANGELOG.md" in card and "figures/gmv_timeline.svg" in card
+    assert "| `antonym_substitution` |" in card
