@@ -34,6 +34,7 @@ class Table(BaseModel):
     description: str
     row: str
     key: list[str]
+    checks: list[dict[str, Any]] = Field(default_factory=list)
     columns: list[Column]
 
     @property

@@ -50,9 +50,10 @@ def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quiet", action="store_true", help="no progress output (CI)")
+    ap.add_argument("--root", type=Path, default=paths.ROOT, help="project folder to build (default: this repository)")
     args = ap.parse_args(argv)
     try:
-        s = build(quiet=args.quiet)
+        s = build(root=args.root.resolve(), quiet=args.quiet)
     except (InputError, ReleaseError) as e:
         print(f"build failed: {e}", file=sys.stderr)
         return 1

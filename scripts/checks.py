@@ -35,8 +35,10 @@ def pandera_problems(name: str, tbl: pa.Table) -> list[Problem]:
         want, got = arrow_schema(name), tbl.schema
         diffs = [f"{f.name}: {got.field(f.name).type if f.name in got.names else 'missing'} (want {f.type})"
                  for f in want if f.name not in got.names or got.field(f.name).type != f.type]
+        diffs += [f"{f.name}: nullable, but declared required (a null in a required column)" for f in want
+                  if f.name in got.names and got.field(f.name).type == f.type and got.field(f.name).nullable and not f.nullable]
         diffs += [f"{n}: not declared" for n in got.names if n not in want.names]
-        return [Problem(name, "(schema)", "Arrow schema differs from schema/tables.yaml", diffs or ["nullability or order"])]
+        return [Problem(name, "(schema)", "Arrow schema differs from schema/tables.yaml", diffs or ["column order"])]
     try:
         pandera_schema(name).validate(to_frame(tbl), lazy=True)
     except pandera.errors.SchemaErrors as e:
@@ -44,7 +46,8 @@ def pandera_problems(name: str, tbl: pa.Table) -> list[Problem]:
         fc = e.failure_cases
         for (col, check), grp in fc.groupby(["column", "check"], dropna=False, sort=True):
             rows = [f"row {i}: {v!r}" for i, v in zip(grp["index"].tolist()[:3], grp["failure_case"].tolist()[:3])]
-            out.append(Problem(name, str(col), str(check), rows))
+            column = "(rows)" if col is None or col != col or col == name else str(col)
+            out.append(Problem(name, column, str(check), rows))
         return out
     return []
 
@@ -67,13 +70,21 @@ def _span_problems(name: str, rows: list[dict], texts: dict[str, str], prefix: s
     return out
 
 
-def cross_table_problems(tables: dict[str, pa.Table]) -> list[Problem]:
+def cross_table_problems(tables: dict[str, pa.Table], skip: set[str] = frozenset()) -> list[Problem]:
+    """skip: tables whose Arrow schema is already wrong; their rows cannot be trusted to have the declared types."""
     sch = schema.load()
     problems: list[Problem] = []
     if "documents" not in tables:
         return [Problem("documents", "(table)", "table missing")]
     texts = dict(zip(tables["documents"].column("doc_id").to_pylist(), tables["documents"].column("text").to_pylist()))
+    altered = [f"{d}: text no longer hashes to documents.sha256" for d, h in
+               zip(tables["documents"].column("doc_id").to_pylist(), tables["documents"].column("sha256").to_pylist())
+               if hashlib.sha256(texts[d].encode("utf-8")).hexdigest() != h]
+    if altered:
+        problems.append(Problem("documents", "text", "sha256(text) == sha256", altered))
     for name, tbl in tables.items():
+        if name in skip or name not in sch.tables:
+            continue
         spec = sch.tables[name]
         cols = set(tbl.column_names)
         has_spans = {"doc_id", "char_start", "char_end", "quote"} <= cols
@@ -122,7 +133,11 @@ def manifest_problems(release: Path) -> list[Problem]:
             continue
         if sha256_bytes(path) != entry["sha256"]:
             out.append(Problem(name, "(file)", "sha256 differs from manifest.json", [entry["file"]]))
-        rows = pq.ParquetFile(path).metadata.num_rows
+        try:
+            rows = pq.ParquetFile(path).metadata.num_rows
+        except Exception as e:  # a truncated or foreign file is a finding, not a crash
+            out.append(Problem(name, "(file)", f"unreadable Parquet: {e}"))
+            continue
         if rows != entry["rows"]:
             out.append(Problem(name, "(file)", f"row count {rows} differs from manifest.json ({entry['rows']})"))
     for name in schema.load().tables:
@@ -138,4 +153,5 @@ def check_tables(tables: dict[str, pa.Table]) -> list[Problem]:
             problems.append(Problem(name, "(table)", "declared table missing"))
             continue
         problems += pandera_problems(name, tables[name])
-    return problems + cross_table_problems(tables)
+    wrong_schema = {p.table for p in problems if p.column == "(schema)"}
+    return problems + cross_table_problems(tables, skip=wrong_schema)

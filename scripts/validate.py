@@ -11,7 +11,7 @@ from pathlib import Path
 from scripts import paths
 
 
-def validate(release: Path) -> list:
+def validate(release: Path, gx: bool = True, docs_dir: Path | None = None) -> list:
     import pyarrow.parquet as pq
 
     from scripts.checks import Problem, check_tables, manifest_problems
@@ -20,26 +20,37 @@ def validate(release: Path) -> list:
         return [Problem("release", "(dir)", f"{release} is not a directory")]
     problems = manifest_problems(release)
     tables = {}
+    import schema
     for p in sorted(release.glob("*.parquet")):
+        if p.stem not in schema.load().tables:
+            problems.append(Problem(p.stem, "(file)", f"{p.name} is not a declared table"))
+            continue
         try:
             tables[p.stem] = pq.read_table(p)
         except Exception as e:  # a truncated or foreign file is a finding, not a crash
             problems.append(Problem(p.stem, "(file)", f"unreadable Parquet: {e}"))
-    return problems + check_tables(tables)
+    problems += check_tables(tables)
+    if gx:
+        from scripts import gx_check
+        problems += gx_check.run(release, docs_dir)
+    return problems
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("release", nargs="?", type=Path, default=None)
+    ap.add_argument("--docs", action="store_true", help="also render Great Expectations Data Docs into build/gx/")
+    ap.add_argument("--no-gx", action="store_true", help="pandera and cross-table checks only (fast)")
     args = ap.parse_args(argv)
     release = args.release or paths.release_dir(paths.version())
-    problems = validate(release)
+    docs_dir = paths.BUILD / "gx" if args.docs else None
+    problems = validate(release, gx=not args.no_gx, docs_dir=docs_dir)
     if problems:
         print(f"{release}: {len(problems)} problem(s)")
         for p in problems:
             print(f"  - {p}")
         return 1
-    print(f"{release}: valid")
+    print(f"{release}: valid" + (f" (Data Docs in {docs_dir})" if docs_dir else ""))
     return 0
 
 

@@ -39,3 +39,23 @@ def test_every_vocab_named_by_a_column_exists():
         for c in t.columns:
             if c.vocab:
                 assert c.vocab in sch.vocab
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_stored_gx_suites_are_derived_from_tables_yaml(name):
+    from schema import gx_suites
+    stored = (ROOT / "schema" / "expectations" / f"{name}.json").read_text(encoding="utf-8")
+    assert stored == gx_suites.render(name), "run `python -m schema.gx_suites`"
+
+
+def test_validate_cli_passes_the_committed_release(release, capsys):
+    from scripts.validate import main
+    assert main([str(release)]) == 0
+    assert capsys.readouterr().out.strip().endswith("valid")
+
+
+def test_declared_table_checks_exist():
+    from schema.derive import TABLE_CHECKS
+    for t in schema.load().tables.values():
+        for spec in t.checks:
+            assert spec["kind"] in TABLE_CHECKS

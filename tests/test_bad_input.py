@@ -1,0 +1,64 @@
+"""Bad annotation input: each kind stops `python -m scripts.build` with file:line: reason,
+a non-zero exit, and leaves the previous release byte for byte untouched."""
+import re
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, tree_digest
+from helpers import edit
+
+A = "seeds/annotations/"
+D0, D1, D2, D4 = A + "000_7c51db7d224d44d0.yaml", A + "001_35f7c8b8a9798a98.yaml", A + "002_caaaa08c57994287.yaml", A + "004_54b17cd3334fa9d2.yaml"
+
+# kind: (file to edit, old, new, file named in the error, reason fragment)
+CASES = {
+    "yaml syntax error": (D4, "  - id: c05\n", "  - id: c05\n    quote: [unclosed\n", D4, "YAML syntax error"),
+    "unknown field": (D0, "    value: 79%\n", "    value: 79%\n    colour: red\n", D0, "Extra inputs are not permitted"),
+    "missing quote": (D0, "    quote: 货车商品数目环比下降79%\n", "", D0, "quote: Field required"),
+    "quote not in text": (D0, "    quote: 货车商品数目环比下降79%\n", "    quote: 货架商品数目环比下降79%\n", D0, "quote not found"),
+    "ambiguous quote": (D1, "    quote: 快手电商运营快速起量\n    occurrence: 3\n", "    quote: 快手电商运营快速起量\n", D1, "add occurrence"),
+    "occurrence out of range": (D1, "    quote: 快手电商运营快速起量\n    occurrence: 3\n", "    quote: 快手电商运营快速起量\n    occurrence: 9\n", D1, "occurrence 9 asked"),
+    "unknown entity": (D0, "    subject: tmall\n", "    subject: tmall_global\n", D0, "unknown entity 'tmall_global'"),
+    "unknown metric": (D0, "    metric: product_count\n", "    metric: products\n", D0, "not in vocabulary metric"),
+    "value not inside the quote": (D0, "    value: 79%\n", "    value: 80%\n", D0, "value: not inside the quote"),
+    "unparseable number": (D0, "    value: 79%\n", "    value: 下降79%\n", D0, "'下降79%' is not a number"),
+    "unit contradicting the surface": (D0, "    metric: product_count\n", "    metric: gmv\n    unit: CNY\n", D0, "contradicts the unit word"),
+    "unit missing": (D4, "    value: 596亿\n    unit: CNY\n", "    value: 596亿\n", D4, "has no unit word"),
+    "unit not allowed for metric": (D4, "    value: 596亿\n    unit: CNY\n", "    value: 596亿\n    unit: count\n", D4, "not allowed for metric gmv"),
+    "unresolvable period": (D0, "    period: 2023年一季度\n", "    period: 中长期\n", D0, "cannot resolve period"),
+    "period that ends before it starts": (D0, "    period: 2023年一季度\n", "    period: 2023年4月至2023年1月\n", D0, "period"),
+    "duplicate claim id": (D0, "  - id: c02\n", "  - id: c01\n", D0, "duplicate id c01"),
+    "duplicate YAML key": (D0, "    value: 79%\n", "    value: 79%\n    value: 80%\n", D0, "duplicate key 'value'"),
+    "expected value disagrees": (D0, "    expect: 90120000\n", "    expect: 901200000000\n", D0, "code reads '9012万元' as 90120000.0"),
+    "unknown noise type": (D2, "    type: boilerplate\n", "    type: spam\n", D2, "not in vocabulary noise_type"),
+    "noise linked to an unknown claim": (D0, "    claims: [c02]\n", "    claims: [c99]\n", D0, "unknown claim 000-c99"),
+    "unknown exclusion reason": (D0, "reason: lexical}", "reason: boring}", D0, "not in vocabulary exclusion_reason"),
+    "unaccounted number": (D0, "  - {quote: 第五个年头, reason: ordinal}\n", "", "seeds/000_7c51db7d224d44d0.txt", "is not covered"),
+    "unknown event participant": (A + "events.yaml", "participants: [douyin]", "participants: [tiktok]", A + "events.yaml", "unknown entity 'tiktok'"),
+    "event date outside its quote": (A + "events.yaml", "date: 2020年3月}", "date: 2021年3月}", A + "events.yaml", "is not inside the quote"),
+    "duplicate alias": (A + "entities.yaml", "aliases: [得物]", "aliases: [得物, 抖音]", A + "entities.yaml", "already an alias of douyin"),
+    "check naming an unknown claim": (D4, "{rule: share_of_base, share: c02, base: c01, part: c03}", "{rule: share_of_base, share: c02, base: c01, part: c42}", D4, "unknown claim c42"),
+    "seed edited": ("seeds/003_c2ea40f74879899f.txt", "3812亿", "3821亿", "seeds/sources.yaml", "must never be edited"),
+}
+
+
+def test_there_are_at_least_15_kinds():
+    assert len(CASES) >= 15
+
+
+@pytest.mark.parametrize("kind", sorted(CASES))
+def test_bad_input_stops_the_build(project, kind):
+    path, old, new, named, reason = CASES[kind]
+    edit(project / path, old, new)
+    before = tree_digest(project / "dataset")
+    r = subprocess.run([sys.executable, "-m", "scripts.build", "--quiet", "--root", str(project)],
+                       cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 1, r.stdout + r.stderr
+    m = re.search(r"build failed: (\S+?):(\d+): (.*)", r.stderr)
+    assert m, r.stderr
+    assert m.group(1).endswith(named) and int(m.group(2)) > 0, r.stderr
+    assert reason in m.group(3), r.stderr
+    assert "Traceback" not in r.stderr
+    assert tree_digest(project / "dataset") == before
