@@ -10,15 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 import schema
 from scripts import paths
 from scripts.errors import InputError
-from scripts.yamlio import LineDict, load_yaml, parse
-
-
-def _vocab_validator(vocab: str):
-    def check(v):
-        if v is not None and v not in schema.load().vocab[vocab]:
-            raise ValueError(f"{v!r} is not in vocabulary {vocab} ({', '.join(schema.load().terms(vocab))})")
-        return v
-    return check
+from scripts.yamlio import LineDict, load_yaml, parse, vocab_validator
 
 
 class Span(BaseModel):
@@ -38,8 +30,8 @@ class NoiseAnn(Span):
     claims: list[str] = Field(default_factory=list)
     entities: list[str] = Field(default_factory=list)
 
-    _type = field_validator("type")(_vocab_validator("noise_type"))
-    _basis = field_validator("basis")(_vocab_validator("noise_basis"))
+    _type = field_validator("type")(vocab_validator("noise_type"))
+    _basis = field_validator("basis")(vocab_validator("noise_basis"))
 
 
 class Change(BaseModel):
@@ -69,7 +61,7 @@ class ClaimAnn(Span):
     note: Optional[str] = None
     expect: Optional[float] = None
 
-    _metric = field_validator("metric")(_vocab_validator("metric"))
+    _metric = field_validator("metric")(vocab_validator("metric"))
 
 
 class Exclusion(Span):
@@ -77,7 +69,7 @@ class Exclusion(Span):
     reason: str
     note: Optional[str] = None
 
-    _reason = field_validator("reason")(_vocab_validator("exclusion_reason"))
+    _reason = field_validator("reason")(vocab_validator("exclusion_reason"))
 
 
 class CheckAnn(BaseModel):

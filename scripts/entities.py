@@ -8,9 +8,8 @@ from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-import schema
 from scripts.errors import InputError
-from scripts.yamlio import LineList, load_yaml, parse
+from scripts.yamlio import parse_list, vocab_validator
 
 
 class EntityAnn(BaseModel):
@@ -32,12 +31,7 @@ class EntityAnn(BaseModel):
             raise ValueError("an entity needs at least one alias (correct or noisy)")
         return v
 
-    @field_validator("type")
-    @classmethod
-    def _type(cls, v):
-        if v not in schema.load().vocab["entity_type"]:
-            raise ValueError(f"{v!r} is not in vocabulary entity_type")
-        return v
+    _type = field_validator("type")(vocab_validator("entity_type"))
 
 
 class Entities(BaseModel):
@@ -48,24 +42,18 @@ class Entities(BaseModel):
 
 
 def load_entities(path: Path) -> Entities:
-    raw = load_yaml(path)
-    if not isinstance(raw, LineList):
-        raise InputError(path, 1, "expected a list of entities")
+    parsed = parse_list(path, EntityAnn, lambda e: e.id, "entities")
     items, seen_alias = [], {}
-    for i, item in enumerate(raw):
-        e = parse(EntityAnn, item, path)
-        line = raw.item_lines[i]
-        if any(x.id == e.id for x in items):
-            raise InputError(path, line, f"duplicate entity id {e.id}")
+    for e, line, _ in parsed:
         for a in e.aliases + list(e.noisy):
             if a in seen_alias:
                 raise InputError(path, line, f"alias {a!r} of {e.id} is already an alias of {seen_alias[a]}")
             seen_alias[a] = e.id
         items.append(e)
     ents = Entities(items=items)
-    for i, e in enumerate(items):
+    for e, line, _ in parsed:
         if e.parent and e.parent not in ents.ids():
-            raise InputError(path, raw.item_lines[i], f"parent: unknown entity {e.parent!r}")
+            raise InputError(path, line, f"parent: unknown entity {e.parent!r}")
     return ents
 
 

@@ -8,11 +8,10 @@ from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-import schema
 from scripts.errors import InputError
 from scripts.periods import PeriodError, resolve
 from scripts.spans import SpanError, locate
-from scripts.yamlio import LineList, load_yaml, parse
+from scripts.yamlio import parse_list, vocab_validator
 
 
 class EvidenceAnn(BaseModel):
@@ -36,12 +35,7 @@ class EventAnn(BaseModel):
     note: Optional[str] = None
     evidence: list[EvidenceAnn] = Field(min_length=1)
 
-    @field_validator("type")
-    @classmethod
-    def _type(cls, v):
-        if v not in schema.load().vocab["event_type"]:
-            raise ValueError(f"{v!r} is not in vocabulary event_type")
-        return v
+    _type = field_validator("type")(vocab_validator("event_type"))
 
 
 PRECISION = {"day": "day", "month": "month", "quarter": "quarter", "year": "year", "half_year": "quarter",
@@ -51,16 +45,8 @@ PRECISION = {"day": "day", "month": "month", "quarter": "quarter", "year": "year
 def build_events(path: Path, seeds: dict, entity_ids: set[str]) -> tuple[list[dict], list[tuple[str, int, int]]]:
     """Event rows, plus the (doc_id, start, end) spans of every date surface, which
     count as covered numbers for the completeness check."""
-    raw = load_yaml(path)
-    if not isinstance(raw, LineList):
-        raise InputError(path, 1, "expected a list of events")
-    rows, date_spans, ids = [], [], set()
-    for i, item in enumerate(raw):
-        ev = parse(EventAnn, item, path)
-        line = raw.item_lines[i]
-        if ev.id in ids:
-            raise InputError(path, line, f"duplicate event id {ev.id}")
-        ids.add(ev.id)
+    rows, date_spans = [], []
+    for ev, line, item in parse_list(path, EventAnn, lambda e: e.id, "events"):
         for p in ev.participants:
             if p not in entity_ids:
                 raise InputError(path, line, f"participants: unknown entity {p!r}")

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from scripts import paths
 from scripts.errors import InputError
-from scripts.yamlio import LineList, load_yaml, parse
+from scripts.yamlio import parse_list
 
 
 class Source(BaseModel):
@@ -53,15 +53,8 @@ def load_seeds(seeds_dir: Path = paths.SEEDS) -> list[Seed]:
     """Every source in sources.yaml with its text; refuses a seed whose bytes
     differ from the recorded hash, a seed without an entry and vice versa."""
     manifest = seeds_dir / "sources.yaml"
-    raw = load_yaml(manifest)
-    if not isinstance(raw, LineList):
-        raise InputError(manifest, 1, "expected a list of sources")
     seeds, seen = [], set()
-    for i, item in enumerate(raw):
-        src = parse(Source, item, manifest)
-        line = raw.item_lines[i]
-        if src.doc_id in seen:
-            raise InputError(manifest, line, f"doc_id {src.doc_id} listed twice")
+    for src, line, _ in parse_list(manifest, Source, lambda s: s.doc_id, "sources"):
         seen.add(src.doc_id)
         path = seeds_dir / f"{src.doc_id}.txt"
         if not path.exists():

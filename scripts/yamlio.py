@@ -101,3 +101,32 @@ def parse(model: Type[M], data: Any, path: Path, context: dict | None = None) ->
         field = ".".join(str(p) for p in loc) or "(document)"
         msg = err["msg"].removeprefix("Value error, ")
         raise InputError(path, line_of(data, loc), f"{field}: {msg}") from None
+
+
+def parse_list(path: Path, model: Type[M], key, what: str) -> list[tuple[M, int, Any]]:
+    """A YAML file that is a list of `model` items: (item, line, raw) for each,
+    refusing a file that is not a list and two items with the same key."""
+    raw = load_yaml(path)
+    if not isinstance(raw, LineList):
+        raise InputError(path, 1, f"expected a list of {what}")
+    out, seen = [], set()
+    for i, item in enumerate(raw):
+        obj = parse(model, item, path)
+        line = raw.item_lines[i]
+        k = key(obj)
+        if k in seen:
+            raise InputError(path, line, f"duplicate {what[:-1] if what.endswith('s') else what} id {k}")
+        seen.add(k)
+        out.append((obj, line, item))
+    return out
+
+
+def vocab_validator(vocab: str):
+    """A pydantic field validator that admits only the terms of a schema vocabulary."""
+    def check(v):
+        import schema
+        terms = schema.load().vocab[vocab]
+        if v is not None and v not in terms:
+            raise ValueError(f"{v!r} is not in vocabulary {vocab} ({', '.join(terms)})")
+        return v
+    return check
