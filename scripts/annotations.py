@@ -7,7 +7,6 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-import schema
 from scripts import paths
 from scripts.errors import InputError
 from scripts.yamlio import LineDict, load_yaml, parse, vocab_validator
