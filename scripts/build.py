@@ -34,7 +34,7 @@ def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool
         with st.stage("move release into place"):
             target = paths.release_dir(version, dataset_root)
             summary["status"] = release.publish_staged(staged, target)
-        with st.stage("figure, dataset card and datasheet"):
+        with st.stage("figure, card, Croissant, views and datasheet"):
             from scripts import datasheet, figures
             rows = {n: t.num_rows for n, t in tbls.items()}
             ctx = datasheet.context(target, root)
@@ -42,6 +42,9 @@ def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool
                                  {d: {} for d in tbls["documents"].column("doc_id").to_pylist()},
                                  dataset_root / datasheet.FIGURE)
             release.write_text_atomic(dataset_root / "README.md", card.render(version, rows, ctx))
+            from scripts import croissant, views
+            release.write_text_atomic(dataset_root / "croissant.json", croissant.render(target))
+            release.write_text_atomic(dataset_root / "views.sql", views.render(version))
             release.write_text_atomic(root / "DATASHEET.md", datasheet.render(target, root))
     summary.update(release=str(target), rows=rows, seconds=st.total)
     return summary

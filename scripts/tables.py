@@ -124,8 +124,9 @@ def build_tables(seeds_dir: Path = paths.SEEDS) -> tuple[dict[str, pa.Table], li
         reports.append(report.as_dict() | {"claims": len(c_rows)})
         alias_excl = [(s, e) for s, e, _ in _exclusion_spans(seed, doc, "alias_exclusions")]
         m_rows = []
-        for k, m in enumerate(find_mentions(seed.text, aliases, alias_excl), start=1):
-            m_rows.append({"mention_id": f"{doc_number(seed.doc_id)}-m{k:03d}", "entity_id": m["entity_id"],
+        for m in find_mentions(seed.text, aliases, alias_excl):
+            # keyed by position, not rank, so adding an alias elsewhere renumbers nothing
+            m_rows.append({"mention_id": f"{doc_number(seed.doc_id)}-m{m['char_start']:05d}", "entity_id": m["entity_id"],
                            "doc_id": seed.doc_id, "char_start": m["char_start"], "char_end": m["char_end"],
                            "quote": m["quote"], "is_noisy_variant": m["is_noisy_variant"],
                            "in_page_noise": any(a <= m["char_start"] and m["char_end"] <= b for a, b in page_noise)})

@@ -1,0 +1,66 @@
+"""Publish dataset/ to the Hugging Face Hub: `python -m scripts.publish --repo-id ORG/NAME [--dry-run]`.
+
+Uploads the dataset folder (every release, the card, CHANGELOG, croissant.json,
+views.sql, figures) and tags the upload v<version>. Refuses a release that does
+not validate. The token comes only from the environment (HF_TOKEN) or the
+huggingface_hub login; it is never printed."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from scripts import paths
+
+
+def files_to_upload(dataset_root: Path) -> list[str]:
+    return sorted(p.relative_to(dataset_root).as_posix() for p in dataset_root.rglob("*")
+                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(dataset_root).parts))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--repo-id", required=True, help="Hub dataset repository, e.g. my-org/kuaishou-ecommerce-claims")
+    ap.add_argument("--dry-run", action="store_true", help="print what would be uploaded and the tag; no network")
+    ap.add_argument("--root", type=Path, default=paths.ROOT, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    root = args.root.resolve()
+    version = paths.version(root)
+    dataset_root = root / "dataset"
+    release = paths.release_dir(version, dataset_root)
+    tag = f"v{version}"
+
+    from scripts.validate import validate
+    problems = validate(release)
+    if problems:
+        print(f"publish: refusing to publish {release}: it does not validate "
+              f"({len(problems)} problem(s); run `python -m scripts.validate`)", file=sys.stderr)
+        return 1
+    files = files_to_upload(dataset_root)
+    if args.dry_run:
+        print(f"would upload {len(files)} files from {dataset_root} to datasets/{args.repo_id} and tag {tag}:")
+        for f in files:
+            print(f"  {f}")
+        return 0
+
+    import huggingface_hub
+    token = huggingface_hub.get_token()
+    if not token:
+        print("publish: no Hugging Face token. Set HF_TOKEN in the environment or run "
+              "`huggingface-cli login`, then try again.", file=sys.stderr)
+        return 2
+    api = huggingface_hub.HfApi(token=token)
+    try:
+        api.create_repo(args.repo_id, repo_type="dataset", exist_ok=True)
+        api.upload_folder(repo_id=args.repo_id, repo_type="dataset", folder_path=str(dataset_root),
+                          allow_patterns=files, commit_message=f"Release {tag}")
+        api.create_tag(args.repo_id, tag=tag, repo_type="dataset", exist_ok=True)
+    except Exception as e:  # network and permission errors: one clear line, never the token
+        print(f"publish: upload to datasets/{args.repo_id} failed: {type(e).__name__}: {e}", file=sys.stderr)
+        return 1
+    print(f"published {len(files)} files to datasets/{args.repo_id} and tagged {tag}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""Publishing: every config loads with its types, Croissant reads, documented queries run,
+releases diff, publish dry-runs and refuses without a token."""
+import os
+import re
+import subprocess
+import sys
+
+import pyarrow.parquet as pq
+import pytest
+
+import schema
+from conftest import ROOT
+
+DOCS = ["README.md", "dataset/README.md", "DATASHEET.md"]
+
+
+@pytest.mark.parametrize("name", schema.table_names())
+def test_every_config_loads_offline_value_for_value(release, name):
+    import datasets
+    ds = datasets.load_dataset(str(ROOT / "dataset"), name, split="train")
+    assert ds.to_list() == pq.read_table(release / f"{name}.parquet").to_pylist()
+
+
+def test_card_yaml_has_one_config_per_table(version):
+    import yaml
+    card = (ROOT / "dataset" / "README.md").read_text(encoding="utf-8")
+    head = yaml.safe_load(card.split("---")[1])
+    assert [c["config_name"] for c in head["configs"]] == schema.table_names()
+    assert all(c["data_files"][0]["path"] == f"v{version}/{c['config_name']}.parquet" for c in head["configs"])
+    assert head["language"] == ["zh", "en"] and head["size_categories"] == ["n<1K"]
+    assert sum(1 for c in head["configs"] if c.get("default")) == 1
+
+
+def test_croissant_reads_every_record_set(release):
+    import json
+    import mlcroissant as mlc
+    ds = mlc.Dataset(jsonld=str(ROOT / "dataset" / "croissant.json"))
+    manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+    for name in schema.table_names():
+        records = list(ds.records(record_set=name))
+        assert len(records) == manifest["tables"][name]["rows"], name
+        assert set(records[0]) == {f"{name}/{c}" for c in schema.load().tables[name].column_names}
+    ev = next(r for r in ds.records(record_set="events") if r["events/event_id"] == b"ev_yinli_2021")
+    assert {x["events/evidence/doc_id"] for x in ev["events/evidence"]} == {b"003_c2ea40f74879899f", b"004_54b17cd3334fa9d2"}
+
+
+def _sql_blocks():
+    for doc in DOCS:
+        text = (ROOT / doc).read_text(encoding="utf-8")
+        for i, block in enumerate(re.findall(r"```sql\n(.*?)```", text, re.S)):
+            yield pytest.param(doc, block, id=f"{doc}#{i}")
+
+
+@pytest.mark.parametrize("doc, sql", list(_sql_blocks()))
+def test_documented_queries_run(release, doc, sql, monkeypatch):
+    import duckdb
+    monkeypatch.chdir(ROOT)
+    con = duckdb.connect()
+    con.execute((ROOT / "dataset" / "views.sql").read_text(encoding="utf-8"))
+    rows = con.sql(sql).fetchall()
+    assert rows, f"query in {doc} returned nothing"
+
+
+def test_queries_return_what_the_docs_promise(release, monkeypatch):
+    import duckdb
+    monkeypatch.chdir(ROOT)
+    con = duckdb.connect()
+    con.execute((ROOT / "dataset" / "views.sql").read_text(encoding="utf-8"))
+    blocks = dict((b.splitlines()[0], b) for b in re.findall(r"```sql\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S))
+    gmv = con.sql(next(b for k, b in blocks.items() if "GMV" in k)).fetchall()
+    assert ("000-c04", "9012万元") in [(r[2], r[3]) for r in gmv]
+    contra = con.sql(next(b for k, b in blocks.items() if "contradictions" in k)).fetchall()
+    assert {(r[2], r[4]) for r in contra} == {("000-c04", "000-c06"), ("004-c02", "004-c03")}
+
+
+def test_diff_between_two_releases():
+    from scripts.diff import diff
+    d = diff(ROOT / "dataset" / "v0.2.0", ROOT / "dataset" / "v0.3.0")
+    assert d["entities"]["added"] == ["jt_express"]
+    assert d["claim_relations"]["new_table"] and len(d["claim_relations"]["added"]) == 14
+    assert "value_reconciled" in d["claims"]["columns_added"] and d["claims"]["changed"]["000-c06"] == ["scope"]
+    assert d["events"] == {"added": [], "removed": [], "changed": {}, "columns_added": [], "columns_removed": [], "new_table": False}
+    r = subprocess.run([sys.executable, "-m", "scripts.diff", "0.2.0", "0.3.0"], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0 and "+ jt_express" in r.stdout and "noise: +54 added" in r.stdout
+
+
+def test_publish_dry_run_lists_files_and_tag(version):
+    r = subprocess.run([sys.executable, "-m", "scripts.publish", "--repo-id", "acme/kec", "--dry-run"],
+                       cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert f"tag v{version}" in r.stdout
+    listed = [l.strip() for l in r.stdout.splitlines()[1:]]
+    assert f"v{version}/claims.parquet" in listed and "README.md" in listed and "croissant.json" in listed
+    assert not any(l.startswith(".") for l in listed)
+
+
+def test_publish_without_token_fails_clearly(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN")}
+    env.update(HF_HOME=str(tmp_path), HF_TOKEN_PATH=str(tmp_path / "token"))
+    r = subprocess.run([sys.executable, "-m", "scripts.publish", "--repo-id", "acme/kec"], cwd=ROOT,
+                       capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode == 2
+    assert "no Hugging Face token" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_publish_refuses_an_invalid_release(project):
+    m = project / "dataset" / f"v{__import__('scripts.paths', fromlist=['version']).version(project)}" / "manifest.json"
+    m.write_text(m.read_text(encoding="utf-8").replace('"rows": 5', '"rows": 6'), encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "scripts.publish", "--repo-id", "acme/kec", "--dry-run", "--root", str(project)],
+                       cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 1 and "does not validate" in r.stderr
