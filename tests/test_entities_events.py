@@ -90,10 +90,13 @@ def test_load_dataset_keeps_nested_types(release, name):
         assert ds.features["evidence"].feature["date_start"].dtype == "date32"
 
 
-def test_readme_unnest_query_runs(release):
+def test_readme_unnest_query_runs(release, monkeypatch):
     import duckdb
+    monkeypatch.chdir(ROOT)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    sql = re.search(r"```sql\n(-- events with their evidence.*?)```", readme, re.S).group(1)
-    rows = duckdb.sql(sql.replace("dataset/v*/", f"{release}/")).fetchall()
+    sql = re.search(r"```sql\n(-- events on a timeline.*?)```", readme, re.S).group(1)
+    con = duckdb.connect()
+    con.execute((ROOT / "dataset" / "views.sql").read_text(encoding="utf-8"))
+    rows = con.sql(sql).fetchall()
     assert ("ev_yinli_2021", "003_c2ea40f74879899f", "今年3月份") in [r[:3] for r in rows]
     assert len(rows) == sum(len(e) for e in pq.read_table(release / "events.parquet").column("evidence").to_pylist())
