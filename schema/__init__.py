@@ -35,6 +35,7 @@ class Table(BaseModel):
     row: str
     key: list[str]
     checks: list[dict[str, Any]] = Field(default_factory=list)
+    total_over: Optional[str] = None  # table.column whose every value must have a row here
     columns: list[Column]
 
     @property
@@ -73,7 +74,8 @@ def load() -> Schema:
     return schema
 
 
-TABLE_ORDER = ("documents", "entities", "claims", "mentions", "events", "noise", "claim_relations")
+TABLE_ORDER = ("documents", "entities", "claims", "mentions", "events", "noise", "claim_relations",
+               "reference_facts", "claim_verdicts")
 
 
 def table_names() -> list[str]:

@@ -162,6 +162,15 @@ def _bound_matches_range(df):
         ((b != "exact") | (df["value_low"].isna() & df["value_high"].isna()))
 
 
+def _supported_within_tolerance(df):
+    """A supported verdict cannot rest on values further apart than the rule allows;
+    one without facts must be not_enough_info."""
+    supported = df["verdict"] == "supported"
+    err_ok = df["relative_error"].isna() | (df["relative_error"] <= df["tolerance"] + 1e-12)
+    has_facts = df["fact_ids"].map(len) > 0
+    return (~supported | (err_ok & has_facts)) & ((df["verdict"] != "not_enough_info") | ~has_facts)
+
+
 TABLE_CHECKS = {
     "ordered": _ordered, "not_after": _not_after, "length_of": _length_of,
     "unit_allowed_for_metric": lambda df: _unit_allowed(df),
@@ -169,6 +178,7 @@ TABLE_CHECKS = {
     "percent_share_within_0_100": lambda df: _share_0_100(df),
     "value_within_bounds": lambda df: _within_bounds(df),
     "bound_matches_range": lambda df: _bound_matches_range(df),
+    "supported_within_tolerance": lambda df: _supported_within_tolerance(df),
 }
 
 

@@ -67,6 +67,12 @@ def render(version: str, rows: dict[str, int], ctx: dict | None = None) -> str:
             parts.append(f"- event {d['event']['event_id']}: sources give non-overlapping dates "
                          + ", ".join(f"doc {x['doc']} {x['surface']}" for x in d["evidence"]))
         parts.append(f"\n![GMV claims per source]({ctx['figure']})\n")
+        v = ctx["verification"]
+        parts.append("## Verification\n")
+        parts.append(f"Every claim is checked by code against {v['n_facts']} official figures (`reference_facts`, each with "
+                     "its URL and quote) in `claim_verdicts`. As stated: "
+                     + ", ".join(f"{k} {n}" for k, n in v["totals"].items()) + "; with the noise labels' likely readings: "
+                     + ", ".join(f"{k} {n}" for k, n in v["totals_reconciled"].items()) + ".\n")
         parts.append("Full catalogs with examples: [DATASHEET.md](../DATASHEET.md#noise-catalog).\n")
     parts.append("## License\n\nAnnotations, schema and code: CC BY 4.0. The source texts are third-party web "
                  "pages reproduced verbatim for research; their copyright stays with their authors. To request "

@@ -90,6 +90,13 @@ def cross_table_problems(tables: dict[str, pa.Table], skip: set[str] = frozenset
         has_spans = {"doc_id", "char_start", "char_end", "quote"} <= cols
         if has_spans:
             problems += _span_problems(name, tbl.select(["doc_id", "char_start", "char_end", "quote"]).to_pylist(), texts)
+        if spec.total_over:
+            other, ocol = spec.total_over.split(".")
+            if other in tables:
+                key = spec.key[0]
+                missing = sorted(set(tables[other].column(ocol).to_pylist()) - set(tbl.column(key).to_pylist()))
+                if missing:
+                    problems.append(Problem(name, key, f"every {spec.total_over} has a row", missing))
         for col in spec.columns:
             if col.name not in cols:
                 continue

@@ -75,7 +75,7 @@ def claim_row(seed: Seed, doc: LoadedDoc, i: int, c: ClaimAnn, entity_ids: set[s
         if where is None:
             _fail(doc, i, "period", f"{c.period!r} is neither in the quote nor in the {PERIOD_SEARCH_BACK} characters before it")
         covered.append(where)
-        if period and period.resolution != "context" and not (s <= where[0] < e):
+        if period and period.resolution not in ("context", "document_date") and not (s <= where[0] < e):
             period = period.__class__(period.start, period.end, period.granularity, "context")
     is_change = c.change is not None
     row = {

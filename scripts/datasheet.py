@@ -63,6 +63,7 @@ def context(release: Path, root: Path) -> dict:
     second_dir = root / "seeds" / "annotations" / "second_pass"
     agree = agreement(t["claims"], {d: docs[d]["text"] for d in docs}, load_second_pass(second_dir)) if second_dir.is_dir() else None
     rel_counts = Counter((r["rule"], r["relation"]) for r in t["claim_relations"])
+    verification = _verification(t, claims, noise_by_claim, docs)
     return {
         "version": manifest["version"], "schema_version": manifest["schema_version"],
         "tables": [{"name": n, "rows": manifest["tables"][n]["rows"], "row": sch.tables[n].row,
@@ -71,6 +72,7 @@ def context(release: Path, root: Path) -> dict:
         "doc_ids": sorted(docs), "completeness": manifest["completeness"],
         "catalog": catalog, "contradictions": contradictions, "date_disagreements": date_disagreements,
         "relation_counts": sorted(rel_counts.items()), "agreement": agree, "figure": FIGURE,
+        "verification": verification,
         "n_claims": len(t["claims"]), "n_reconciled": sum(1 for c in t["claims"] if c["reconciled_by"]),
         "dictionary": {n: data_dictionary(n) for n in schema.table_names()},
         "noise_vocab": vocab_table("noise_type"), "kinds": Counter(c["claim_kind"] for c in t["claims"]),
@@ -85,3 +87,36 @@ def render(release: Path, root: Path) -> str:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     return env.get_template("DATASHEET.md.j2").render(**context(release, root))
+
+
+KUAISHOU = ("kuaishou", "kuaishou_ecommerce")
+
+
+def _verification(t: dict, claims: dict, noise_by_claim: dict, docs: dict) -> dict:
+    facts = {f["fact_id"]: f for f in t["reference_facts"]}
+    verdicts = {v["claim_id"]: v for v in t["claim_verdicts"]}
+    labels = ("supported", "refuted", "not_enough_info")
+    per_doc = [{"doc": d[:3], **{k: sum(1 for v in verdicts.values() if v["claim_id"].startswith(d[:3]) and v["verdict"] == k)
+                                for k in labels},
+                "reconciled_supported": sum(1 for v in verdicts.values() if v["claim_id"].startswith(d[:3])
+                                            and v["verdict_reconciled"] == "supported")} for d in sorted(docs)]
+    refuted = []
+    for cid, v in sorted(verdicts.items()):
+        if v["verdict"] != "refuted":
+            continue
+        c = claims[cid]
+        refuted.append({"claim": c, "quote": _esc(c["quote"]), "verdict": v,
+                        "official": "; ".join(f"{facts[f]['value_surface']} ({facts[f]['source_publisher']}, {facts[f]['source_date']})"
+                                              for f in v["fact_ids"]),
+                        "noise": "; ".join(f"{n['noise_id']} {n['noise_type']}: {_esc(n['likely_reading'])}"
+                                           for n in noise_by_claim.get(cid, []) if n["likely_reading"]) or "none labelled"})
+    own = [c for c in claims.values() if c["subject_id"] in KUAISHOU]
+    own_with_fact = [c for c in own if verdicts[c["claim_id"]]["fact_ids"]]
+    unverified = [{"claim": c, "quote": _esc(c["quote"]), "why": verdicts[c["claim_id"]]["explanation"]}
+                  for c in own if not verdicts[c["claim_id"]]["fact_ids"] and c["metric"] in
+                  ("gmv", "revenue", "revenue_share", "user_count", "follow_pairs", "repurchase_rate", "merchant_count")]
+    return {"per_doc": per_doc, "refuted": refuted, "n_facts": len(facts),
+            "fact_kinds": sorted(Counter(f["source_kind"] for f in facts.values()).items()),
+            "own": len(own), "own_with_fact": len(own_with_fact), "unverified": unverified,
+            "totals": {k: sum(1 for v in verdicts.values() if v["verdict"] == k) for k in labels},
+            "totals_reconciled": {k: sum(1 for v in verdicts.values() if v["verdict_reconciled"] == k) for k in labels}}

@@ -9,25 +9,8 @@ import re
 from collections import defaultdict
 from itertools import combinations
 
-# Every tolerance, once, with its reason.
-TOLERANCES = {
-    # rounding is already read from the digits written (half_unit); this only absorbs float error
-    "same_quantity": 0.002,
-    # parts written to 2-3 significant digits each (109亿 + 77亿 + 19亿): their rounding adds up
-    "parts_sum_to_total": 0.02,
-    # shares written to 0.1 point each; three of them may be off by 0.15 together
-    "shares_sum_to_100": 0.5,
-    # a share (to 0.1 point) of a base (to 3 digits) recomputes its part to about 1%
-    "share_of_base": 0.02,
-    # a multiple written as 近4000倍 is an order of magnitude; 10% either way
-    "ratio_multiple": 0.10,
-    # a growth rate written to 0.1 point recomputes the later level to about 1%; 2% leaves room for the earlier level's rounding
-    "direction_vs_values": 0.02,
-    # a factor, not a fraction: restated levels 100x apart cannot both be right
-    "scale_mismatch": 100.0,
-}
-NEAR = 0.10            # 近7000亿: just under, by up to 10% (6800亿 is 近7000亿)
-APPROX = 0.05          # 约/左右: within 5% of the stated figure
+from scripts.tolerances import APPROX, NEAR, TOLERANCES
+
 SCALE_FACTOR = TOLERANCES["scale_mismatch"]
 NEAR_DAYS = 548        # 18 months
 

@@ -156,10 +156,16 @@ def build_tables(seeds_dir: Path = paths.SEEDS) -> tuple[dict[str, pa.Table], li
     from scripts.relations import find_relations
     relations = find_relations(claims, declared)
     reconcile(claims, noise, {s.doc_id: s.source.reference_date for s in seeds})
+    from scripts.reference import load_facts
+    from scripts.verdicts import verdicts
+    facts = load_facts(seeds_dir / "reference" / "facts.yaml", entity_ids)
+    claim_verdicts = verdicts(claims, facts)
     tables = {"documents": to_table("documents", docs), "entities": to_table("entities", entity_rows),
               "claims": to_table("claims", claims), "mentions": to_table("mentions", mentions),
               "events": to_table("events", events), "noise": to_table("noise", noise),
-              "claim_relations": to_table("claim_relations", relations)}
+              "claim_relations": to_table("claim_relations", relations),
+              "reference_facts": to_table("reference_facts", facts),
+              "claim_verdicts": to_table("claim_verdicts", claim_verdicts)}
     return tables, reports
 
 

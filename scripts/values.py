@@ -13,7 +13,7 @@ from typing import Optional
 PREFIXES = {  # longest first where one is a prefix of another
     "不超过": "at_most", "超过了": "more_than", "超过": "more_than", "突破了": "more_than", "突破": "more_than", "超": "more_than", "逾": "more_than",
     "不到": "less_than", "不足": "less_than", "起码": "at_least", "至少": "at_least", "最多": "at_most",
-    "上": "more_than", "近": "approx", "约为": "approx", "约": "approx", "高达": "exact",
+    "上": "at_least", "近": "approx", "约为": "approx", "约": "approx", "高达": "exact",
 }
 SUFFIXES = {"以上": "at_least", "以下": "at_most", "左右": "approx", "规模": "approx"}
 MULTI = {"多": "more_than", "余": "more_than"}

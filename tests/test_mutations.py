@@ -162,6 +162,14 @@ MUTATIONS = {
     "document text altered": (_text_altered, "sha256(text) == sha256"),
     "file missing": (_file_missing, "events.(file): events.parquet listed in the manifest is missing"),
     "truncated file": (_truncated, "noise.(file): unreadable Parquet"),
+    "dangling fact id": (set_field("claim_verdicts", lambda r: r["fact_ids"], fact_ids=["f_nowhere"]),
+                         "claim_verdicts.fact_ids: references reference_facts.fact_id"),
+    "verdict outside the vocabulary": (set_field("claim_verdicts", ANY, verdict="probably"), "verdict outside vocab verdict"),
+    "supported beyond its tolerance": (set_field("claim_verdicts", lambda r: r["verdict"] == "supported", relative_error=0.5),
+                                       "supported_within_tolerance"),
+    "claim without a verdict": (edit("claim_verdicts", _drop_first), "claim_verdicts.claim_id: every claims.claim_id has a row"),
+    "verdict for an unknown claim": (set_field("claim_verdicts", ANY, claim_id="999-c99"), "claim_verdicts.claim_id: references claims.claim_id"),
+    "reference fact without a URL": (set_field("reference_facts", ANY, source_url="see the report"), "source_url does not match"),
 }
 
 

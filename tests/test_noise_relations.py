@@ -134,7 +134,8 @@ def test_share_of_base_and_ratio_multiple():
 
 
 def test_tolerances_each_have_a_reason_in_the_source():
-    src = (R.__file__ and open(R.__file__, encoding="utf-8").read())
+    from scripts import tolerances
+    src = open(tolerances.__file__, encoding="utf-8").read()
     block = src[src.index("TOLERANCES = {"):src.index("}", src.index("TOLERANCES = {"))]
     for name in R.TOLERANCES:
         line_no = [i for i, l in enumerate(block.splitlines()) if l.strip().startswith(f'"{name}"')][0]

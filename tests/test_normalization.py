@@ -30,7 +30,7 @@ from scripts.values import ValueError_, parse_value
     ("24.6万笔", 246_000, "count", "exact", None, None),
     ("8.8亿人次", 880_000_000, "count", "exact", None, None),
     ("三位", 3, "count", "exact", None, None),
-    ("上亿", 100_000_000, None, "more_than", 100_000_000, None),
+    ("上亿", 100_000_000, None, "at_least", 100_000_000, None),
 ])
 def test_surface_patterns(surface, value, unit, bound, low, high):
     v = parse_value(surface)
