@@ -36,6 +36,7 @@ class Table(BaseModel):
     key: list[str]
     checks: list[dict[str, Any]] = Field(default_factory=list)
     total_over: Optional[str] = None  # table.column whose every value must have a row here
+    split: str = "train"  # the Hugging Face split of the table's config
     columns: list[Column]
 
     @property
@@ -75,7 +76,7 @@ def load() -> Schema:
 
 
 TABLE_ORDER = ("documents", "entities", "claims", "mentions", "events", "noise", "claim_relations",
-               "reference_facts", "claim_verdicts")
+               "reference_facts", "claim_verdicts", "extraction", "verification", "noise_detection")
 
 
 def table_names() -> list[str]:

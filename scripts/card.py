@@ -12,7 +12,8 @@ HUB_ID = "kuaishou-ecommerce-claims"
 
 def card_yaml(version: str, rows: dict[str, int]) -> dict:
     names = schema.table_names()
-    configs = [{"config_name": n, "data_files": [{"split": "train", "path": f"v{version}/{n}.parquet"}],
+    tables = schema.load().tables
+    configs = [{"config_name": n, "data_files": [{"split": tables[n].split, "path": f"v{version}/{n}.parquet"}],
                 **({"default": True} if n == "documents" else {})} for n in names]
     return {
         "pretty_name": "Kuaishou e-commerce claims (noisy Chinese web sources)",
@@ -74,6 +75,15 @@ def render(version: str, rows: dict[str, int], ctx: dict | None = None) -> str:
                      + ", ".join(f"{k} {n}" for k, n in v["totals"].items()) + "; with the noise labels' likely readings: "
                      + ", ".join(f"{k} {n}" for k, n in v["totals_reconciled"].items()) + ".\n")
         parts.append("Full catalogs with examples: [DATASHEET.md](../DATASHEET.md#noise-catalog).\n")
+    if ctx:
+        parts.append("## Benchmark tasks\n")
+        parts.append("`extraction`, `verification` and `noise_detection` are evaluation sets (split `test`, derived from the "
+                     "tables above; there is no training split):\n")
+        parts.append("```python\nfrom datasets import load_dataset\n"
+                     "ext = load_dataset(\"<this repo>\", \"extraction\", split=\"test\")\n```\n")
+        parts.append("Score with `python -m scripts.evaluate --task extraction --predictions preds.jsonl` (the project "
+                     "repository). Baselines on this release:\n")
+        parts.append(ctx["baselines"])
     parts.append("## License\n\nAnnotations, schema and code: CC BY 4.0. The source texts are third-party web "
                  "pages reproduced verbatim for research; their copyright stays with their authors. To request "
                  "removal of a text, open an issue in the project repository.\n")

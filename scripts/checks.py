@@ -103,8 +103,9 @@ def cross_table_problems(tables: dict[str, pa.Table], skip: set[str] = frozenset
             if col.references and not (col.name == "doc_id" and has_spans):  # spans check doc_id themselves
                 problems += _fk_problems(name, col.name, col.references, tbl, tables)
             if col.type.startswith("list<") and col.type[5:-1] in sch.structs:
-                items = [dict(x) for lst in tbl.column(col.name).to_pylist() for x in (lst or [])]
-                if items and "quote" in items[0]:
+                row_docs = tbl.column("doc_id").to_pylist() if "doc_id" in cols else [None] * tbl.num_rows
+                items = [{"doc_id": d, **x} for d, lst in zip(row_docs, tbl.column(col.name).to_pylist()) for x in (lst or [])]
+                if items and {"quote", "char_start", "char_end"} <= set(items[0]):
                     problems += _span_problems(name, items, texts, prefix=f"{col.name}.")
     return problems
 

@@ -73,6 +73,7 @@ def context(release: Path, root: Path) -> dict:
         "catalog": catalog, "contradictions": contradictions, "date_disagreements": date_disagreements,
         "relation_counts": sorted(rel_counts.items()), "agreement": agree, "figure": FIGURE,
         "verification": verification,
+        "baselines": _baselines(release),
         "n_claims": len(t["claims"]), "n_reconciled": sum(1 for c in t["claims"] if c["reconciled_by"]),
         "dictionary": {n: data_dictionary(n) for n in schema.table_names()},
         "noise_vocab": vocab_table("noise_type"), "kinds": Counter(c["claim_kind"] for c in t["claims"]),
@@ -120,3 +121,8 @@ def _verification(t: dict, claims: dict, noise_by_claim: dict, docs: dict) -> di
             "own": len(own), "own_with_fact": len(own_with_fact), "unverified": unverified,
             "totals": {k: sum(1 for v in verdicts.values() if v["verdict"] == k) for k in labels},
             "totals_reconciled": {k: sum(1 for v in verdicts.values() if v["verdict_reconciled"] == k) for k in labels}}
+
+
+def _baselines(release: Path) -> str:
+    from scripts import baselines
+    return baselines.table(baselines.run_all(release))

@@ -166,6 +166,11 @@ def build_tables(seeds_dir: Path = paths.SEEDS) -> tuple[dict[str, pa.Table], li
               "claim_relations": to_table("claim_relations", relations),
               "reference_facts": to_table("reference_facts", facts),
               "claim_verdicts": to_table("claim_verdicts", claim_verdicts)}
+    from scripts import tasks
+    # tasks are derived from the tables as written (documents carry their final columns by now)
+    derived = tasks.build(tables["documents"].to_pylist(), tables["claims"].to_pylist(), tables["noise"].to_pylist(),
+                          tables["claim_verdicts"].to_pylist(), tables["reference_facts"].to_pylist())
+    tables.update({name: to_table(name, rows) for name, rows in derived.items()})
     return tables, reports
 
 

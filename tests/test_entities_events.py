@@ -5,6 +5,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+import schema
+
 from conftest import ROOT
 
 
@@ -82,7 +84,7 @@ def test_claim_subjects_and_speakers_are_entities(tables):
 @pytest.mark.parametrize("name", ["entities", "mentions", "events"])
 def test_load_dataset_keeps_nested_types(release, name):
     import datasets
-    ds = datasets.load_dataset(str(ROOT / "dataset"), name, split="train")
+    ds = datasets.load_dataset(str(ROOT / "dataset"), name, split=schema.load().tables[name].split)
     table = pq.read_table(release / f"{name}.parquet")
     assert ds.num_rows == table.num_rows
     assert ds.to_list() == table.to_pylist()

@@ -17,7 +17,7 @@ DOCS = ["README.md", "dataset/README.md", "DATASHEET.md"]
 @pytest.mark.parametrize("name", schema.table_names())
 def test_every_config_loads_offline_value_for_value(release, name):
     import datasets
-    ds = datasets.load_dataset(str(ROOT / "dataset"), name, split="train")
+    ds = datasets.load_dataset(str(ROOT / "dataset"), name, split=schema.load().tables[name].split)
     assert ds.to_list() == pq.read_table(release / f"{name}.parquet").to_pylist()
 
 

@@ -28,7 +28,7 @@ def test_pandera_and_dictionary_cover_exactly_the_declared_columns(name):
 @pytest.mark.parametrize("name", TABLES)
 def test_hf_features_match_what_load_dataset_returns(release, name):
     import datasets
-    ds = datasets.load_dataset(str(ROOT / "dataset"), name, split="train")
+    ds = datasets.load_dataset(str(ROOT / "dataset"), name, split=schema.load().tables[name].split)
     assert ds.features == hf_features(name)
     assert ds.num_rows == pq.ParquetFile(release / f"{name}.parquet").metadata.num_rows
 
