@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: dataset test validate bench clean-venv
+.PHONY: dataset test validate bench view browser clean-venv
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -19,8 +19,20 @@ dataset: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/python -m scripts.validate
 
-test: $(STAMP)
+# The viewer's browser test drives Debian's chromium; fonts-wqy-microhei gives it Chinese glyphs.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || ! fc-list 2>/dev/null | grep -qi wenquanyi; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	      chromium chromium-driver fonts-wqy-microhei > /dev/null; \
+	  else echo "make browser: run as root to install chromium, chromium-driver and fonts-wqy-microhei"; fi; \
+	fi
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+view: $(STAMP)
+	$(BIN)/python -m scripts.view
 
 bench: $(STAMP)
 	$(BIN)/python -m scripts.bench

@@ -46,6 +46,8 @@ def render(version: str, rows: dict[str, int], ctx: dict | None = None) -> str:
              f"docs = load_dataset(\"<this repo or local dataset/ folder>\", \"documents\", split=\"train\")\n```\n",
              "```sql\n-- DuckDB, from the repository root\n"
              f"SELECT doc_id, site, reference_date, char_count FROM 'dataset/v{version}/documents.parquet';\n```\n",
+             "How to look at the data: the project repository's `python -m scripts.view` renders an offline site with "
+             "every claim, noise span, mention and event on the text itself.\n",
              "Offsets: `char_start`/`char_end` are Python `str` indices (Unicode code points, end exclusive) into "
              "`documents.text`; `text[char_start:char_end] == quote` holds for every row of every table.\n",
              "## Tables\n"]

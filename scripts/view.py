@@ -1,0 +1,202 @@
+"""A static, offline viewer of a release: `python -m scripts.view [RELEASE_DIR] [--out DIR]`.
+
+Writes index.html, one <doc_id>.html per document (the raw text with claims,
+noise, mentions and event evidence as switchable layers) and contradictions.html.
+No server, no network: CSS and JS are inline. Same release, same bytes.
+
+The span renderer is our own: displaCy's span renderer draws one label track per
+span under the text and needs spaCy, and it does not nest spans inside spans of
+other layers; here every row is one element whose text is exactly its quote,
+nested where the spans nest."""
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+import schema
+from scripts import paths
+from scripts.cleaning import REMOVED_TYPES
+from scripts.tasks import sentence
+
+LAYERS = ("claims", "noise", "mentions", "events")
+KEY_ATTR = {"claims": "data-claim-id", "noise": "data-noise-id", "mentions": "data-mention-id", "events": "data-event-id"}
+ORDER = {name: i for i, name in enumerate(LAYERS)}
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    layer: str
+    key: str
+    kind: str            # colour class: the claim's metric kind, the noise type, the entity type, the event type
+    info: dict           # shown on hover/focus
+    extra: dict = field(default_factory=dict)
+    children: list = field(default_factory=list)
+
+
+def _spans(doc_id: str, t: dict) -> list[Span]:
+    ents = {e["entity_id"]: e for e in t["entities"]}
+    verdicts = {v["claim_id"]: v for v in t["claim_verdicts"]}
+    facts = {f["fact_id"]: f for f in t["reference_facts"]}
+    out = []
+    for c in t["claims"]:
+        if c["doc_id"] != doc_id:
+            continue
+        v = verdicts[c["claim_id"]]
+        info = {"claim": c["claim_id"], "value": f"{num(c['value'])} {c['unit']}", "as written": c["value_surface"],
+                "bound": c["bound"], "period": f"{c['period_start']} – {c['period_end']}" if c["period_start"] else "none",
+                "kind": c["claim_kind"], "metric": f"{c['metric']} ({c['scope']})",
+                "change": f"{c['change_basis']} {c['direction_stated']}" if c["is_change"] else "level",
+                "verdict": f"{v['verdict']} (reconciled: {v['verdict_reconciled']})",
+                "official": "; ".join(facts[f]["value_surface"] for f in v["fact_ids"]) or "—",
+                "English": c["statement_en"]}
+        if c["reconciled_by"]:
+            info["reconciled value"] = f"{num(c['value_reconciled'])} {c['unit']}"
+        out.append(Span(c["char_start"], c["char_end"], "claims", c["claim_id"], v["verdict"], info))
+    for n in t["noise"]:
+        if n["doc_id"] == doc_id:
+            out.append(Span(n["char_start"], n["char_end"], "noise", n["noise_id"], n["noise_type"],
+                            {"noise": n["noise_id"], "type": n["noise_type"], "likely reading": n["likely_reading"] or "—",
+                             "basis": n["basis"], "confidence": n["confidence"], "why": n["explanation"]},
+                            {"page-noise": n["noise_type"] in REMOVED_TYPES}))
+    for m in t["mentions"]:
+        if m["doc_id"] == doc_id:
+            e = ents[m["entity_id"]]
+            out.append(Span(m["char_start"], m["char_end"], "mentions", m["mention_id"], e["entity_type"],
+                            {"mention": m["mention_id"], "entity": f"{e['canonical_name']} ({e['name_en']})",
+                             "type": e["entity_type"], "garbled": "yes" if m["is_noisy_variant"] else "no"}))
+    for ev in t["events"]:
+        for i, x in enumerate(ev["evidence"]):
+            if x["doc_id"] == doc_id:
+                out.append(Span(x["char_start"], x["char_end"], "events", ev["event_id"], ev["event_type"],
+                                {"event": ev["event_id"], "title": ev["title_zh"], "type": ev["event_type"],
+                                 "this source's date": f"{x['date_surface'] or '—'} ({x['date_start']} – {x['date_end']})",
+                                 "event date": f"{ev['date_start']} – {ev['date_end']}",
+                                 "sources disagree": "yes" if ev["date_disagreement"] else "no"},
+                                {"data-evidence-index": str(i)}))
+    return out
+
+
+def nest(spans: list[Span]) -> tuple[list[Span], list[Span]]:
+    """Spans into a tree (a span contains those inside it); a span that crosses
+    another (starts inside it, ends outside) goes to the overflow list instead."""
+    roots, overflow, stack = [], [], []
+    for s in sorted(spans, key=lambda s: (s.start, -s.end, ORDER[s.layer], s.key)):
+        while stack and stack[-1].end <= s.start:
+            stack.pop()
+        if stack and s.end > stack[-1].end:
+            overflow.append(s)
+            continue
+        (stack[-1].children if stack else roots).append(s)
+        stack.append(s)
+    return roots, overflow
+
+
+def _open(s: Span) -> str:
+    attrs = {"class": f"span {s.layer} t-{s.kind}" + (" page-noise" if s.extra.get("page-noise") else ""),
+             "data-layer": s.layer, KEY_ATTR[s.layer]: s.key, "tabindex": "0",
+             "data-info": json.dumps(s.info, ensure_ascii=False, sort_keys=True, default=str)}
+    attrs.update({k: v for k, v in s.extra.items() if k.startswith("data-")})
+    if s.layer in ("claims", "noise") and "data-evidence-index" not in s.extra:
+        attrs["id"] = s.key
+    return "<span " + " ".join(f'{k}="{html.escape(str(v), quote=True)}"' for k, v in attrs.items()) + ">"
+
+
+def render_text(text: str, roots: list[Span], start: int = 0, end: int | None = None) -> str:
+    end = len(text) if end is None else end
+    out, pos = [], start
+    for s in roots:
+        out.append(html.escape(text[pos:s.start]))
+        out.append(_open(s) + render_text(text, s.children, s.start, s.end) + "</span>")
+        pos = s.end
+    out.append(html.escape(text[pos:end]))
+    return "".join(out)
+
+
+def num(v: float) -> str:
+    """Readable numbers: 90,120,000 rather than 9.012e+07."""
+    return f"{v:,.0f}" if abs(v) >= 1000 and float(v).is_integer() else f"{v:,.6g}"
+
+
+def _env():
+    import jinja2
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates" / "viewer"),
+                             autoescape=jinja2.select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True,
+                             undefined=jinja2.StrictUndefined)
+    env.filters["num"] = num
+    return env
+
+
+def build_site(release: Path, out: Path) -> list[Path]:
+    t = {n: pq.read_table(release / f"{n}.parquet").to_pylist() for n in schema.table_names()}
+    manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+    env = _env()
+    vocab = schema.load().vocab
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    docs = sorted(t["documents"], key=lambda d: d["doc_id"])
+    rows = []
+    for d in docs:
+        spans = _spans(d["doc_id"], t)
+        roots, overflow = nest(spans)
+        counts = {layer: sum(1 for s in spans if s.layer == layer) for layer in LAYERS}
+        verdicts = {k: sum(1 for v in t["claim_verdicts"] if v["claim_id"].startswith(d["doc_id"][:3]) and v["verdict"] == k)
+                    for k in vocab["verdict"]}
+        rows.append({"doc": d, "counts": counts, "verdicts": verdicts})
+        page = env.get_template("document.html.j2").render(
+            doc=d, version=manifest["version"], body=render_text(d["text"], roots),
+            overflow=[{"span": _open(s) + html.escape(d["text"][s.start:s.end]) + "</span>", "layer": s.layer, "key": s.key,
+                       "context": sentence(d["text"], s.start, s.end)} for s in overflow],
+            layers=LAYERS, counts=counts, noise_types=list(vocab["noise_type"]), verdict_terms=list(vocab["verdict"]),
+            entity_types=list(vocab["entity_type"]))
+        written.append(_write(out / f"{d['doc_id']}.html", page))
+    claims = {c["claim_id"]: c for c in t["claims"]}
+    texts = {d["doc_id"]: d["text"] for d in docs}
+    relations = []
+    for r in sorted(t["claim_relations"], key=lambda r: (r["relation"] not in ("contradicts", "arithmetic_inconsistent"), r["rule"], r["relation_id"])):
+        a, b = claims[r["claim_id_a"]], claims[r["claim_id_b"]]
+        relations.append({"r": r, "a": a, "b": b,
+                          "sa": _mark(texts[a["doc_id"]], a), "sb": _mark(texts[b["doc_id"]], b)})
+    events = [e for e in t["events"] if e["date_disagreement"]]
+    written.append(_write(out / "contradictions.html", env.get_template("contradictions.html.j2").render(
+        version=manifest["version"], relations=relations, events=events)))
+    written.append(_write(out / "index.html", env.get_template("index.html.j2").render(
+        version=manifest["version"], rows=rows, layers=LAYERS, verdict_terms=list(vocab["verdict"]),
+        n_relations=len(relations))))
+    return written
+
+
+def _mark(text: str, c: dict) -> str:
+    """The claim's sentence with the quote marked (HTML)."""
+    s = sentence(text, c["char_start"], c["char_end"])
+    i = s.find(c["quote"])
+    if i == -1:
+        return html.escape(s)
+    return html.escape(s[:i]) + "<mark>" + html.escape(c["quote"]) + "</mark>" + html.escape(s[i + len(c["quote"]):])
+
+
+def _write(path: Path, content: str) -> Path:
+    path.write_text(content, encoding="utf-8")
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("release", nargs="?", type=Path, default=None)
+    ap.add_argument("--out", type=Path, default=paths.BUILD / "viewer")
+    args = ap.parse_args(argv)
+    release = args.release or paths.release_dir(paths.version())
+    files = build_site(release, args.out)
+    print(f"wrote {len(files)} pages to {args.out} (open {args.out / 'index.html'})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
