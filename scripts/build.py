@@ -41,7 +41,7 @@ def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool
             figures.gmv_timeline(tbls["claims"].to_pylist(), tbls["claim_relations"].to_pylist(),
                                  {d: {} for d in tbls["documents"].column("doc_id").to_pylist()},
                                  dataset_root / datasheet.FIGURE)
-            release.write_text_atomic(dataset_root / "README.md", card.render(version, rows, ctx))
+            release.write_text_atomic(dataset_root / "README.md", card.render(version, rows, ctx, target))
             from scripts import croissant, views
             release.write_text_atomic(dataset_root / "croissant.json", croissant.render(target))
             release.write_text_atomic(dataset_root / "views.sql", views.render(version))

@@ -20,8 +20,7 @@ def card_yaml(version: str, rows: dict[str, int]) -> dict:
         "language": ["zh", "en"],
         "license": "other",
         "license_name": "annotations-cc-by-4.0-sources-third-party",
-        "license_details": "Annotations, schema and code: CC BY 4.0. Source article texts: copyright of their "
-                           "authors and publishers, included verbatim for research on provenance and noise.",
+        "license_link": "LICENSE.md",
         "task_categories": ["token-classification", "text-classification"],
         "task_ids": ["named-entity-recognition", "fact-checking"],
         "size_categories": ["n<1K"],
@@ -30,7 +29,35 @@ def card_yaml(version: str, rows: dict[str, int]) -> dict:
     }
 
 
-def render(version: str, rows: dict[str, int], ctx: dict | None = None) -> str:
+def _example(release, name: str) -> str:
+    """The first row of a table as JSON, long strings cut, for the card."""
+    import json
+
+    import pyarrow.parquet as pq
+
+    row = pq.read_table(release / f"{name}.parquet").slice(0, 1).to_pylist()[0]
+
+    def cut(v):
+        if isinstance(v, str) and len(v) > 80:
+            return v[:80] + "…"
+        if isinstance(v, list):
+            return [cut(x) for x in v[:2]] + (["…"] if len(v) > 2 else [])
+        if isinstance(v, dict):
+            return {k: cut(x) for k, x in v.items()}
+        return v
+    return json.dumps({k: cut(v) for k, v in row.items()}, ensure_ascii=False, indent=1, default=str)
+
+
+CITATION = """@misc{kuaishou_ecommerce_claims,
+  title  = {Kuaishou e-commerce claims: quantitative claims, entities, events and labelled noise from noisy Chinese web text},
+  author = {{kuaishou-ecommerce-claims maintainers}},
+  year   = {2026},
+  note   = {Release v%s},
+  howpublished = {Hugging Face dataset repository}
+}"""
+
+
+def render(version: str, rows: dict[str, int], ctx: dict | None = None, release=None) -> str:
     sch = schema.load()
     head = yaml.safe_dump(card_yaml(version, rows), allow_unicode=True, sort_keys=False)
     parts = [f"---\n{head}---\n",
@@ -56,6 +83,8 @@ def render(version: str, rows: dict[str, int], ctx: dict | None = None) -> str:
         parts.append(f"### `{name}` — {rows.get(name, 0)} rows\n")
         parts.append(f"{t.description} One row = {t.row}. Key: {', '.join(f'`{k}`' for k in t.key)}.\n")
         parts.append(data_dictionary(name) + "\n")
+        if release is not None and rows.get(name):
+            parts.append("<details><summary>Example row</summary>\n\n```json\n" + _example(release, name) + "\n```\n</details>\n")
     if ctx:
         parts.append("## Noise and contradictions\n")
         parts.append("The sources are noisy on purpose; the noise is data (`noise` table), never silently fixed. "
@@ -86,6 +115,7 @@ def render(version: str, rows: dict[str, int], ctx: dict | None = None) -> str:
         parts.append("Score with `python -m scripts.evaluate --task extraction --predictions preds.jsonl` (the project "
                      "repository). Baselines on this release:\n")
         parts.append(ctx["baselines"])
+    parts.append("## Citation\n\n```bibtex\n" + CITATION % version + "\n```\n")
     parts.append("## License\n\nAnnotations, schema and code: CC BY 4.0. The source texts are third-party web "
                  "pages reproduced verbatim for research; their copyright stays with their authors. To request "
                  "removal of a text, open an issue in the project repository.\n")

@@ -29,6 +29,9 @@ def test_card_yaml_has_one_config_per_table(version):
     assert all(c["data_files"][0]["path"] == f"v{version}/{c['config_name']}.parquet" for c in head["configs"])
     assert head["language"] == ["zh", "en"] and head["size_categories"] == ["n<1K"]
     assert sum(1 for c in head["configs"] if c.get("default")) == 1
+    assert head["license"] == "other" and (ROOT / "dataset" / head["license_link"]).exists()
+    assert card.count("<summary>Example row</summary>") == len(schema.table_names())
+    assert "## Citation" in card and "@misc{kuaishou_ecommerce_claims" in card
 
 
 def test_croissant_reads_every_record_set(release):
