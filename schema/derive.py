@@ -77,7 +77,6 @@ def _is_list(value) -> bool:
 
 
 def pandera_schema(table: str):
-    import pandas as pd
     import pandera.pandas as pa_
 
     schema = load()

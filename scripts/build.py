@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 from scripts import paths
@@ -46,6 +45,8 @@ def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool
             release.write_text_atomic(dataset_root / "croissant.json", croissant.render(target))
             release.write_text_atomic(dataset_root / "views.sql", views.render(version))
             release.write_text_atomic(root / "DATASHEET.md", datasheet.render(target, root))
+            # the Hub repository is dataset/ alone: it gets its own copy, with links seen from there
+            release.write_text_atomic(dataset_root / "DATASHEET.md", datasheet.render(target, root, prefix=""))
     summary.update(release=str(target), rows=rows, seconds=st.total)
     return summary
 

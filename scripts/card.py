@@ -66,11 +66,11 @@ def render(version: str, rows: dict[str, int], ctx: dict | None = None, release=
              "source *states*, exactly where (character offsets into the raw text), normalized beside the surface "
              "form, with the noise of the web (SEO spam, boilerplate, spun and machine-translated wording, garbled "
              "names, wrong units, repost dates) labelled rather than silently fixed.\n",
-             f"Release **v{version}** (schema {sch.schema_version}). See [DATASHEET.md](../DATASHEET.md) for how it "
+             f"Release **v{version}** (schema {sch.schema_version}). See [DATASHEET.md](DATASHEET.md) for how it "
              "was made and what the noise is, and [CHANGELOG.md](CHANGELOG.md) for what changed between releases.\n",
              "## Load\n",
              "```python\nfrom datasets import load_dataset\n"
-             f"docs = load_dataset(\"<this repo or local dataset/ folder>\", \"documents\", split=\"train\")\n```\n",
+             "docs = load_dataset(\"<this repo or local dataset/ folder>\", \"documents\", split=\"train\")\n```\n",
              "```sql\n-- DuckDB, from the repository root\n"
              f"SELECT doc_id, site, reference_date, char_count FROM 'dataset/v{version}/documents.parquet';\n```\n",
              "How to look at the data: the project repository's `python -m scripts.view` renders an offline site with "
@@ -105,7 +105,7 @@ def render(version: str, rows: dict[str, int], ctx: dict | None = None, release=
                      "its URL and quote) in `claim_verdicts`. As stated: "
                      + ", ".join(f"{k} {n}" for k, n in v["totals"].items()) + "; with the noise labels' likely readings: "
                      + ", ".join(f"{k} {n}" for k, n in v["totals_reconciled"].items()) + ".\n")
-        parts.append("Full catalogs with examples: [DATASHEET.md](../DATASHEET.md#noise-catalog).\n")
+        parts.append("Full catalogs with examples: [DATASHEET.md](DATASHEET.md#noise-catalog).\n")
     if ctx:
         parts.append("## Benchmark tasks\n")
         parts.append("`extraction`, `verification` and `noise_detection` are evaluation sets (split `test`, derived from the "

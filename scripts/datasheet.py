@@ -82,12 +82,13 @@ def context(release: Path, root: Path) -> dict:
     }
 
 
-def render(release: Path, root: Path) -> str:
+def render(release: Path, root: Path, prefix: str = "dataset/") -> str:
+    """prefix: where dataset/ is seen from the file being written (the root copy, or the Hub copy inside dataset/)."""
     import jinja2
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    return env.get_template("DATASHEET.md.j2").render(**context(release, root))
+    return env.get_template("DATASHEET.md.j2").render(**context(release, root), figure_path=prefix + FIGURE)
 
 
 KUAISHOU = ("kuaishou", "kuaishou_ecommerce")

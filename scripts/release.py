@@ -12,7 +12,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 import schema
-from scripts import paths
 from scripts.checks import sha256_bytes
 from scripts.errors import ReleaseError
 

@@ -2,7 +2,6 @@
 Every span is located by code from its quote; nothing is typed as an offset."""
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pyarrow as pa

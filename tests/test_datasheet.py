@@ -8,6 +8,9 @@ from scripts import datasheet
 def test_datasheet_is_up_to_date(release):
     assert (ROOT / "DATASHEET.md").read_text(encoding="utf-8") == datasheet.render(release, ROOT), \
         "DATASHEET.md is stale: run `make dataset` and commit it"
+    assert (ROOT / "dataset" / "DATASHEET.md").read_text(encoding="utf-8") == datasheet.render(release, ROOT, prefix=""), \
+        "dataset/DATASHEET.md (the Hub copy) is stale"
+    assert f"]({datasheet.FIGURE})" in (ROOT / "dataset" / "DATASHEET.md").read_text(encoding="utf-8")
 
 
 def test_datasheet_answers_every_section_with_facts(release):

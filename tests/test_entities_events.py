@@ -1,6 +1,5 @@
 """Entities with their garbled aliases, every mention located, events merged across sources."""
 import re
-from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest

@@ -3,7 +3,6 @@ import hashlib
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest

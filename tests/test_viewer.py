@@ -1,6 +1,5 @@
 """The static viewer: its contract against the tables, determinism, and a real browser."""
 import hashlib
-import json
 import os
 import shutil
 from html.parser import HTMLParser
