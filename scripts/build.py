@@ -8,6 +8,7 @@ import argparse
 import sys
 from pathlib import Path
 
+import schema
 from scripts import paths
 from scripts.errors import InputError, ReleaseError
 from scripts.progress import Stages
@@ -44,6 +45,12 @@ def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool
             from scripts import croissant, views
             release.write_text_atomic(dataset_root / "croissant.json", croissant.render(target))
             release.write_text_atomic(dataset_root / "views.sql", views.render(version))
+            # the GX suites are derived from schema/ too: refresh them so a vocabulary change cannot leave them stale
+            from schema import gx_suites
+            suites = root / "schema" / "expectations"
+            if suites.is_dir():  # a scratch project (tests) has no schema/ of its own
+                for name in schema.table_names():
+                    release.write_text_atomic(suites / f"{name}.json", gx_suites.render(name))
             release.write_text_atomic(root / "DATASHEET.md", datasheet.render(target, root))
             # the Hub repository is dataset/ alone: it gets its own copy, with links seen from there
             release.write_text_atomic(dataset_root / "DATASHEET.md", datasheet.render(target, root, prefix=""))

@@ -129,10 +129,40 @@ def _judge_change(c: dict, facts: list[dict]) -> dict:
                 explanation=f"{c['value_surface']} {c['direction_stated']} vs {shown}" + ("" if ok else ": size differs"))
 
 
+def _judge_share(c: dict, facts: list[dict]) -> dict | None:
+    """A share stated as 'part 占 total' checked against the part and total the facts disclose."""
+    if c["metric"] != "revenue_share" or "占" not in scope_key(c["scope"]):
+        return None
+    part_scope, total_scope = scope_key(c["scope"]).split("占", 1)
+
+    def level(scope):
+        return [f for f in facts if f["subject_id"] == c["subject_id"] and f["metric"] == "revenue"
+                and scope_key(f["scope"]) == scope and f["change_basis"] == "none"
+                and f["period_start"] <= c["period_start"] and c["period_end"] <= f["period_end"]]
+    parts, totals = level(part_scope), level(total_scope)
+    if not (parts and totals):
+        return None
+    p, t = parts[0], totals[0]
+    (lo_p, hi_p), (lo_t, hi_t) = _fact_range(p), _fact_range(t)
+    computed = (lo_p / hi_t * 100, hi_p / lo_t * 100)
+    tol = TOLERANCES["value_match"]
+    rel = _gap(_claim_range(c), computed, p["value"] / t["value"] * 100)
+    ok = rel <= tol
+    return {"verdict": "supported" if ok else "refuted", "fact_ids": [p["fact_id"], t["fact_id"]], "relative_error": rel,
+            "tolerance": tol, "rule": "share_from_levels",
+            "explanation": f"{c['value_surface']} vs {p['value_surface']} / {t['value_surface']} = "
+                           f"{computed[0]:.1f}%..{computed[1]:.1f}% (rounding of both figures)"}
+
+
 def judge(c: dict, facts: list[dict]) -> dict:
     if c["period_start"] is None:
         return _nei("no_period", "the claim states no period")
-    return _judge_change(c, facts) if c["is_change"] else _judge_level(c, facts)
+    if c["is_change"]:
+        return _judge_change(c, facts)
+    v = _judge_level(c, facts)
+    if v["verdict"] == "not_enough_info":
+        return _judge_share(c, facts) or v
+    return v
 
 
 def verdicts(claims: list[dict], facts: list[dict]) -> list[dict]:

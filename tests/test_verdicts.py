@@ -117,3 +117,14 @@ def test_real_verdicts(t):
     assert v["004-c13"]["verdict"] == v["004-c14"]["verdict"] == v["001-c17"]["verdict"] == "supported"
     assert v["001-c04"]["fact_ids"] == ["f_dau_q4_2021"]
     assert v["003-c01"]["verdict"] == "not_enough_info"  # no stored page shows the 2020 disclosure
+
+
+def test_share_from_disclosed_part_and_total():
+    q3 = (dt.date(2021, 7, 1), dt.date(2021, 9, 30))
+    facts = [dict(fact("p", "109亿元", period=q3), metric="revenue", scope="广告收入"),
+             dict(fact("t", "人民币205亿元", period=q3), metric="revenue", scope="总收入")]
+    share = dict(claim(53.2, "53.2%", unit="percent", period=q3, gran="quarter"), metric="revenue_share", scope="广告收入占总收入")
+    v = judge(share, facts)
+    assert (v["verdict"], v["rule"], v["fact_ids"]) == ("supported", "share_from_levels", ["p", "t"])
+    assert judge(dict(share, value=58.2, value_surface="58.2%"), facts)["verdict"] == "refuted"
+    assert judge(dict(share, scope="直播收入占总收入"), facts)["verdict"] == "not_enough_info"
