@@ -13,7 +13,7 @@ from scripts.annotations import LoadedDoc, doc_number, load_doc_annotations
 from scripts.cleaning import REMOVED_TYPES, clean_text
 from scripts.errors import InputError
 from scripts.seeds import Seed, load_seeds
-from scripts.spans import SpanError, locate
+from scripts.spans import SpanError, find_all, locate
 
 
 def span_of(doc: LoadedDoc, text: str, section: str, index: int, quote: str, occurrence) -> tuple[int, int]:
@@ -67,7 +67,6 @@ def _exclusion_spans(seed: Seed, doc: LoadedDoc, section: str) -> list[tuple[int
     out = []
     for i, x in enumerate(getattr(doc.ann, section)):
         if x.all:
-            from scripts.spans import find_all
             starts = find_all(seed.text, x.quote)
             if not starts:
                 raise InputError(doc.path, doc.line(section, i), f"{section}[{i}].quote: not found in the document text")
