@@ -15,9 +15,9 @@ import pyarrow.parquet as pq
 
 from scripts import paths
 from scripts.evaluate import SCORERS, read_predictions
-from scripts.periods import PeriodError, resolve
-from scripts.reference import normalize
-from scripts.values import ValueError_, parse_value
+from scripts.normalize.periods import PeriodError, resolve
+from scripts.tables.reference_facts import normalize
+from scripts.normalize.values import ValueError_, parse_value
 
 # A number with the qualifier, scale and unit words parse_value understands.
 NUMBER = re.compile(r"(?:近|约为|约|超过|超|逾|不到|不足|起码|至少|高达|突破了|上)?"

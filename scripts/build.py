@@ -15,8 +15,10 @@ from scripts.progress import Stages
 
 
 def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool = False) -> dict:
-    from scripts import card, release, tables
-    from scripts.checks import check_tables
+    from scripts.docs import card
+    from scripts.release import write as release
+    from scripts import pipeline as tables
+    from scripts.release.conformance import check_tables
 
     dataset_root = dataset_root or root / "dataset"
     version = paths.version(root)
@@ -35,14 +37,16 @@ def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool
             target = paths.release_dir(version, dataset_root)
             summary["status"] = release.publish_staged(staged, target)
         with st.stage("figure, card, Croissant, views and datasheet"):
-            from scripts import datasheet, figures
+            from scripts.docs import datasheet
+            from scripts.docs import figures
             rows = {n: t.num_rows for n, t in tbls.items()}
             ctx = datasheet.context(target, root)
             figures.gmv_timeline(tbls["claims"].to_pylist(), tbls["claim_relations"].to_pylist(),
                                  {d: {} for d in tbls["documents"].column("doc_id").to_pylist()},
                                  dataset_root / datasheet.FIGURE)
             release.write_text_atomic(dataset_root / "README.md", card.render(version, rows, ctx, target))
-            from scripts import croissant, views
+            from scripts.docs import croissant
+            from scripts.docs import sql_views as views
             release.write_text_atomic(dataset_root / "croissant.json", croissant.render(target))
             release.write_text_atomic(dataset_root / "views.sql", views.render(version))
             # the GX suites are derived from schema/ too: refresh them so a vocabulary change cannot leave them stale

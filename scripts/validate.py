@@ -14,7 +14,7 @@ from scripts import paths
 def validate(release: Path, gx: bool = True, docs_dir: Path | None = None) -> list:
     import pyarrow.parquet as pq
 
-    from scripts.checks import Problem, check_tables, manifest_problems
+    from scripts.release.conformance import Problem, check_tables, manifest_problems
 
     if not release.is_dir():
         return [Problem("release", "(dir)", f"{release} is not a directory")]
@@ -31,7 +31,7 @@ def validate(release: Path, gx: bool = True, docs_dir: Path | None = None) -> li
             problems.append(Problem(p.stem, "(file)", f"unreadable Parquet: {e}"))
     problems += check_tables(tables)
     if gx:
-        from scripts import gx_check
+        from scripts.release import expectations as gx_check
         problems += gx_check.run(release, docs_dir)
     return problems
 

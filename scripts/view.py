@@ -21,8 +21,8 @@ import pyarrow.parquet as pq
 
 import schema
 from scripts import paths
-from scripts.cleaning import REMOVED_TYPES
-from scripts.tasks import sentence
+from scripts.normalize.cleaning import REMOVED_TYPES
+from scripts.benchmark.tasks import sentence
 
 LAYERS = ("claims", "noise", "mentions", "events")
 KEY_ATTR = {"claims": "data-claim-id", "noise": "data-noise-id", "mentions": "data-mention-id", "events": "data-event-id"}

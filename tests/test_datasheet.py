@@ -2,7 +2,7 @@
 import hashlib
 
 from conftest import ROOT
-from scripts import datasheet
+from scripts.docs import datasheet
 
 
 def test_datasheet_is_up_to_date(release):

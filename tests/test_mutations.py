@@ -8,8 +8,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from scripts.checks import sha256_bytes
-from scripts.release import write_parquet
+from scripts.release.conformance import sha256_bytes
+from scripts.release.write import write_parquet
 from scripts.validate import main as validate_main, validate
 
 

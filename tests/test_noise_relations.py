@@ -5,7 +5,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import schema
-from scripts import relations as R
+from scripts.tables import claim_relations as R
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +134,7 @@ def test_share_of_base_and_ratio_multiple():
 
 
 def test_tolerances_each_have_a_reason_in_the_source():
-    from scripts import tolerances
+    from scripts.normalize import tolerances
     src = open(tolerances.__file__, encoding="utf-8").read()
     block = src[src.index("TOLERANCES = {"):src.index("}", src.index("TOLERANCES = {"))]
     for name in R.TOLERANCES:

@@ -1,10 +1,10 @@
-"""Surface numbers and period words -> normalized values (scripts/values.py, scripts/periods.py)."""
+"""Surface numbers and period words -> normalized values (scripts/normalize/values.py, scripts/normalize/periods.py)."""
 import datetime as dt
 
 import pytest
 
-from scripts.periods import PeriodError, resolve
-from scripts.values import ValueError_, parse_value
+from scripts.normalize.periods import PeriodError, resolve
+from scripts.normalize.values import ValueError_, parse_value
 
 
 @pytest.mark.parametrize("surface, value, unit, bound, low, high", [

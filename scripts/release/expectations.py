@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from schema import HERE
-from scripts.checks import Problem
+from scripts.release.conformance import Problem
 
 SUITES = HERE / "expectations"
 

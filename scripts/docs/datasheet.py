@@ -11,9 +11,9 @@ import pyarrow.parquet as pq
 
 import schema
 from schema.derive import data_dictionary, vocab_table
-from scripts.agreement import agreement, load_second_pass
+from scripts.inputs.agreement import agreement, load_second_pass
 
-TEMPLATE_DIR = Path(__file__).parent / "templates"
+TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
 FIGURE = "figures/gmv_timeline.svg"
 
 

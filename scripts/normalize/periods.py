@@ -44,7 +44,7 @@ def _granularity(start: dt.date, end: dt.date) -> str:
 
 
 def _parse(words: str, base: dt.date) -> tuple[dt.date, dt.date]:
-    from scripts.jio import jionlp as _jio
+    from scripts.normalize.jio import jionlp as _jio
 
     jionlp = _jio()
 

@@ -40,7 +40,7 @@ class Value:
 
 
 def parse_core(core: str) -> tuple[float, Optional[tuple[float, float]]]:
-    from scripts.jio import jionlp as _jio
+    from scripts.normalize.jio import jionlp as _jio
 
     jionlp = _jio()
 

@@ -9,7 +9,7 @@ from typing import Optional
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from scripts.errors import InputError
-from scripts.yamlio import parse_list, vocab_validator
+from scripts.inputs.yamlio import parse_list, vocab_validator
 
 
 class EntityAnn(BaseModel):

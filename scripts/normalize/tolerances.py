@@ -1,5 +1,5 @@
 """Every tolerance the checks use, declared once, each with its reason. Relations
-(scripts/relations.py) and verdicts (scripts/verdicts.py) read them from here."""
+(scripts/tables/claim_relations.py) and verdicts (scripts/tables/claim_verdicts.py) read them from here."""
 from __future__ import annotations
 
 TOLERANCES = {

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from scripts import paths
 from scripts.errors import InputError
-from scripts.yamlio import parse_list
+from scripts.inputs.yamlio import parse_list
 
 
 class Source(BaseModel):

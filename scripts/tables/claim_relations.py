@@ -9,7 +9,7 @@ import re
 from collections import defaultdict
 from itertools import combinations
 
-from scripts.tolerances import APPROX, NEAR, TOLERANCES
+from scripts.normalize.tolerances import APPROX, NEAR, TOLERANCES
 
 SCALE_FACTOR = TOLERANCES["scale_mismatch"]
 NEAR_DAYS = 548        # 18 months

@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 import schema
-from scripts.checks import sha256_bytes
+from scripts.release.conformance import sha256_bytes
 from scripts.errors import ReleaseError
 
 # Fixed writer settings: with the same pyarrow these give the same bytes for the

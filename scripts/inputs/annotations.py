@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from scripts import paths
 from scripts.errors import InputError
-from scripts.yamlio import LineDict, load_yaml, parse, vocab_validator
+from scripts.inputs.yamlio import LineDict, load_yaml, parse, vocab_validator
 
 
 class Span(BaseModel):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from scripts.coverage import NUMBER
-from scripts.periods import PeriodError, resolve
-from scripts.values import ValueError_, parse_value
+from scripts.inputs.coverage import NUMBER
+from scripts.normalize.periods import PeriodError, resolve
+from scripts.normalize.values import ValueError_, parse_value
 
 UP = re.compile(r"增长|提升|上升|提高|增加")
 DOWN = re.compile(r"下降|降低|下跌|减少")

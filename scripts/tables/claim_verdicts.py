@@ -8,8 +8,8 @@ is compared with the change the level facts imply. Facts carry bounds too
 (超60%): a verdict compares the values each side admits."""
 from __future__ import annotations
 
-from scripts.relations import _previous, half_unit, interval, scope_key
-from scripts.tolerances import TOLERANCES
+from scripts.tables.claim_relations import _previous, half_unit, interval, scope_key
+from scripts.normalize.tolerances import TOLERANCES
 
 
 def _reading(c: dict, reconciled: bool) -> dict:

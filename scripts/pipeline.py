@@ -9,11 +9,11 @@ import pyarrow as pa
 import schema
 from schema.derive import arrow_schema
 from scripts import paths
-from scripts.annotations import LoadedDoc, doc_number, load_doc_annotations
-from scripts.cleaning import REMOVED_TYPES, clean_text
+from scripts.inputs.annotations import LoadedDoc, doc_number, load_doc_annotations
+from scripts.normalize.cleaning import REMOVED_TYPES, clean_text
 from scripts.errors import InputError
-from scripts.seeds import Seed, load_seeds
-from scripts.spans import SpanError, find_all, locate
+from scripts.inputs.seeds import Seed, load_seeds
+from scripts.inputs.spans import SpanError, find_all, locate
 
 
 def span_of(doc: LoadedDoc, text: str, section: str, index: int, quote: str, occurrence) -> tuple[int, int]:
@@ -79,10 +79,10 @@ def _exclusion_spans(seed: Seed, doc: LoadedDoc, section: str) -> list[tuple[int
 
 def build_tables(seeds_dir: Path = paths.SEEDS) -> tuple[dict[str, pa.Table], list[dict]]:
     """All tables, and the completeness report per document."""
-    from scripts import coverage
-    from scripts.claims import claim_row
-    from scripts.entities import alias_table, find_mentions, load_entities
-    from scripts.events import build_events
+    from scripts.inputs import coverage
+    from scripts.tables.claims import claim_row
+    from scripts.inputs.entity_registry import alias_table, find_mentions, load_entities
+    from scripts.tables.events import build_events
 
     seeds = load_seeds(seeds_dir)
     by_id = {s.doc_id: s for s in seeds}
@@ -150,12 +150,12 @@ def build_tables(seeds_dir: Path = paths.SEEDS) -> tuple[dict[str, pa.Table], li
         "aliases": list(e.aliases) + list(e.noisy), "noisy_aliases": list(e.noisy),
         "noisy_alias_notes": list(e.noisy.values()), "parent_id": e.parent, "role": e.role,
         "description": e.description, "n_mentions": per_entity.get(e.id, 0)} for e in ents.items]
-    from scripts.reconcile import reconcile
-    from scripts.relations import find_relations
+    from scripts.normalize.reconcile import reconcile
+    from scripts.tables.claim_relations import find_relations
     relations = find_relations(claims, declared)
     reconcile(claims, noise, {s.doc_id: s.source.reference_date for s in seeds})
-    from scripts.reference import load_facts
-    from scripts.verdicts import verdicts
+    from scripts.tables.reference_facts import load_facts
+    from scripts.tables.claim_verdicts import verdicts
     facts = load_facts(seeds_dir / "reference" / "facts.yaml", entity_ids)
     claim_verdicts = verdicts(claims, facts)
     tables = {"documents": to_table("documents", docs), "entities": to_table("entities", entity_rows),
@@ -164,7 +164,7 @@ def build_tables(seeds_dir: Path = paths.SEEDS) -> tuple[dict[str, pa.Table], li
               "claim_relations": to_table("claim_relations", relations),
               "reference_facts": to_table("reference_facts", facts),
               "claim_verdicts": to_table("claim_verdicts", claim_verdicts)}
-    from scripts import tasks
+    from scripts.benchmark import tasks
     # tasks are derived from the tables as written (documents carry their final columns by now)
     derived = tasks.build(tables["documents"].to_pylist(), tables["claims"].to_pylist(), tables["noise"].to_pylist(),
                           tables["claim_verdicts"].to_pylist(), tables["reference_facts"].to_pylist())

@@ -9,9 +9,9 @@ from typing import Optional
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from scripts.errors import InputError
-from scripts.periods import PeriodError, resolve
-from scripts.spans import SpanError, locate
-from scripts.yamlio import parse_list, vocab_validator
+from scripts.normalize.periods import PeriodError, resolve
+from scripts.inputs.spans import SpanError, locate
+from scripts.inputs.yamlio import parse_list, vocab_validator
 
 
 class EvidenceAnn(BaseModel):

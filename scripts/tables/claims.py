@@ -1,15 +1,15 @@
 """Claim annotations -> claims rows. Offsets come from the quote, the value from
-the surface number (scripts/values.py), the period from the period words and the
-document's reference_date (scripts/periods.py); annotators type none of them."""
+the surface number (scripts/normalize/values.py), the period from the period words and the
+document's reference_date (scripts/normalize/periods.py); annotators type none of them."""
 from __future__ import annotations
 
 import schema
-from scripts.annotations import ClaimAnn, LoadedDoc, doc_number
+from scripts.inputs.annotations import ClaimAnn, LoadedDoc, doc_number
 from scripts.errors import InputError
-from scripts.periods import PeriodError, resolve
-from scripts.seeds import Seed
-from scripts.spans import SpanError, find_all, locate
-from scripts.values import ValueError_, parse_value
+from scripts.normalize.periods import PeriodError, resolve
+from scripts.inputs.seeds import Seed
+from scripts.inputs.spans import SpanError, find_all, locate
+from scripts.normalize.values import ValueError_, parse_value
 
 PERIOD_SEARCH_BACK = 2000  # period words may open the sentence, or a paragraph, before the clause
 

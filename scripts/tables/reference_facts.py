@@ -13,8 +13,8 @@ from typing import Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from scripts.errors import InputError
-from scripts.values import ValueError_, parse_value
-from scripts.yamlio import parse_list, vocab_validator
+from scripts.normalize.values import ValueError_, parse_value
+from scripts.inputs.yamlio import parse_list, vocab_validator
 
 _EN = re.compile(r"^(?P<q>around|about|nearly|over|more than|exceeded|exceeding)?\s*(?:RMB|US\$|HK\$)?\s*"
                  r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<scale>trillion|billion|million|thousand)?\s*(?P<pct>%|percent)?$", re.I)
