@@ -5,7 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: dataset test validate bench view browser clean-venv
+.PHONY: help dataset test lint validate bench view browser clean-venv
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 20
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -13,14 +16,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --progress-bar off -e '.[dev]'
 	touch $(STAMP)
 
-dataset: $(STAMP)
+dataset: $(STAMP)  ## build the current release into dataset/v<version>/
 	$(BIN)/python -m scripts.build
 
-validate: $(STAMP)
+validate: $(STAMP)  ## validate the current release (pandera, cross-table rules, Great Expectations)
 	$(BIN)/python -m scripts.validate
 
 # The viewer's browser test drives Debian's chromium; fonts-wqy-microhei gives it Chinese glyphs.
-browser:
+browser:  ## install chromium, chromedriver and CJK fonts for the viewer test (as root)
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || ! fc-list 2>/dev/null | grep -qi wenquanyi; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
@@ -28,14 +31,18 @@ browser:
 	  else echo "make browser: run as root to install chromium, chromium-driver and fonts-wqy-microhei"; fi; \
 	fi
 
-test: $(STAMP) browser
+test: $(STAMP) browser  ## run the whole test suite
 	$(BIN)/python -m pytest
 
-view: $(STAMP)
+view: $(STAMP)  ## write the offline viewer to build/viewer/
 	$(BIN)/python -m scripts.view
 
-bench: $(STAMP)
+bench: $(STAMP)  ## wall time and peak memory per stage
 	$(BIN)/python -m scripts.bench
 
-clean-venv:
+lint: $(STAMP)  ## ruff (with a complexity limit) and mypy, as configured in pyproject.toml
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+clean-venv:  ## remove .venv/
 	rm -rf $(VENV)

@@ -34,7 +34,7 @@ class Table(BaseModel):
     description: str
     row: str
     key: list[str]
-    checks: list[dict[str, Any]] = Field(default_factory=list)
+    rules: list[dict[str, Any]] = Field(default_factory=list)  # cross-column rules, implemented in schema/rules.py
     total_over: Optional[str] = None  # table.column whose every value must have a row here
     split: str = "train"  # the Hugging Face split of the table's config
     columns: list[Column]
@@ -59,6 +59,14 @@ class Schema(BaseModel):
 
     def terms(self, vocab: str) -> list[str]:
         return list(self.vocab[vocab])
+
+    def units_for(self, metric: str) -> list[str]:
+        """Units a metric may be stated in (vocab.yaml metric.<term>.units)."""
+        return list(self.vocab["metric"][metric]["units"])
+
+    def terms_with(self, vocab: str, attribute: str) -> list[str]:
+        """Terms of a vocabulary whose entry sets `attribute: true` (e.g. metric.share)."""
+        return [t for t, spec in self.vocab[vocab].items() if isinstance(spec, dict) and spec.get(attribute)]
 
 
 @lru_cache(maxsize=1)

@@ -1,14 +1,15 @@
-"""Great Expectations suites derived from tables.yaml and stored as JSON in
-schema/expectations/ (`python -m schema.gx_suites` rewrites them; a test fails
-when they drift from tables.yaml). No GX import here: a suite is plain JSON."""
+"""Great Expectations suites derived from tables.yaml, in memory at validation time
+(`python -m schema.gx_suites [OUT_DIR]` writes them as JSON for inspection, by default
+into build/gx/expectations/). No GX import here: a suite is plain JSON."""
 from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 from schema import HERE, load
 
-OUT = HERE / "expectations"
+OUT = HERE.parent / "build" / "gx" / "expectations"
 _NUMERIC = {"int64", "float64"}
 
 
@@ -39,11 +40,13 @@ def render(table: str) -> str:
     return json.dumps(suite(table), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def main() -> int:
-    OUT.mkdir(exist_ok=True)
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    out = Path(args[0]) if args else OUT
+    out.mkdir(parents=True, exist_ok=True)
     for name in load().tables:
-        (OUT / f"{name}.json").write_text(render(name), encoding="utf-8")
-    print(f"wrote {len(load().tables)} suites to {OUT}")
+        (out / f"{name}.json").write_text(render(name), encoding="utf-8")
+    print(f"wrote {len(load().tables)} suites to {out}")
     return 0
 
 

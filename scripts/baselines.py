@@ -16,8 +16,8 @@ import pyarrow.parquet as pq
 from scripts import paths
 from scripts.evaluate import SCORERS, read_predictions
 from scripts.normalize.periods import PeriodError, resolve
+from scripts.normalize.values import SurfaceValueError, parse_value
 from scripts.tables.reference_facts import normalize
-from scripts.normalize.values import ValueError_, parse_value
 
 # A number with the qualifier, scale and unit words parse_value understands.
 NUMBER = re.compile(r"(?:近|约为|约|超过|超|逾|不到|不足|起码|至少|高达|突破了|上)?"
@@ -39,7 +39,7 @@ def extraction_baseline(rows: list[dict]) -> list[dict]:
                 continue  # a bare number without a unit or scale word is most often an id or a page counter
             try:
                 v = parse_value(surface)
-            except ValueError_:
+            except SurfaceValueError:
                 continue
             unit = v.unit or ("CNY" if MONEY_CONTEXT.search(text[max(0, m.start() - 15):m.end() + 4]) else "count")
             period = None
@@ -73,7 +73,7 @@ def verification_rule(rows: list[dict]) -> list[dict]:
             for n in nums:
                 try:
                     v = parse_value(n).value
-                except ValueError_:
+                except SurfaceValueError:
                     continue
                 if any(abs(v - o) <= 0.01 * abs(o) for o in official):
                     verdict = "supported"
@@ -114,7 +114,7 @@ BASELINES = {
 
 
 def run_all(release: Path, out: Path | None = None) -> dict:
-    scores = {}
+    scores: dict[str, dict] = {}
     for task, fns in BASELINES.items():
         rows = pq.read_table(release / f"{task}.parquet").to_pylist()
         scores[task] = {}
@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--release", type=Path, default=None)
     ap.add_argument("--out", type=Path, default=paths.BUILD / "baselines")
     args = ap.parse_args(argv)
-    release = args.release or paths.release_dir(paths.version())
+    release = paths.current_release(args.release)
     print(table(run_all(release, args.out)))
     print(f"predictions in {args.out}")
     return 0

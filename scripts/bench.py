@@ -18,7 +18,8 @@ STAGES = {
     "validate": "from scripts.validate import validate; from scripts import paths; "
                 "assert not validate(paths.release_dir(paths.version()))",
     "load_dataset (all configs)": "import datasets, schema; "
-                                  "[datasets.load_dataset('dataset', n, split=schema.load().tables[n].split, cache_dir=CACHE) for n in schema.table_names()]",
+                                  "[datasets.load_dataset('dataset', n, split=schema.load().tables[n].split, cache_dir=CACHE)"
+                                  " for n in schema.table_names()]",
     "duckdb scan": "import duckdb; from scripts import paths; v = paths.version(); "
                    "duckdb.sql(f\"SELECT count(*), sum(value) FROM 'dataset/v{v}/claims.parquet'\").fetchall(); "
                    "duckdb.sql(f\"SELECT count(*) FROM (SELECT unnest(evidence) FROM 'dataset/v{v}/events.parquet')\").fetchall()",

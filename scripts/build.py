@@ -1,6 +1,7 @@
 """Build the current release: `python -m scripts.build`.
 
-seeds + annotations -> tables -> validation -> dataset/v<version>/ (atomic).
+seeds + annotations -> tables (scripts/tables/, in the order their declared reads
+give) -> validation -> dataset/v<version>/ (atomic) -> the documents that describe it.
 A failed build writes nothing and leaves every existing release untouched."""
 from __future__ import annotations
 
@@ -8,56 +9,45 @@ import argparse
 import sys
 from pathlib import Path
 
-import schema
-from scripts import paths
+from scripts import paths, pipeline
+from scripts.docs import card, croissant, datasheet, figures, sql_views
 from scripts.errors import InputError, ReleaseError
+from scripts.files import write_text_atomic
 from scripts.progress import Stages
+from scripts.release import write
+from scripts.release.conformance import check_tables
+from scripts.tables import DagError
 
 
 def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool = False) -> dict:
-    from scripts.docs import card
-    from scripts.release import write as release
-    from scripts import pipeline as tables
-    from scripts.release.conformance import check_tables
-
     dataset_root = dataset_root or root / "dataset"
     version = paths.version(root)
     seeds_dir = root / "seeds"
-    summary = {"version": version}
+    summary: dict = {"version": version}
     with Stages(quiet) as st:
         with st.stage("read seeds and annotations, derive tables"):
-            tbls, completeness = tables.build_tables(seeds_dir)
+            tbls, completeness = pipeline.build_tables(seeds_dir)
         with st.stage("validate tables"):
             problems = check_tables(tbls)
             if problems:
                 raise ReleaseError("validation failed:\n  " + "\n  ".join(str(p) for p in problems))
         with st.stage("write Parquet and manifest"):
-            staged = release.stage(tbls, version, tables.input_files(seeds_dir), root, dataset_root, completeness)
+            staged = write.stage(tbls, version, pipeline.input_files(seeds_dir), root, dataset_root, completeness)
         with st.stage("move release into place"):
             target = paths.release_dir(version, dataset_root)
-            summary["status"] = release.publish_staged(staged, target)
+            summary["status"] = write.publish_staged(staged, target)
         with st.stage("figure, card, Croissant, views and datasheet"):
-            from scripts.docs import datasheet
-            from scripts.docs import figures
             rows = {n: t.num_rows for n, t in tbls.items()}
             ctx = datasheet.context(target, root)
             figures.gmv_timeline(tbls["claims"].to_pylist(), tbls["claim_relations"].to_pylist(),
                                  {d: {} for d in tbls["documents"].column("doc_id").to_pylist()},
                                  dataset_root / datasheet.FIGURE)
-            release.write_text_atomic(dataset_root / "README.md", card.render(version, rows, ctx, target))
-            from scripts.docs import croissant
-            from scripts.docs import sql_views as views
-            release.write_text_atomic(dataset_root / "croissant.json", croissant.render(target))
-            release.write_text_atomic(dataset_root / "views.sql", views.render(version))
-            # the GX suites are derived from schema/ too: refresh them so a vocabulary change cannot leave them stale
-            from schema import gx_suites
-            suites = root / "schema" / "expectations"
-            if suites.is_dir():  # a scratch project (tests) has no schema/ of its own
-                for name in schema.table_names():
-                    release.write_text_atomic(suites / f"{name}.json", gx_suites.render(name))
-            release.write_text_atomic(root / "DATASHEET.md", datasheet.render(target, root))
+            write_text_atomic(dataset_root / "README.md", card.render(version, rows, ctx, target))
+            write_text_atomic(dataset_root / "croissant.json", croissant.render(target))
+            write_text_atomic(dataset_root / "views.sql", sql_views.render(version))
+            write_text_atomic(root / "DATASHEET.md", datasheet.render(target, root))
             # the Hub repository is dataset/ alone: it gets its own copy, with links seen from there
-            release.write_text_atomic(dataset_root / "DATASHEET.md", datasheet.render(target, root, prefix=""))
+            write_text_atomic(dataset_root / "DATASHEET.md", datasheet.render(target, root, prefix=""))
     summary.update(release=str(target), rows=rows, seconds=st.total)
     return summary
 
@@ -69,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     try:
         s = build(root=args.root.resolve(), quiet=args.quiet)
-    except (InputError, ReleaseError) as e:
+    except (InputError, ReleaseError, DagError, pipeline.RowShapeError) as e:
         print(f"build failed: {e}", file=sys.stderr)
         return 1
     rows = ", ".join(f"{k} {v}" for k, v in s["rows"].items())

@@ -13,14 +13,17 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
+from sklearn.metrics import accuracy_score, precision_recall_fscore_support
 
 import schema
 from scripts import paths
+from scripts.benchmark.metrics import prf
 
 TASKS = ("extraction", "verification", "noise_detection")
-FIELDS = {
+FIELDS: dict[str, dict[str, Any]] = {
     "extraction": {"doc_id": str, "char_start": int, "char_end": int, "value": (int, float), "unit": str,
                    "period_start": (str, type(None)), "period_end": (str, type(None))},
     "verification": {"claim_id": str, "verdict": str},
@@ -37,7 +40,8 @@ def _gold(task: str, release: Path) -> list[dict]:
     return pq.read_table(release / f"{task}.parquet").to_pylist()
 
 
-def read_predictions(path_or_lines, task: str, release: Path) -> list[dict]:
+def read_predictions(  # noqa: C901 - one check per way a line can be wrong, each with its message
+    path_or_lines, task: str, release: Path) -> list[dict]:
     """Parse and check prediction lines against the release; raise PredictionError naming the line."""
     if isinstance(path_or_lines, (str, Path)):
         where, lines = str(path_or_lines), Path(path_or_lines).read_text(encoding="utf-8").splitlines()
@@ -98,12 +102,6 @@ def match_spans(preds: list[dict], targets: list[dict]) -> list[tuple[dict, dict
     return pairs
 
 
-def _prf(matched: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
-    p = matched / n_pred if n_pred else 0.0
-    r = matched / n_gold if n_gold else 0.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
-
-
 def _targets(gold: list[dict]) -> list[dict]:
     return [dict(t, doc_id=g["doc_id"]) for g in gold for t in g["targets"]]
 
@@ -115,7 +113,7 @@ def _round(d: dict) -> dict:
 def score_extraction(preds: list[dict], gold: list[dict]) -> dict:
     targets = _targets(gold)
     pairs = match_spans(preds, targets)
-    p, r, f = _prf(len(pairs), len(preds), len(targets))
+    p, r, f = prf(len(pairs), len(preds), len(targets))
     n = len(pairs) or 1
 
     def iso(d):
@@ -130,7 +128,6 @@ def score_extraction(preds: list[dict], gold: list[dict]) -> dict:
 
 
 def score_verification(preds: list[dict], gold: list[dict]) -> dict:
-    from sklearn.metrics import accuracy_score, precision_recall_fscore_support
 
     labels = list(schema.load().vocab["verdict"])
     pred = {p["claim_id"]: p["verdict"] for p in preds}
@@ -146,12 +143,12 @@ def score_verification(preds: list[dict], gold: list[dict]) -> dict:
 
 def score_noise(preds: list[dict], gold: list[dict]) -> dict:
     targets = _targets(gold)
-    p, r, f = _prf(len(match_spans(preds, targets)), len(preds), len(targets))
+    p, r, f = prf(len(match_spans(preds, targets)), len(preds), len(targets))
     out = {"span_precision": p, "span_recall": r, "span_f1": f, "n_predictions": len(preds), "n_targets": len(targets)}
     for t in schema.load().vocab["noise_type"]:
         tp = [x for x in preds if x["noise_type"] == t]
         tt = [x for x in targets if x["noise_type"] == t]
-        out[f"{t}_f1"] = _prf(len(match_spans(tp, tt)), len(tp), len(tt))[2]
+        out[f"{t}_f1"] = prf(len(match_spans(tp, tt)), len(tp), len(tt))[2]
     return _round(out)
 
 
@@ -160,7 +157,7 @@ SCORERS = {"extraction": score_extraction, "verification": score_verification, "
 
 def evaluate(task: str, predictions, release: Path | None = None) -> dict:
     """predictions: a JSONL path, or a list of dicts / JSON lines."""
-    release = Path(release) if release else paths.release_dir(paths.version())
+    release = paths.current_release(release)
     preds = read_predictions(predictions, task, release)
     return SCORERS[task](preds, _gold(task, release))
 

@@ -18,3 +18,8 @@ def version(root: Path = ROOT) -> str:
 
 def release_dir(version_: str, dataset_root: Path = DATASET) -> Path:
     return dataset_root / f"v{version_}"
+
+
+def current_release(given: Path | str | None = None) -> Path:
+    """The release folder an entry point works on: the one given, else the current version's."""
+    return Path(given) if given else release_dir(version())

@@ -6,6 +6,8 @@ import sys
 import time
 from contextlib import contextmanager
 
+from rich.console import Console
+
 
 class Stages:
     def __init__(self, quiet: bool = False):
@@ -15,7 +17,6 @@ class Stages:
 
     def __enter__(self):
         if not self.quiet:
-            from rich.console import Console
             self.console = Console(stderr=True)
         return self
 

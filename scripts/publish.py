@@ -10,7 +10,10 @@ import argparse
 import sys
 from pathlib import Path
 
+import huggingface_hub
+
 from scripts import paths
+from scripts.validate import validate
 
 
 def files_to_upload(dataset_root: Path) -> list[str]:
@@ -30,7 +33,6 @@ def main(argv: list[str] | None = None) -> int:
     release = paths.release_dir(version, dataset_root)
     tag = f"v{version}"
 
-    from scripts.validate import validate
     problems = validate(release)
     if problems:
         print(f"publish: refusing to publish {release}: it does not validate "
@@ -43,7 +45,6 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {f}")
         return 0
 
-    import huggingface_hub
     token = huggingface_hub.get_token()
     if not token:
         print("publish: no Hugging Face token. Set HF_TOKEN in the environment or run "

@@ -8,19 +8,20 @@ import argparse
 import sys
 from pathlib import Path
 
+import pyarrow.parquet as pq
+
+import schema
 from scripts import paths
+from scripts.release import expectations as gx_check
+from scripts.release.conformance import Problem, check_tables, manifest_problems
 
 
 def validate(release: Path, gx: bool = True, docs_dir: Path | None = None) -> list:
-    import pyarrow.parquet as pq
-
-    from scripts.release.conformance import Problem, check_tables, manifest_problems
 
     if not release.is_dir():
         return [Problem("release", "(dir)", f"{release} is not a directory")]
     problems = manifest_problems(release)
     tables = {}
-    import schema
     for p in sorted(release.glob("*.parquet")):
         if p.stem not in schema.load().tables:
             problems.append(Problem(p.stem, "(file)", f"{p.name} is not a declared table"))
@@ -31,7 +32,6 @@ def validate(release: Path, gx: bool = True, docs_dir: Path | None = None) -> li
             problems.append(Problem(p.stem, "(file)", f"unreadable Parquet: {e}"))
     problems += check_tables(tables)
     if gx:
-        from scripts.release import expectations as gx_check
         problems += gx_check.run(release, docs_dir)
     return problems
 
@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--docs", action="store_true", help="also render Great Expectations Data Docs into build/gx/")
     ap.add_argument("--no-gx", action="store_true", help="pandera and cross-table checks only (fast)")
     args = ap.parse_args(argv)
-    release = args.release or paths.release_dir(paths.version())
+    release = paths.current_release(args.release)
     docs_dir = paths.BUILD / "gx" if args.docs else None
     problems = validate(release, gx=not args.no_gx, docs_dir=docs_dir)
     if problems:

@@ -17,12 +17,13 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
 import pyarrow.parquet as pq
 
 import schema
 from scripts import paths
-from scripts.normalize.cleaning import REMOVED_TYPES
 from scripts.benchmark.tasks import sentence
+from scripts.normalize.cleaning import REMOVED_TYPES
 
 LAYERS = ("claims", "noise", "mentions", "events")
 KEY_ATTR = {"claims": "data-claim-id", "noise": "data-noise-id", "mentions": "data-mention-id", "events": "data-event-id"}
@@ -87,7 +88,9 @@ def _spans(doc_id: str, t: dict) -> list[Span]:
 def nest(spans: list[Span]) -> tuple[list[Span], list[Span]]:
     """Spans into a tree (a span contains those inside it); a span that crosses
     another (starts inside it, ends outside) goes to the overflow list instead."""
-    roots, overflow, stack = [], [], []
+    roots: list[Span] = []
+    overflow: list[Span] = []
+    stack: list[Span] = []
     for s in sorted(spans, key=lambda s: (s.start, -s.end, ORDER[s.layer], s.key)):
         while stack and stack[-1].end <= s.start:
             stack.pop()
@@ -126,7 +129,6 @@ def num(v: float) -> str:
 
 
 def _env():
-    import jinja2
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates" / "viewer"),
                              autoescape=jinja2.select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined)
@@ -160,7 +162,8 @@ def build_site(release: Path, out: Path) -> list[Path]:
     claims = {c["claim_id"]: c for c in t["claims"]}
     texts = {d["doc_id"]: d["text"] for d in docs}
     relations = []
-    for r in sorted(t["claim_relations"], key=lambda r: (r["relation"] not in ("contradicts", "arithmetic_inconsistent"), r["rule"], r["relation_id"])):
+    conflicts = ("contradicts", "arithmetic_inconsistent")
+    for r in sorted(t["claim_relations"], key=lambda r: (r["relation"] not in conflicts, r["rule"], r["relation_id"])):
         a, b = claims[r["claim_id_a"]], claims[r["claim_id_b"]]
         relations.append({"r": r, "a": a, "b": b,
                           "sa": _mark(texts[a["doc_id"]], a), "sb": _mark(texts[b["doc_id"]], b)})
@@ -192,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("release", nargs="?", type=Path, default=None)
     ap.add_argument("--out", type=Path, default=paths.BUILD / "viewer")
     args = ap.parse_args(argv)
-    release = args.release or paths.release_dir(paths.version())
+    release = paths.current_release(args.release)
     files = build_site(release, args.out)
     print(f"wrote {len(files)} pages to {args.out} (open {args.out / 'index.html'})")
     return 0

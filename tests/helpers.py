@@ -2,8 +2,8 @@
 from pathlib import Path
 
 import pytest
-
 from conftest import tree_digest
+
 from scripts.build import build
 from scripts.errors import InputError
 

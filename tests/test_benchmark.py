@@ -5,8 +5,8 @@ import sys
 
 import pyarrow.parquet as pq
 import pytest
-
 from conftest import ROOT
+
 from scripts.evaluate import PredictionError, evaluate
 
 

@@ -3,7 +3,6 @@ import json
 
 import pyarrow.parquet as pq
 import pytest
-
 from helpers import build_fails, edit
 
 ANN = "seeds/annotations"

@@ -2,6 +2,7 @@
 import hashlib
 
 from conftest import ROOT
+
 from scripts.docs import datasheet
 
 

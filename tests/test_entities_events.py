@@ -3,10 +3,9 @@ import re
 
 import pyarrow.parquet as pq
 import pytest
+from conftest import ROOT
 
 import schema
-
-from conftest import ROOT
 
 
 @pytest.fixture(scope="module")

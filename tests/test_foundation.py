@@ -7,8 +7,8 @@ import sys
 import pyarrow.parquet as pq
 import pytest
 import yaml
-
 from conftest import ROOT, copy_project, tree_digest
+
 from scripts.build import build
 from scripts.errors import InputError, ReleaseError
 
@@ -123,7 +123,7 @@ def test_bump_writes_a_new_release_beside_the_old(project, version):
 def test_manifest_records_inputs_and_tables(release):
     m = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
     assert m["inputs"]["seeds/sources.yaml"] == hashlib.sha256((ROOT / "seeds/sources.yaml").read_bytes()).hexdigest()
-    for name, entry in m["tables"].items():
+    for entry in m["tables"].values():
         assert pq.ParquetFile(release / entry["file"]).metadata.num_rows == entry["rows"]
 
 

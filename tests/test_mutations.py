@@ -8,9 +8,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from scripts.release.conformance import sha256_bytes
+from scripts.files import sha256_file
 from scripts.release.write import write_parquet
-from scripts.validate import main as validate_main, validate
+from scripts.validate import main as validate_main
+from scripts.validate import validate
 
 
 def rows(release, table):
@@ -23,7 +24,7 @@ def write(release, table, data, schema=None, update_manifest=True):
     write_parquet(pa.Table.from_pylist(data, schema=schema or arrow_schema(table)), path)
     if update_manifest:  # so that only the injected defect is wrong, not the manifest too
         m = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
-        m["tables"][table].update(sha256=sha256_bytes(path), rows=len(data))
+        m["tables"][table].update(sha256=sha256_file(path), rows=len(data))
         (release / "manifest.json").write_text(json.dumps(m), encoding="utf-8")
 
 

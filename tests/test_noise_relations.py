@@ -138,5 +138,5 @@ def test_tolerances_each_have_a_reason_in_the_source():
     src = open(tolerances.__file__, encoding="utf-8").read()
     block = src[src.index("TOLERANCES = {"):src.index("}", src.index("TOLERANCES = {"))]
     for name in R.TOLERANCES:
-        line_no = [i for i, l in enumerate(block.splitlines()) if l.strip().startswith(f'"{name}"')][0]
+        line_no = [i for i, ln in enumerate(block.splitlines()) if ln.strip().startswith(f'"{name}"')][0]
         assert block.splitlines()[line_no - 1].strip().startswith("#"), name

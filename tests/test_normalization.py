@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 
 from scripts.normalize.periods import PeriodError, resolve
-from scripts.normalize.values import ValueError_, parse_value
+from scripts.normalize.values import SurfaceValueError, parse_value
 
 
 @pytest.mark.parametrize("surface, value, unit, bound, low, high", [
@@ -44,7 +44,7 @@ def test_implied_scale_from_a_neighbouring_number():
 
 @pytest.mark.parametrize("bad", ["九千多亿元吧", "abc", "约超5亿", "", "5亿美元"])
 def test_unreadable_or_contradictory_values_are_refused(bad):
-    with pytest.raises(ValueError_):
+    with pytest.raises(SurfaceValueError):
         parse_value(bad)
 
 

@@ -7,9 +7,9 @@ import sys
 
 import pyarrow.parquet as pq
 import pytest
+from conftest import ROOT
 
 import schema
-from conftest import ROOT
 
 DOCS = ["README.md", "dataset/README.md", "DATASHEET.md"]
 
@@ -36,6 +36,7 @@ def test_card_yaml_has_one_config_per_table(version):
 
 def test_croissant_reads_every_record_set(release):
     import json
+
     import mlcroissant as mlc
     ds = mlc.Dataset(jsonld=str(ROOT / "dataset" / "croissant.json"))
     manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
@@ -92,9 +93,9 @@ def test_publish_dry_run_lists_files_and_tag(version):
                        cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     assert f"tag v{version}" in r.stdout
-    listed = [l.strip() for l in r.stdout.splitlines()[1:]]
+    listed = [ln.strip() for ln in r.stdout.splitlines()[1:]]
     assert f"v{version}/claims.parquet" in listed and "README.md" in listed and "croissant.json" in listed
-    assert not any(l.startswith(".") for l in listed)
+    assert not any(ln.startswith(".") for ln in listed)
 
 
 def test_publish_without_token_fails_clearly(tmp_path):

@@ -4,8 +4,8 @@ import datetime as dt
 import pyarrow.parquet as pq
 import pytest
 
-from scripts.tables.reference_facts import normalize
 from scripts.tables.claim_verdicts import judge
+from scripts.tables.reference_facts import normalize
 
 Y2022 = (dt.date(2022, 1, 1), dt.date(2022, 12, 31))
 Y2021 = (dt.date(2021, 1, 1), dt.date(2021, 12, 31))

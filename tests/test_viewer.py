@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-
 from conftest import ROOT
+
 from scripts.view import KEY_ATTR, build_site
 
 

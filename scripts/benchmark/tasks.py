@@ -3,6 +3,8 @@ annotation files): extraction, verification and noise_detection."""
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 _END = re.compile(r"[。！？!?\n]")
 
@@ -15,32 +17,47 @@ def sentence(text: str, start: int, end: int) -> str:
     return text[left:right].strip()
 
 
-def build(docs: list[dict], claims: list[dict], noise: list[dict], verdicts: list[dict], facts: list[dict]) -> dict[str, list[dict]]:
-    by_doc = {d["doc_id"]: d for d in docs}
-    facts_by_id = {f["fact_id"]: f for f in facts}
-    extraction = [{
+def _by_doc(rows: Iterable[Mapping], order: Callable[[Mapping], tuple]) -> dict[str, list[Mapping]]:
+    out: dict[str, list[Mapping]] = defaultdict(list)
+    for r in sorted(rows, key=order):
+        out[r["doc_id"]].append(r)
+    return out
+
+
+def extraction(docs: Sequence[Mapping], claims: Iterable[Mapping]) -> list[dict]:
+    per_doc = _by_doc(claims, lambda c: (c["value_char_start"], c["claim_id"]))
+    return [{
         "doc_id": d["doc_id"], "text": d["text"], "reference_date": d["reference_date"],
         "targets": [{"claim_id": c["claim_id"], "char_start": c["value_char_start"], "char_end": c["value_char_end"],
                      "quote": c["value_surface"], "value": c["value"], "unit": c["unit"], "bound": c["bound"],
                      "period_start": c["period_start"], "period_end": c["period_end"], "metric": c["metric"]}
-                    for c in sorted(claims, key=lambda c: (c["value_char_start"], c["claim_id"])) if c["doc_id"] == d["doc_id"]],
+                    for c in per_doc[d["doc_id"]]],
     } for d in docs]
+
+
+def verification(docs: Sequence[Mapping], claims: Iterable[Mapping], verdicts: Iterable[Mapping],
+                 facts: Iterable[Mapping]) -> list[dict]:
+    by_doc = {d["doc_id"]: d for d in docs}
+    facts_by_id = {f["fact_id"]: f for f in facts}
     verdict = {v["claim_id"]: v for v in verdicts}
-    verification = []
+    rows = []
     for c in claims:
         d = by_doc[c["doc_id"]]
         v = verdict[c["claim_id"]]
-        verification.append({
+        rows.append({
             "claim_id": c["claim_id"], "doc_id": c["doc_id"], "quote": c["quote"],
             "context": sentence(d["text"], c["char_start"], c["char_end"]),
             "reference_date": d["reference_date"], "site": d["site"], "label": v["verdict"],
             "evidence": [{k: facts_by_id[f][k] for k in ("fact_id", "value_surface", "period_start", "period_end",
                                                           "source_url", "quote")} for f in v["fact_ids"]],
         })
-    noise_detection = [{
+    return rows
+
+
+def noise_detection(docs: Sequence[Mapping], noise: Iterable[Mapping]) -> list[dict]:
+    per_doc = _by_doc(noise, lambda n: (n["char_start"], n["noise_id"]))
+    return [{
         "doc_id": d["doc_id"], "text": d["text"],
         "targets": [{"noise_id": n["noise_id"], "char_start": n["char_start"], "char_end": n["char_end"],
-                     "quote": n["quote"], "noise_type": n["noise_type"]}
-                    for n in sorted(noise, key=lambda n: (n["char_start"], n["noise_id"])) if n["doc_id"] == d["doc_id"]],
+                     "quote": n["quote"], "noise_type": n["noise_type"]} for n in per_doc[d["doc_id"]]],
     } for d in docs]
-    return {"extraction": extraction, "verification": verification, "noise_detection": noise_detection}

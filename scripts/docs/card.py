@@ -2,6 +2,9 @@
 and the release it describes, so that it cannot drift from either."""
 from __future__ import annotations
 
+import json
+
+import pyarrow.parquet as pq
 import yaml
 
 import schema
@@ -31,9 +34,6 @@ def card_yaml(version: str, rows: dict[str, int]) -> dict:
 
 def _example(release, name: str) -> str:
     """The first row of a table as JSON, long strings cut, for the card."""
-    import json
-
-    import pyarrow.parquet as pq
 
     row = pq.read_table(release / f"{name}.parquet").slice(0, 1).to_pylist()[0]
 

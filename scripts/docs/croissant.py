@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import absl.logging
+import mlcroissant as mlc
+
 import schema
 
 PARQUET = "application/x-parquet"
@@ -37,8 +40,6 @@ def _field(mlc, table: str, col, file_id: str, prefix: str = ""):
 
 
 def metadata(version: str, manifest: dict):
-    import absl.logging
-    import mlcroissant as mlc
 
     # mlcroissant logs its recommendations (datePublished) as warnings on every build; the
     # tests read the metadata back with mlcroissant and fail on any real issue.

@@ -7,10 +7,12 @@ import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
+import jinja2
 import pyarrow.parquet as pq
 
 import schema
 from schema.derive import data_dictionary, vocab_table
+from scripts import baselines
 from scripts.inputs.agreement import agreement, load_second_pass
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
@@ -28,8 +30,8 @@ def context(release: Path, root: Path) -> dict:
     docs = {d["doc_id"]: d for d in t["documents"]}
     claims = {c["claim_id"]: c for c in t["claims"]}
     noise_types = sch.vocab["noise_type"]
-    counts = defaultdict(Counter)
-    examples = defaultdict(list)
+    counts: defaultdict[str, Counter] = defaultdict(Counter)
+    examples: defaultdict[str, list] = defaultdict(list)
     for n in sorted(t["noise"], key=lambda n: n["noise_id"]):
         counts[n["noise_type"]][n["doc_id"]] += 1
         ex = examples[n["noise_type"]]
@@ -84,7 +86,6 @@ def context(release: Path, root: Path) -> dict:
 
 def render(release: Path, root: Path, prefix: str = "dataset/") -> str:
     """prefix: where dataset/ is seen from the file being written (the root copy, or the Hub copy inside dataset/)."""
-    import jinja2
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
@@ -125,5 +126,4 @@ def _verification(t: dict, claims: dict, noise_by_claim: dict, docs: dict) -> di
 
 
 def _baselines(release: Path) -> str:
-    from scripts import baselines
     return baselines.table(baselines.run_all(release))

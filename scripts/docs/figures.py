@@ -3,14 +3,19 @@ no date in the metadata) so that a rebuild gives the same bytes."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from pathlib import Path
 
+import matplotlib
+import matplotlib.pyplot as plt
+
+MARKERS = "osD^vP*Xhp<>"
+MAX_LEGEND = 12
+MAX_LABELLED = 80
 
 def gmv_timeline(claims: list[dict], relations: list[dict], docs: dict[str, dict], out: Path) -> Path:
-    import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
     matplotlib.rcParams.update({"svg.hashsalt": "kuaishou-ecommerce-claims", "svg.fonttype": "path",
                                 "font.family": "DejaVu Sans", "font.size": 9})
@@ -19,21 +24,29 @@ def gmv_timeline(claims: list[dict], relations: list[dict], docs: dict[str, dict
     contradicted = {r["claim_id_a"] for r in relations if r["relation"] in ("contradicts", "arithmetic_inconsistent")} | \
                    {r["claim_id_b"] for r in relations if r["relation"] in ("contradicts", "arithmetic_inconsistent")}
     fig, ax = plt.subplots(figsize=(8, 4.2))
-    markers = dict(zip(sorted(docs), "osD^v"))
+    by_doc: dict[str, list] = defaultdict(list)
+    for c in gmv:
+        by_doc[c["doc_id"]].append(c)
+    # markers repeat beyond the first dozen documents; past MAX_LABELLED points the chart
+    # shows the shape, not one label per claim (a corpus of hundreds would bury it)
+    markers = {d: MARKERS[i % len(MARKERS)] for i, d in enumerate(sorted(docs))}
+    labelled = len(gmv) <= MAX_LABELLED
     for k, doc_id in enumerate(sorted(docs)):
-        pts = [c for c in gmv if c["doc_id"] == doc_id]
+        pts = by_doc.get(doc_id)
         if not pts:
             continue
         xs = [c["period_start"] + (c["period_end"] - c["period_start"]) / 2 for c in pts]
         ys = [c["value"] / 1e8 for c in pts]
-        ax.scatter(xs, ys, marker=markers[doc_id], s=46, label=f"doc {doc_id[:3]}", zorder=3)
+        ax.scatter(xs, ys, marker=markers[doc_id], s=46, zorder=3,
+                   label=f"doc {doc_id.split('_')[0]}" if k < MAX_LEGEND else "_nolegend_")
         for c, x, y in zip(pts, xs, ys):
             # ASCII labels: the figure must render without a CJK font
             sign = {"less_than": "<", "at_most": "<=", "more_than": ">", "at_least": ">=", "approx": "~"}.get(c["bound"], "")
             note = f"{c['claim_id']}: {sign}{y:,.4g}"
             left = x > dt.date(2023, 1, 1)  # keep labels inside the axes on the right edge
-            ax.annotate(note, (x, y), textcoords="offset points", xytext=(-8 if left else 6, 4 - 11 * (k % 3)),
-                        ha="right" if left else "left", fontsize=7)
+            if labelled:
+                ax.annotate(note, (x, y), textcoords="offset points", xytext=(-8 if left else 6, 4 - 11 * (k % 3)),
+                            ha="right" if left else "left", fontsize=7)
             if c["claim_id"] in contradicted:
                 ax.scatter([x], [y], s=220, facecolors="none", edgecolors="red", linewidths=1.4, zorder=4)
             if c["value_reconciled"] != c["value"]:
@@ -41,14 +54,16 @@ def gmv_timeline(claims: list[dict], relations: list[dict], docs: dict[str, dict
                             arrowprops=dict(arrowstyle="->", color="grey", lw=1, ls="--"))
                 ax.scatter([x], [c["value_reconciled"] / 1e8], marker=markers[doc_id], s=46, facecolors="none",
                            edgecolors="grey", zorder=3)
-                ax.annotate(f"{c['claim_id']} reconciled: {c['value_reconciled'] / 1e8:,.4g}", (x, c["value_reconciled"] / 1e8),
-                            textcoords="offset points", xytext=(-8, -3), ha="right", fontsize=7, color="grey")
+                if labelled:
+                    ax.annotate(f"{c['claim_id']} reconciled: {c['value_reconciled'] / 1e8:,.4g}",
+                                (x, c["value_reconciled"] / 1e8), textcoords="offset points", xytext=(-8, -3),
+                                ha="right", fontsize=7, color="grey")
     ax.set_yscale("log")
     ax.set_ylabel("GMV as stated (100 million yuan, log scale)")
     ax.set_xlabel("middle of the period the claim refers to")
     ax.set_title("Kuaishou e-commerce GMV: what each source states (red ring = contradicted by a relation)")
     ax.grid(True, which="major", alpha=0.3)
-    ax.set_xlim(dt.date(2017, 7, 1), dt.date(2024, 1, 1))
+    ax.set_xlim(dt.date(2017, 7, 1), dt.date(2024, 1, 1))  # type: ignore[arg-type]  # matplotlib converts dates
     ax.legend(loc="lower right", fontsize=7, frameon=True)
     fig.tight_layout()
     out.parent.mkdir(parents=True, exist_ok=True)

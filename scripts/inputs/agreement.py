@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from scripts.benchmark.metrics import prf
+
 
 def load_second_pass(folder: Path) -> dict[str, list[dict]]:
     out = {}
@@ -50,14 +52,13 @@ def agreement(claims: list[dict], texts: dict[str, str], second: dict[str, list[
         agree_u = sum(1 for c, r in pairs if r.get("unit") == c["unit"])
         agree_p = sum(1 for c, r in pairs if (r.get("period_start"), r.get("period_end")) ==
                       (str(c["period_start"]) if c["period_start"] else None, str(c["period_end"]) if c["period_end"] else None))
-        d = dict(first=len(first), second=len(rows), matched=len(pairs), value=agree_v, unit=agree_u, period=agree_p, unplaced=unplaced)
+        d: dict[str, int] = dict(first=len(first), second=len(rows), matched=len(pairs), value=agree_v, unit=agree_u,
+                                 period=agree_p, unplaced=unplaced)
         per_doc[doc_id] = d
-        for k in tot:
-            tot[k] += d[k]
+        for col in tot:
+            tot[col] += d[col]
     def rates(d):
-        p = d["matched"] / d["second"] if d["second"] else 0.0
-        r = d["matched"] / d["first"] if d["first"] else 0.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
+        p, r, f = prf(d["matched"], d["second"], d["first"])
         m = d["matched"] or 1
         return dict(d, precision=round(p, 3), recall=round(r, 3), f1=round(f, 3),
                     value_agreement=round(d["value"] / m, 3), unit_agreement=round(d["unit"] / m, 3),

@@ -3,13 +3,15 @@ pydantic so that every mistake is reported with its file, line and field."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+import schema
 from scripts import paths
 from scripts.errors import InputError
 from scripts.inputs.yamlio import LineDict, load_yaml, parse, vocab_validator
+from scripts.normalize.values import SCALE_WORDS
 
 
 class Span(BaseModel):
@@ -20,47 +22,72 @@ class Span(BaseModel):
 
 
 class NoiseAnn(Span):
-    id: str = Field(pattern=r"^n\d{2,3}$")
+    id: str = Field(pattern=r"^n[0-9]{2,3}$")
     type: str
     likely_reading: Optional[str] = None
     basis: str
     explanation: str = Field(min_length=5)
-    confidence: Literal["high", "medium", "low"] = "high"
+    confidence: str = "high"
     claims: list[str] = Field(default_factory=list)
     entities: list[str] = Field(default_factory=list)
 
     _type = field_validator("type")(vocab_validator("noise_type"))
     _basis = field_validator("basis")(vocab_validator("noise_basis"))
+    _confidence = field_validator("confidence")(vocab_validator("confidence"))
 
 
 class Change(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    basis: Literal["yoy", "qoq", "unspecified"]
-    direction: Literal["increase", "decrease", "none"]
+    basis: str
+    direction: str
+
+    _basis = field_validator("basis")(vocab_validator("change_basis"))
+    _direction = field_validator("direction")(vocab_validator("direction"))
 
 
 class ClaimAnn(Span):
-    id: str = Field(pattern=r"^c\d{2,3}$")
+    id: str = Field(pattern=r"^c[0-9]{2,3}$")
     value: str = Field(min_length=1, description="the number as written, a substring of quote")
     value_occurrence: Optional[int] = Field(default=None, ge=1)
-    unit: Optional[Literal["CNY", "percent", "count", "times"]] = None
-    implied_scale: Optional[Literal["万", "亿", "万亿"]] = None
-    bound: Optional[Literal["approx"]] = None  # only to mark a bare round figure (百亿, 万亿) as an order of magnitude
+    unit: Optional[str] = None
+    implied_scale: Optional[str] = None  # a scale word the text leaves out (万, 亿, 万亿)
+    bound: Optional[str] = None  # only `approx`, to mark a bare round figure (百亿, 万亿) as an order of magnitude
     subject: str
     metric: str
     scope: str = Field(min_length=1)
     period: Optional[str] = None
     period_context: Optional[str] = None
     period_unknown: bool = False
-    kind: Literal["actual", "target", "forecast", "plan", "estimate"]
+    kind: str
     change: Optional[Change] = None
     speaker: Optional[str] = None
     en: str = Field(min_length=5)
-    confidence: Literal["high", "medium", "low"] = "high"
+    confidence: str = "high"
     note: Optional[str] = None
     expect: Optional[float] = None
 
     _metric = field_validator("metric")(vocab_validator("metric"))
+    _unit = field_validator("unit")(vocab_validator("unit"))
+    _kind = field_validator("kind")(vocab_validator("claim_kind"))
+    _confidence = field_validator("confidence")(vocab_validator("confidence"))
+    _bound = field_validator("bound")(vocab_validator("bound"))
+
+    @field_validator("implied_scale")
+    @classmethod
+    def _scale(cls, v: Optional[str]) -> Optional[str]:
+        if v is not None and v not in SCALE_WORDS:
+            raise ValueError(f"{v!r} is not a scale word ({', '.join(SCALE_WORDS)})")
+        return v
+
+    @field_validator("bound")
+    @classmethod
+    def _only_approx(cls, v: Optional[str]) -> Optional[str]:
+        # other bounds come from the qualifier words of the value itself (超, 近, 以上)
+        allowed = schema.load().terms_with("bound", "annotatable")
+        if v is not None and v not in allowed:
+            raise ValueError(f"bound {v!r}: only {', '.join(allowed)} may be annotated; "
+                             "other bounds are read from the value's own words")
+        return v
 
 
 class Exclusion(Span):
@@ -74,7 +101,7 @@ class Exclusion(Span):
 class CheckAnn(BaseModel):
     """Which claims an arithmetic check links; code computes whether they agree."""
     model_config = ConfigDict(extra="forbid")
-    rule: Literal["share_of_base", "ratio_multiple"]
+    rule: str
     share: Optional[str] = None
     base: Optional[str] = None
     part: Optional[str] = None
@@ -83,9 +110,12 @@ class CheckAnn(BaseModel):
     denominator: Optional[str] = None
 
     @model_validator(mode="after")
-    def _roles(self):
-        need = {"share_of_base": ("share", "base", "part"), "ratio_multiple": ("multiple", "numerator", "denominator")}
-        missing = [r for r in need[self.rule] if getattr(self, r) is None]
+    def _roles(self) -> CheckAnn:
+        declarable = schema.load().terms_with("relation_rule", "roles")
+        if self.rule not in declarable:
+            raise ValueError(f"rule {self.rule!r} cannot be declared (declarable: {', '.join(declarable)})")
+        roles = schema.load().vocab["relation_rule"][self.rule]["roles"]
+        missing = [r for r in roles if getattr(self, r) is None]
         if missing:
             raise ValueError(f"{self.rule} needs {', '.join(missing)}")
         return self

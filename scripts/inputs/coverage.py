@@ -9,7 +9,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-_CN = "零一二两三四五六七八九十百千万亿"
+from scripts.normalize.values import CN_NUMERALS as _CN
+
 NUMBER = re.compile(
     r"\d+(?:\.\d+)?[十百千万亿]*%?"                      # 3812, 32.5%, 2021, 9012万, 1亿
     rf"|数?[{_CN}]*[十百千万亿][{_CN}]*"                 # 百亿, 数百万, 十亿, 五十

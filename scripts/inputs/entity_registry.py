@@ -8,13 +8,14 @@ from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+import schema
 from scripts.errors import InputError
 from scripts.inputs.yamlio import parse_list, vocab_validator
 
 
 class EntityAnn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    id: str = Field(pattern=schema.load().tables["entities"].column("entity_id").pattern)
     name: str
     en: str
     type: str
@@ -43,7 +44,8 @@ class Entities(BaseModel):
 
 def load_entities(path: Path) -> Entities:
     parsed = parse_list(path, EntityAnn, lambda e: e.id, "entities")
-    items, seen_alias = [], {}
+    items: list[EntityAnn] = []
+    seen_alias: dict[str, str] = {}
     for e, line, _ in parsed:
         for a in e.aliases + list(e.noisy):
             if a in seen_alias:

@@ -2,30 +2,34 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+import schema
 from scripts import paths
 from scripts.errors import InputError
-from scripts.inputs.yamlio import parse_list
+from scripts.files import sha256_file
+from scripts.inputs.yamlio import parse_list, vocab_validator
 
 
 class Source(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    doc_id: str = Field(pattern=r"^\d{3}_[0-9a-f]{16}$")
-    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    doc_id: str = Field(pattern=schema.load().tables["documents"].column("doc_id").pattern)
+    sha256: str = Field(pattern=schema.load().tables["documents"].column("sha256").pattern)
     title: str
     site: str
     author: Optional[str]
     url: Optional[str]
     published_at: Optional[dt.datetime]
-    published_at_basis: Literal["explicit", "inferred", "unknown"]
+    published_at_basis: str
     reference_date: dt.date
-    reference_date_precision: Literal["day", "month", "quarter", "year"]
+    reference_date_precision: str
     reference_date_basis: str = Field(min_length=20)
+
+    _basis = field_validator("published_at_basis")(vocab_validator("date_basis"))
+    _precision = field_validator("reference_date_precision")(vocab_validator("date_precision"))
 
     @field_validator("published_at")
     @classmethod
@@ -43,10 +47,6 @@ class Seed(BaseModel):
     @property
     def doc_id(self) -> str:
         return self.source.doc_id
-
-
-def sha256_file(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def load_seeds(seeds_dir: Path = paths.SEEDS) -> list[Seed]:

@@ -1,6 +1,11 @@
 """Quotes to offsets. Annotators write the quote, never offsets: code finds it."""
 from __future__ import annotations
 
+from pathlib import Path
+
+from scripts.errors import InputError
+from scripts.inputs.annotations import LoadedDoc
+
 
 class SpanError(ValueError):
     pass
@@ -30,3 +35,26 @@ def locate(text: str, quote: str, occurrence: int | None = None) -> tuple[int, i
         raise SpanError(f"occurrence {occurrence} asked, but the quote occurs {len(starts)} time(s): {quote!r}")
     s = starts[occurrence - 1]
     return s, s + len(quote)
+
+
+def locate_or_fail(text: str, quote: str, occurrence: int | None, path: Path, line: int, where: str) -> tuple[int, int]:
+    """locate(), with a failure reported as bad input at the annotation's file and line."""
+    try:
+        return locate(text, quote, occurrence)
+    except SpanError as e:
+        raise InputError(path, line, f"{where}: {e}") from None
+
+
+def exclusion_spans(text: str, doc: LoadedDoc, section: str) -> list[tuple[int, int, str]]:
+    """(start, end, reason) of each exclusion in an annotation section; `all` takes every occurrence."""
+    out = []
+    for i, x in enumerate(getattr(doc.ann, section)):
+        if x.all:
+            starts = find_all(text, x.quote)
+            if not starts:
+                raise InputError(doc.path, doc.line(section, i), f"{section}[{i}].quote: not found in the document text")
+            out += [(st, st + len(x.quote), x.reason) for st in starts]
+        else:
+            st, en = locate_or_fail(text, x.quote, x.occurrence, doc.path, doc.line(section, i), f"{section}[{i}].quote")
+            out.append((st, en, x.reason))
+    return out

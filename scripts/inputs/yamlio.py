@@ -3,12 +3,14 @@ data file can name the file, the line and the field (PyYAML drops marks once a
 document is constructed; this keeps them)."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Any, Type, TypeVar
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
+import schema
 from scripts.errors import InputError
 
 M = TypeVar("M", bound=BaseModel)
@@ -26,7 +28,11 @@ class LineList(list):
     item_lines: list
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser when it is there (about 8x faster on large annotation files, same marks)
+_BASE = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+
+
+class _Loader(_BASE):  # type: ignore[valid-type,misc]
     pass
 
 
@@ -54,11 +60,17 @@ def _sequence(loader, node):
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 # Dates stay strings: the models parse them, so that a bad date is reported with
-# its line like any other field instead of as a YAML constructor error.
+# its line like any other field instead of as a YAML constructor error. Numbers are
+# YAML 1.2's: YAML 1.1 reads digits with underscores as one integer, which turned the
+# document id 886_9671518887900496 into 8869671518887900496; sexagesimal 1:30 stays a string too.
+_INT, _FLOAT = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
 _Loader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    k: [(tag, rx) for tag, rx in v if tag not in ("tag:yaml.org,2002:timestamp", _INT, _FLOAT)]
     for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_Loader.add_implicit_resolver(_INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*|0x[0-9a-fA-F]+|0o[0-7]+)$"), list("-+0123456789"))
+_Loader.add_implicit_resolver(_FLOAT, re.compile(r"^(?:[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+                                                 r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"), list("-+0123456789."))
 
 
 def load_yaml(path: Path) -> Any:
@@ -90,7 +102,7 @@ def line_of(data: Any, loc: tuple) -> int:
     return line
 
 
-def parse(model: Type[M], data: Any, path: Path, context: dict | None = None) -> M:
+def parse(model: type[M], data: Any, path: Path, context: dict | None = None) -> M:
     """Validate data against a pydantic model; the first error becomes an
     InputError with file, line and field."""
     try:
@@ -103,7 +115,7 @@ def parse(model: Type[M], data: Any, path: Path, context: dict | None = None) ->
         raise InputError(path, line_of(data, loc), f"{field}: {msg}") from None
 
 
-def parse_list(path: Path, model: Type[M], key, what: str) -> list[tuple[M, int, Any]]:
+def parse_list(path: Path, model: type[M], key, what: str) -> list[tuple[M, int, Any]]:
     """A YAML file that is a list of `model` items: (item, line, raw) for each,
     refusing a file that is not a list and two items with the same key."""
     raw = load_yaml(path)
@@ -123,8 +135,7 @@ def parse_list(path: Path, model: Type[M], key, what: str) -> list[tuple[M, int,
 
 def vocab_validator(vocab: str):
     """A pydantic field validator that admits only the terms of a schema vocabulary."""
-    def check(v):
-        import schema
+    def check(v: Any) -> Any:
         terms = schema.load().vocab[vocab]
         if v is not None and v not in terms:
             raise ValueError(f"{v!r} is not in vocabulary {vocab} ({', '.join(terms)})")

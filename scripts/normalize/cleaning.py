@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+
+import schema
 
 # Noise types that are not the article's content at all; removing them leaves
 # the article. Spun or garbled wording is content and stays (it is labelled).
-REMOVED_TYPES = ("boilerplate", "advertisement", "page_furniture", "seo_spam")
+REMOVED_TYPES = tuple(t for t, spec in schema.load().vocab["noise_type"].items() if spec.get("removed_from_text_clean"))
 
 
 def merge(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -28,3 +32,12 @@ def clean_text(text: str, spans: list[tuple[int, int]]) -> str:
     cleaned = "\n".join(line.rstrip() for line in cleaned.split("\n"))
     cleaned = re.sub(r"\n{3,}", "\n\n", cleaned)
     return cleaned.strip()
+
+
+def page_noise_spans(noise: Iterable[Mapping]) -> dict[str, list[tuple[int, int]]]:
+    """Per document, the spans of noise that is not article content (REMOVED_TYPES)."""
+    out: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for r in noise:
+        if r["noise_type"] in REMOVED_TYPES:
+            out[r["doc_id"]].append((r["char_start"], r["char_end"]))
+    return out

@@ -10,5 +10,5 @@ from functools import lru_cache
 @lru_cache(maxsize=1)
 def jionlp():
     with contextlib.redirect_stdout(io.StringIO()):
-        import jionlp as _jionlp
+        import jionlp as _jionlp  # noqa: PLC0415 - lazy on purpose: the banner is swallowed here, once
     return _jionlp

@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from scripts.normalize.jio import jionlp as _jio
+
 RELATIVE = re.compile(r"今年|去年|明年|前年|后年|本年|上半年|下半年|过去|近\d|近[一两三四五六七八九十]|上月|本月|下月|全年")
 AS_OF_NOW = ("目前", "如今", "当前", "现在", "至今", "截至目前", "截至今日")
 AS_OF = re.compile(r"^截[至止](.+)$")
@@ -44,7 +46,6 @@ def _granularity(start: dt.date, end: dt.date) -> str:
 
 
 def _parse(words: str, base: dt.date) -> tuple[dt.date, dt.date]:
-    from scripts.normalize.jio import jionlp as _jio
 
     jionlp = _jio()
 

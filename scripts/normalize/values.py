@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from scripts.normalize.jio import jionlp
+
 PREFIXES = {  # longest first where one is a prefix of another
     "不超过": "at_most", "超过了": "more_than", "超过": "more_than", "突破了": "more_than", "突破": "more_than", "超": "more_than", "逾": "more_than",
     "不到": "less_than", "不足": "less_than", "起码": "at_least", "至少": "at_least", "最多": "at_most",
@@ -19,14 +21,18 @@ SUFFIXES = {"以上": "at_least", "以下": "at_most", "左右": "approx", "规�
 MULTI = {"多": "more_than", "余": "more_than"}
 COUNT_WORDS = ("人次", "对", "人", "家", "个", "条", "笔", "间", "名", "部", "组", "位", "款", "户", "次", "项", "张", "种")
 
-_NUM = r"(?:\d+(?:\.\d+)?|[零一二两三四五六七八九十百千万亿]+|数[十百千万亿]+)"
-_SCALE = r"(?:万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千)?"
-_RX = re.compile(
-    rf"^(?P<prefix>{'|'.join(PREFIXES)})?(?P<core>{_NUM}{_SCALE})(?P<multi>[多余])?"
-    rf"(?P<unit>%|倍|元|{'|'.join(COUNT_WORDS)})?(?P<suffix>{'|'.join(SUFFIXES)})?$")
+CN_NUMERALS = "零一二两三四五六七八九十百千万亿"
+SCALE_WORDS = ("万亿", "千亿", "百亿", "十亿", "亿", "千万", "百万", "十万", "万", "千")
+_NUM = rf"(?:\d+(?:\.\d+)?|[{CN_NUMERALS}]+|数[十百千万亿]+)"
+_SCALE = rf"(?:{'|'.join(SCALE_WORDS)})?"
+# The one pattern of a stated number with its qualifier, scale and unit words: parse_value
+# reads it anchored; the baselines search text with it.
+SURFACE = (rf"(?P<prefix>{'|'.join(PREFIXES)})?(?P<core>{_NUM}{_SCALE})(?P<multi>[多余])?"
+           rf"(?P<unit>%|倍|元|{'|'.join(COUNT_WORDS)})?(?P<suffix>{'|'.join(SUFFIXES)})?")
+_RX = re.compile(rf"^{SURFACE}$")
 
 
-class ValueError_(ValueError):
+class SurfaceValueError(ValueError):
     pass
 
 
@@ -40,14 +46,10 @@ class Value:
 
 
 def parse_core(core: str) -> tuple[float, Optional[tuple[float, float]]]:
-    from scripts.normalize.jio import jionlp as _jio
-
-    jionlp = _jio()
-
     try:
-        num = jionlp.parse_money(core)["num"]
+        num = jionlp().parse_money(core)["num"]
     except Exception as e:  # jionlp raises bare ValueErrors with its own wording
-        raise ValueError_(f"cannot read the number {core!r}: {e}") from None
+        raise SurfaceValueError(f"cannot read the number {core!r}: {e}") from None
     if isinstance(num, list):
         lo, hi = float(num[0]), float(num[1])
         return lo, (lo, hi)
@@ -57,7 +59,7 @@ def parse_core(core: str) -> tuple[float, Optional[tuple[float, float]]]:
 def parse_value(surface: str, implied_scale: str | None = None) -> Value:
     m = _RX.match(re.sub(r"\s+", "", surface))  # '超过 30%' as machine translation spaced it
     if not m:
-        raise ValueError_(f"value {surface!r} is not a number with optional qualifier, scale and unit words")
+        raise SurfaceValueError(f"value {surface!r} is not a number with optional qualifier, scale and unit words")
     core = m["core"] + (implied_scale or "")
     value, rng = parse_core(core)
     unit = {"%": "percent", "倍": "times", "元": "CNY", None: None}.get(m["unit"], "count")
@@ -66,7 +68,7 @@ def parse_value(surface: str, implied_scale: str | None = None) -> Value:
         if part:
             b = table[part]
             if bound not in ("exact", b):
-                raise ValueError_(f"value {surface!r} has conflicting qualifiers")
+                raise SurfaceValueError(f"value {surface!r} has conflicting qualifiers")
             bound = b
     low = high = None
     if rng:

@@ -4,16 +4,17 @@ equal their quotes, the manifest). Used by the build before anything is moved
 into place, and by `python -m scripts.validate` on a written release."""
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandera.errors
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 import schema
 from schema.derive import arrow_schema, pandera_schema, to_frame
+from scripts.files import sha256_bytes, sha256_file
 
 
 @dataclass
@@ -29,7 +30,6 @@ class Problem:
 
 
 def pandera_problems(name: str, tbl: pa.Table) -> list[Problem]:
-    import pandera.errors
 
     if tbl.schema.remove_metadata() != arrow_schema(name).remove_metadata():
         want, got = arrow_schema(name), tbl.schema
@@ -70,7 +70,7 @@ def _span_problems(name: str, rows: list[dict], texts: dict[str, str], prefix: s
     return out
 
 
-def cross_table_problems(tables: dict[str, pa.Table], skip: set[str] = frozenset()) -> list[Problem]:
+def cross_table_problems(tables: dict[str, pa.Table], skip: frozenset[str] | set[str] = frozenset()) -> list[Problem]:
     """skip: tables whose Arrow schema is already wrong; their rows cannot be trusted to have the declared types."""
     sch = schema.load()
     problems: list[Problem] = []
@@ -79,7 +79,7 @@ def cross_table_problems(tables: dict[str, pa.Table], skip: set[str] = frozenset
     texts = dict(zip(tables["documents"].column("doc_id").to_pylist(), tables["documents"].column("text").to_pylist()))
     altered = [f"{d}: text no longer hashes to documents.sha256" for d, h in
                zip(tables["documents"].column("doc_id").to_pylist(), tables["documents"].column("sha256").to_pylist())
-               if hashlib.sha256(texts[d].encode("utf-8")).hexdigest() != h]
+               if sha256_bytes(texts[d].encode("utf-8")) != h]
     if altered:
         problems.append(Problem("documents", "text", "sha256(text) == sha256", altered))
     for name, tbl in tables.items():
@@ -124,8 +124,6 @@ def _fk_problems(name, col, ref, tbl, tables) -> list[Problem]:
     return [Problem(name, col, f"references {ref}", bad)] if bad else []
 
 
-def sha256_bytes(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def manifest_problems(release: Path) -> list[Problem]:
@@ -139,7 +137,7 @@ def manifest_problems(release: Path) -> list[Problem]:
         if not path.exists():
             out.append(Problem(name, "(file)", f"{entry['file']} listed in the manifest is missing"))
             continue
-        if sha256_bytes(path) != entry["sha256"]:
+        if sha256_file(path) != entry["sha256"]:
             out.append(Problem(name, "(file)", "sha256 differs from manifest.json", [entry["file"]]))
         try:
             rows = pq.ParquetFile(path).metadata.num_rows

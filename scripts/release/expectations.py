@@ -1,42 +1,35 @@
-"""Run the stored Great Expectations suites (schema/expectations/*.json) over a
+"""Run the Great Expectations suites derived from schema/ (schema/gx_suites.py) over a
 release's Parquet files, offline. Imported only by validation: GX is heavy."""
 from __future__ import annotations
 
-import json
 import logging
-import os
 from pathlib import Path
+from typing import Any
 
-from schema import HERE
+import great_expectations as gx
+import pyarrow.parquet as pq
+from great_expectations.data_context.types.base import ProgressBarsConfig
+
+import schema
+from schema import gx_suites
+from schema.derive import to_frame
 from scripts.release.conformance import Problem
 
-SUITES = HERE / "expectations"
 
-
-def _context(docs_dir: Path | None):
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # never phone home
+def _context(docs_dir: Path | None) -> tuple[Any, Any]:
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    if docs_dir:
-        ctx = gx.get_context(mode="file", project_root_dir=str(docs_dir))
-    else:
-        ctx = gx.get_context(mode="ephemeral")
+    ctx: Any = (gx.get_context(mode="file", project_root_dir=str(docs_dir)) if docs_dir
+                else gx.get_context(mode="ephemeral"))
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False)  # keep CI logs clean
     return gx, ctx
 
 
 def run(release: Path, docs_dir: Path | None = None) -> list[Problem]:
-    import pyarrow.parquet as pq
-
-    from schema.derive import to_frame
-
     gx, ctx = _context(docs_dir)
     source = ctx.data_sources.add_or_update_pandas("release")
     problems = []
-    for suite_file in sorted(SUITES.glob("*.json")):
-        name = suite_file.stem
+    for name in schema.table_names():
         path = release / f"{name}.parquet"
         if not path.exists():
             problems.append(Problem(name, "(file)", "great_expectations: file missing"))
@@ -46,7 +39,7 @@ def run(release: Path, docs_dir: Path | None = None) -> list[Problem]:
         except Exception as e:  # an unreadable file is reported once, by the pandera pass too
             problems.append(Problem(name, "(file)", f"great_expectations: unreadable: {e}"))
             continue
-        spec = json.loads(suite_file.read_text(encoding="utf-8"))
+        spec = gx_suites.suite(name)
         suite = ctx.suites.add_or_update(gx.ExpectationSuite(name=name, expectations=spec["expectations"]))
         asset = source.add_dataframe_asset(name=name)
         batch = asset.add_batch_definition_whole_dataframe(f"{name}-all")

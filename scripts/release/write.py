@@ -12,8 +12,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 import schema
-from scripts.release.conformance import sha256_bytes
 from scripts.errors import ReleaseError
+from scripts.files import sha256_file
 
 # Fixed writer settings: with the same pyarrow these give the same bytes for the
 # same table (no timestamps are written; created_by names the pyarrow version).
@@ -33,13 +33,13 @@ def manifest(version: str, release: Path, inputs: list[Path], root: Path, comple
     tables = {}
     for name in schema.table_names():
         f = release / f"{name}.parquet"
-        tables[name] = {"file": f.name, "sha256": sha256_bytes(f), "rows": pq.ParquetFile(f).metadata.num_rows}
+        tables[name] = {"file": f.name, "sha256": sha256_file(f), "rows": pq.ParquetFile(f).metadata.num_rows}
     return {
         "name": "kuaishou-ecommerce-claims",
         "version": version,
         "schema_version": schema.load().schema_version,
         "tables": tables,
-        "inputs": {p.relative_to(root).as_posix(): sha256_bytes(p) for p in inputs},
+        "inputs": {p.relative_to(root).as_posix(): sha256_file(p) for p in inputs},
         # per document: numbers found by the completeness scan and what accounts for each
         "completeness": completeness,
     }
@@ -84,7 +84,4 @@ def publish_staged(staged: Path, target: Path) -> str:
         shutil.rmtree(staged.parent, ignore_errors=True)
 
 
-def write_text_atomic(path: Path, content: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(content, encoding="utf-8")
-    os.replace(tmp, path)
+

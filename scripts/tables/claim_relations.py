@@ -3,59 +3,18 @@ relation; annotations may only declare which claims an arithmetic check links
 (share_of_base, ratio_multiple) where the link is in the prose, not the numbers."""
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import re
 from collections import defaultdict
 from itertools import combinations
 
-from scripts.normalize.tolerances import APPROX, NEAR, TOLERANCES
+from scripts.errors import InputError, ReleaseError
+from scripts.inputs.annotations import doc_number
+from scripts.normalize.intervals import interval, previous_period, scope_key, widened_overlap
+from scripts.normalize.tolerances import TOLERANCES
+from scripts.tables.context import Stage
 
 SCALE_FACTOR = TOLERANCES["scale_mismatch"]
 NEAR_DAYS = 548        # 18 months
-
-
-def scope_key(scope: str) -> str:
-    """Scope without the annotator's parenthetical remarks."""
-    return re.sub(r"\s*\(.*?\)\s*$", "", scope).strip()
-
-
-def half_unit(surface: str, value: float) -> float:
-    """Half of the last significant written digit's unit: 596亿 -> 0.5亿, 32.5% -> 0.05,
-    600亿 -> 50亿 (trailing zeros before a scale word are read as rounding)."""
-    m = re.search(r"\d+(?:\.(\d+))?", surface)
-    if not m or value == 0:
-        return 0.0
-    written = float(m.group(0))
-    scale = value / written if written else 1.0
-    decimals = len(m.group(1) or "")
-    zeros = 0
-    if not decimals and scale > 1:
-        digits = m.group(0)
-        zeros = len(digits) - len(digits.rstrip("0")) if digits.rstrip("0") else 0
-    return 0.5 * 10 ** (zeros - decimals) * scale
-
-
-def interval(c: dict) -> tuple[float, float]:
-    """The values a claim admits, from its bound and the precision of its surface."""
-    v, b = c["value"], c["bound"]
-    if c["value_low"] is not None and c["value_high"] is not None:
-        return c["value_low"], c["value_high"]
-    if b in ("more_than", "at_least"):
-        return c["value_low"], float("inf")
-    if b in ("less_than", "at_most"):
-        return float("-inf"), c["value_high"]
-    if b == "approx":
-        if c["value_high"] is not None:  # 近: just under the stated figure
-            return v * (1 - NEAR), c["value_high"]
-        return v * (1 - APPROX), v * (1 + APPROX)
-    h = half_unit(c["value_surface"], v)
-    return v - h, v + h
-
-
-def _overlap(a: tuple[float, float], b: tuple[float, float], rel: float) -> bool:
-    lo_a, hi_a = a[0] - abs(a[0]) * rel, a[1] + abs(a[1]) * rel
-    return lo_a <= b[1] and b[0] <= hi_a
 
 
 def rid(rule: str, a: str, b: str) -> str:
@@ -89,7 +48,7 @@ def same_quantity(claims: list[dict]) -> list[dict]:
                 out.append(_row("same_quantity", "contradicts", a, b,
                                 f"{_fmt(a)} says {a['direction_stated']}, {_fmt(b)} says {b['direction_stated']}"))
                 continue
-            agree = _overlap(interval(a), interval(b), TOLERANCES["same_quantity"])
+            agree = widened_overlap(interval(a), interval(b), TOLERANCES["same_quantity"])
             out.append(_row("same_quantity", "corroborates" if agree else "contradicts", a, b,
                             f"{_fmt(a)} vs {_fmt(b)} for {a['period_start']}..{a['period_end']}: "
                             + ("ranges overlap" if agree else "ranges do not overlap")))
@@ -116,19 +75,6 @@ def scale_mismatch(claims: list[dict]) -> list[dict]:
     return out
 
 
-def _previous(start: dt.date, end: dt.date, basis: str, granularity: str) -> tuple[dt.date, dt.date] | None:
-    if basis == "yoy" or (basis in ("qoq", "unspecified") and granularity == "year"):
-        return start.replace(year=start.year - 1), end.replace(year=end.year - 1)
-    if basis == "qoq" and granularity == "quarter":
-        m = start.month - 3
-        y = start.year - (1 if m < 1 else 0)
-        m = m + 12 if m < 1 else m
-        s = dt.date(y, m, 1)
-        e = dt.date(start.year, start.month, 1) - dt.timedelta(days=1)
-        return s, e
-    return None
-
-
 def direction_vs_values(claims: list[dict]) -> list[dict]:
     """A stated percent change against the two levels the sources give."""
     out = []
@@ -140,7 +86,7 @@ def direction_vs_values(claims: list[dict]) -> list[dict]:
         if not (c["is_change"] and c["unit"] == "percent" and c["direction_stated"] in ("increase", "decrease")
                 and c["period_start"] is not None):
             continue
-        prev = _previous(c["period_start"], c["period_end"], c["change_basis"], c["period_granularity"])
+        prev = previous_period(c["period_start"], c["period_end"], c["change_basis"], c["period_granularity"])
         if not prev:
             continue
         k = (c["subject_id"], c["metric"], scope_key(c["scope"]))
@@ -153,7 +99,7 @@ def direction_vs_values(claims: list[dict]) -> list[dict]:
                 expected = before["value"] * (1 + sign * c["value"] / 100)
                 if (actual > 0) != (sign > 0):
                     relation = "contradicts"
-                elif _overlap(interval(now), (expected, expected), TOLERANCES["direction_vs_values"]):
+                elif widened_overlap(interval(now), (expected, expected), TOLERANCES["direction_vs_values"]):
                     relation = "arithmetic_consistent"
                 else:
                     relation = "arithmetic_inconsistent"
@@ -205,8 +151,9 @@ def shares_sum_to_100(claims: list[dict]) -> list[dict]:
 
 def share_of_base(share: dict, base: dict, part: dict) -> dict:
     expected = base["value"] * share["value"] / 100
-    ok = _overlap(interval(part), (expected, expected), TOLERANCES["share_of_base"]) or \
-        _overlap((base["value"] * interval(share)[0] / 100, base["value"] * interval(share)[1] / 100), interval(part), TOLERANCES["share_of_base"])
+    ok = widened_overlap(interval(part), (expected, expected), TOLERANCES["share_of_base"]) or \
+        widened_overlap((base["value"] * interval(share)[0] / 100, base["value"] * interval(share)[1] / 100), interval(part),
+                        TOLERANCES["share_of_base"])
     return _row("share_of_base", "arithmetic_consistent" if ok else "arithmetic_inconsistent", share, part,
                 f"{_fmt(share)} of {_fmt(base)} = {expected:,.4g}; {_fmt(part)} states {part['value']:,.4g}",
                 expected=expected, curated=True)
@@ -217,7 +164,7 @@ def ratio_multiple(multiple: dict, numerator: dict, denominator: dict) -> dict:
     lo_d, hi_d = interval(denominator)
     lo = lo_n / hi_d if hi_d not in (0, float("inf")) else 0.0
     hi = hi_n / lo_d if lo_d > 0 else float("inf")
-    ok = _overlap(interval(multiple), (lo, hi), TOLERANCES["ratio_multiple"])
+    ok = widened_overlap(interval(multiple), (lo, hi), TOLERANCES["ratio_multiple"])
     expected = numerator["value"] / denominator["value"] if denominator["value"] else None
     return _row("ratio_multiple", "arithmetic_consistent" if ok else "arithmetic_inconsistent", numerator, multiple,
                 f"{_fmt(numerator)} / {_fmt(denominator)} = {lo:,.0f}..{hi:,.0f} times vs {_fmt(multiple)}",
@@ -234,9 +181,37 @@ def find_relations(claims: list[dict], declared: list[tuple[str, dict[str, dict]
     for rule, roles in declared:
         fn, names = DECLARED[rule]
         rows.append(fn(*(roles[n] for n in names)))
-    seen, out = set(), []
+    # the same pair found twice by one rule is one relation; two different pairs under one
+    # id is a collision, and an error: a silent drop would lose a row
+    seen: dict[str, tuple] = {}
+    out = []
     for r in sorted(rows, key=lambda r: r["relation_id"]):
-        if r["relation_id"] not in seen:
-            seen.add(r["relation_id"])
-            out.append(r)
+        key = (r["rule"], r["claim_id_a"], r["claim_id_b"])
+        if r["relation_id"] in seen:
+            if seen[r["relation_id"]] != key:
+                raise ReleaseError(f"claim_relations: relation_id {r['relation_id']} collides: "
+                                   f"{' / '.join(seen[r['relation_id']])} and {' / '.join(key)}")
+            continue
+        seen[r["relation_id"]] = key
+        out.append(r)
     return out
+
+
+READS = ("claims",)
+
+
+def build(stage: Stage) -> list[dict]:
+    claims = [dict(c) for c in stage.rows("claims")]
+    by_claim = {c["claim_id"]: c for c in claims}
+    declared = []
+    for seed in stage.inputs.seeds:
+        doc = stage.inputs.annotations[seed.doc_id]
+        for i, chk in enumerate(doc.ann.checks):
+            roles = {}
+            for role, cid in chk.roles().items():
+                full = f"{doc_number(seed.doc_id)}-{cid}"
+                if full not in by_claim:
+                    raise InputError(doc.path, doc.line("checks", i), f"checks[{i}].{role}: unknown claim {cid}")
+                roles[role] = by_claim[full]
+            declared.append((chk.rule, roles))
+    return find_relations(claims, declared)

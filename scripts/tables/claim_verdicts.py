@@ -8,8 +8,9 @@ is compared with the change the level facts imply. Facts carry bounds too
 (超60%): a verdict compares the values each side admits."""
 from __future__ import annotations
 
-from scripts.tables.claim_relations import _previous, half_unit, interval, scope_key
+from scripts.normalize.intervals import both_widened_overlap, half_unit, interval, previous_period, scope_key
 from scripts.normalize.tolerances import TOLERANCES
+from scripts.tables.context import Stage
 
 
 def _reading(c: dict, reconciled: bool) -> dict:
@@ -36,10 +37,6 @@ def _claim_range(c: dict) -> tuple[float, float]:
 
 def _fact_range(f: dict) -> tuple[float, float]:
     return interval(dict(f, value_surface=f["value_surface"].replace(",", "")))
-
-
-def _overlap(a, b, rel) -> bool:
-    return a[0] - abs(a[0]) * rel <= b[1] + abs(b[1]) * rel and b[0] - abs(b[0]) * rel <= a[1] + abs(a[1]) * rel
 
 
 def _same(c: dict, facts: list[dict], change: bool) -> list[dict]:
@@ -80,7 +77,7 @@ def _judge_level(c: dict, facts: list[dict]) -> dict:
         return _nei("no_fact", "no reference fact covers this subject, metric, scope and period")
     tol = TOLERANCES["value_match"]
     mine = _claim_range(c)
-    agree = [f for f in cands if _overlap(mine, _fact_range(f), tol)]
+    agree = [f for f in cands if both_widened_overlap(mine, _fact_range(f), tol)]
     f = (agree or sorted(cands, key=lambda f: abs(f["value"] - c["value"])))[0]
     rel = _gap(mine, _fact_range(f), f["value"])
     return {"verdict": "supported" if agree else "refuted", "fact_ids": [x["fact_id"] for x in (agree or [f])],
@@ -100,7 +97,7 @@ def _judge_change(c: dict, facts: list[dict]) -> dict:
         if c["unit"] != "percent":
             return _nei("no_fact", "no disclosed change covers this claim")
         levels = _same(c, facts, change=False)
-        prev = _previous(c["period_start"], c["period_end"], "yoy" if c["period_granularity"] == "year" else c["change_basis"],
+        prev = previous_period(c["period_start"], c["period_end"], "yoy" if c["period_granularity"] == "year" else c["change_basis"],
                          c["period_granularity"])
         now = [f for f in levels if (f["period_start"], f["period_end"]) == (c["period_start"], c["period_end"])]
         before = [f for f in levels if prev and (f["period_start"], f["period_end"]) == prev]
@@ -147,7 +144,7 @@ def _judge_share(c: dict, facts: list[dict]) -> dict | None:
     computed = (lo_p / hi_t * 100, hi_p / lo_t * 100)
     tol = TOLERANCES["value_match"]
     rel = _gap(_claim_range(c), computed, p["value"] / t["value"] * 100)
-    ok = rel <= tol
+    ok = rel is not None and rel <= tol
     return {"verdict": "supported" if ok else "refuted", "fact_ids": [p["fact_id"], t["fact_id"]], "relative_error": rel,
             "tolerance": tol, "rule": "share_from_levels",
             "explanation": f"{c['value_surface']} vs {p['value_surface']} / {t['value_surface']} = "
@@ -172,3 +169,10 @@ def verdicts(claims: list[dict], facts: list[dict]) -> list[dict]:
         v_rec = judge(_reading(c, True), facts) if c["reconciled_by"] else v
         rows.append({"claim_id": c["claim_id"], **v, "verdict_reconciled": v_rec["verdict"]})
     return rows
+
+
+READS = ("claims", "reference_facts")
+
+
+def build(stage: Stage) -> list[dict]:
+    return verdicts([dict(c) for c in stage.rows("claims")], [dict(f) for f in stage.rows("reference_facts")])

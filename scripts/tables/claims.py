@@ -3,18 +3,29 @@ the surface number (scripts/normalize/values.py), the period from the period wor
 document's reference_date (scripts/normalize/periods.py); annotators type none of them."""
 from __future__ import annotations
 
+from typing import NoReturn
+
 import schema
-from scripts.inputs.annotations import ClaimAnn, LoadedDoc, doc_number
 from scripts.errors import InputError
-from scripts.normalize.periods import PeriodError, resolve
+from scripts.inputs import coverage
+from scripts.inputs.annotations import ClaimAnn, LoadedDoc, doc_number
 from scripts.inputs.seeds import Seed
-from scripts.inputs.spans import SpanError, find_all, locate
-from scripts.normalize.values import ValueError_, parse_value
+from scripts.inputs.spans import SpanError, exclusion_spans, find_all, locate, locate_or_fail
+from scripts.normalize.cleaning import page_noise_spans
+from scripts.normalize.periods import PeriodError, resolve
+from scripts.normalize.reconcile import reconciled
+from scripts.normalize.values import SurfaceValueError, Value, parse_value
+from scripts.tables.context import Stage
+from scripts.tables.events import date_spans
+
+# events: their date words count as covered numbers; noise: page noise is not
+# article content, and its likely readings give the reconciled columns
+READS = ("noise", "events")
 
 PERIOD_SEARCH_BACK = 2000  # period words may open the sentence, or a paragraph, before the clause
 
 
-def _fail(doc: LoadedDoc, i: int, field: str, reason: str):
+def _fail(doc: LoadedDoc, i: int, field: str, reason: str) -> NoReturn:
     raise InputError(doc.path, doc.line("claims", i), f"claims[{i}].{field}: {reason}")
 
 
@@ -27,14 +38,34 @@ def locate_period(text: str, words: str, start: int, end: int) -> tuple[int, int
     return (before[-1], before[-1] + len(words)) if before else None
 
 
+def _value(doc: LoadedDoc, i: int, c: ClaimAnn) -> tuple[Value, str, str]:
+    """The value read from its surface, its unit (from the surface, else the annotation) and its bound."""
+    try:
+        v = parse_value(c.value, c.implied_scale)
+    except SurfaceValueError as err:
+        _fail(doc, i, "value", str(err))
+    unit = v.unit or c.unit
+    if v.unit and c.unit and v.unit != c.unit:
+        _fail(doc, i, "unit", f"{c.unit} contradicts the unit word in {c.value!r} ({v.unit})")
+    if unit is None:
+        _fail(doc, i, "unit", f"{c.value!r} has no unit word: state unit ({', '.join(schema.load().terms('unit'))})")
+    allowed = schema.load().units_for(c.metric)
+    if unit not in allowed:
+        _fail(doc, i, "unit", f"unit {unit} is not allowed for metric {c.metric} ({', '.join(allowed)})")
+    bound = v.bound
+    if c.bound:
+        if v.bound != "exact":
+            _fail(doc, i, "bound", f"{c.value!r} already has a qualifier ({v.bound})")
+        bound = c.bound
+    if c.expect is not None and abs(c.expect - v.value) > 1e-9 * max(1.0, abs(v.value)):
+        _fail(doc, i, "expect", f"annotation says {c.expect}, code reads {c.value!r} as {v.value}")
+    return v, unit, bound
+
+
 def claim_row(seed: Seed, doc: LoadedDoc, i: int, c: ClaimAnn, entity_ids: set[str]) -> tuple[dict, list]:
     """The row, and the spans (value, period words) it covers for the completeness check."""
     text = seed.text
-    sch = schema.load()
-    try:
-        s, e = locate(text, c.quote, c.occurrence)
-    except SpanError as err:
-        _fail(doc, i, "quote", str(err))
+    s, e = locate_or_fail(text, c.quote, c.occurrence, doc.path, doc.line("claims", i), f"claims[{i}].quote")
     for field in ("subject", "speaker"):
         v = getattr(c, field)
         if v is not None and v not in entity_ids:
@@ -43,25 +74,8 @@ def claim_row(seed: Seed, doc: LoadedDoc, i: int, c: ClaimAnn, entity_ids: set[s
         vs, ve = locate(c.quote, c.value, c.value_occurrence)
     except SpanError as err:
         _fail(doc, i, "value", f"not inside the quote: {err}")
-    try:
-        v = parse_value(c.value, c.implied_scale)
-    except ValueError_ as err:
-        _fail(doc, i, "value", str(err))
-    unit = v.unit or c.unit
-    if v.unit and c.unit and v.unit != c.unit:
-        _fail(doc, i, "unit", f"{c.unit} contradicts the unit word in {c.value!r} ({v.unit})")
-    if unit is None:
-        _fail(doc, i, "unit", f"{c.value!r} has no unit word: state unit (CNY, percent, count, times)")
-    allowed = sch.vocab["metric"][c.metric]["units"]
-    if unit not in allowed:
-        _fail(doc, i, "unit", f"unit {unit} is not allowed for metric {c.metric} ({', '.join(allowed)})")
-    bound, low, high = v.bound, v.low, v.high
-    if c.bound:
-        if v.bound != "exact":
-            _fail(doc, i, "bound", f"{c.value!r} already has a qualifier ({v.bound})")
-        bound = c.bound
-    if c.expect is not None and abs(c.expect - v.value) > 1e-9 * max(1.0, abs(v.value)):
-        _fail(doc, i, "expect", f"annotation says {c.expect}, code reads {c.value!r} as {v.value}")
+    v, unit, bound = _value(doc, i, c)
+    low, high = v.low, v.high
     covered = [(s + vs, s + ve)]
     if c.period_unknown:
         period = None
@@ -85,8 +99,8 @@ def claim_row(seed: Seed, doc: LoadedDoc, i: int, c: ClaimAnn, entity_ids: set[s
         "subject_id": c.subject, "metric": c.metric, "scope": c.scope,
         "value": v.value, "unit": unit, "value_surface": c.value, "bound": bound,
         "value_low": low, "value_high": high, "is_change": is_change,
-        "change_basis": c.change.basis if is_change else "none",
-        "direction_stated": c.change.direction if is_change else "none",
+        "change_basis": c.change.basis if c.change else "none",
+        "direction_stated": c.change.direction if c.change else "none",
         "period_start": period.start if period else None, "period_end": period.end if period else None,
         "period_granularity": period.granularity if period else "unknown",
         "period_surface": c.period, "period_resolution": period.resolution if period else "unknown",
@@ -94,3 +108,38 @@ def claim_row(seed: Seed, doc: LoadedDoc, i: int, c: ClaimAnn, entity_ids: set[s
         "confidence": c.confidence, "note": c.note,
     }
     return row, covered
+
+
+def _completeness(seed: Seed, doc: LoadedDoc, covered: list, event_spans: list, page_noise: list) -> dict:
+    """Every number in the text is a claim, an event date, page noise or an explained exclusion."""
+    report = coverage.check(seed.doc_id, seed.text, covered, event_spans, page_noise,
+                            exclusion_spans(seed.text, doc, "excluded"))
+    if report.missing:
+        s, e, tok = report.missing[0]
+        line, col = coverage.line_col(seed.text, s)
+        more = f" (and {len(report.missing) - 1} more)" if len(report.missing) > 1 else ""
+        raise InputError(seed.path, line, f"column {col}: number {tok!r} at [{s}:{e}] "
+                         f"(…{seed.text[max(0, s - 12):e + 12]}…) is not covered by a claim, an event date, "
+                         f"page noise or an exclusion in {doc.path.name}{more}")
+    return report.as_dict()
+
+
+def build(stage: Stage) -> list[dict]:
+    inp = stage.inputs
+    noise = stage.rows("noise")
+    page_noise = page_noise_spans(noise)
+    event_spans = date_spans(stage.rows("events"))
+    rows, reports = [], []
+    for seed in inp.seeds:
+        doc = inp.annotations[seed.doc_id]
+        doc_rows, covered = [], []
+        for i, c in enumerate(doc.ann.claims):
+            row, spans = claim_row(seed, doc, i, c, inp.entity_ids)
+            doc_rows.append(row)
+            covered += spans
+        report = _completeness(seed, doc, covered, event_spans.get(seed.doc_id, []), page_noise.get(seed.doc_id, []))
+        reports.append(report | {"claims": len(doc_rows)})
+        rows += doc_rows
+    stage.reports["completeness"] = reports
+    reference_dates = {s.doc_id: s.source.reference_date for s in inp.seeds}
+    return reconciled(rows, noise, reference_dates)

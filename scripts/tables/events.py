@@ -3,15 +3,19 @@ evidence item per source that tells of it. Each source's date words resolve
 against that source's own reference_date."""
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+import schema
 from scripts.errors import InputError
-from scripts.normalize.periods import PeriodError, resolve
-from scripts.inputs.spans import SpanError, locate
+from scripts.inputs.spans import locate_or_fail
 from scripts.inputs.yamlio import parse_list, vocab_validator
+from scripts.normalize.periods import PeriodError, resolve
+from scripts.tables.context import Stage
 
 
 class EvidenceAnn(BaseModel):
@@ -26,7 +30,7 @@ class EvidenceAnn(BaseModel):
 
 class EventAnn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    id: str = Field(pattern=r"^ev_[a-z0-9_]+$")
+    id: str = Field(pattern=schema.load().tables["events"].column("event_id").pattern)
     type: str
     title: str
     en: str
@@ -38,14 +42,32 @@ class EventAnn(BaseModel):
     _type = field_validator("type")(vocab_validator("event_type"))
 
 
-PRECISION = {"day": "day", "month": "month", "quarter": "quarter", "year": "year", "half_year": "quarter",
-             "point": "day", "span": "month"}
+# how precisely an event is dated, from the granularity of its date words (vocab.yaml period_granularity)
+PRECISION = {g: spec["date_precision"] for g, spec in schema.load().vocab["period_granularity"].items()}
 
 
-def build_events(path: Path, seeds: dict, entity_ids: set[str]) -> tuple[list[dict], list[tuple[str, int, int]]]:
-    """Event rows, plus the (doc_id, start, end) spans of every date surface, which
+READS: tuple[str, ...] = ()
+
+
+def build(stage: Stage) -> list[dict]:
+    inp = stage.inputs
+    return build_events(inp.annotations_dir / "events.yaml", inp.seed_by_id, inp.entity_ids)
+
+
+def date_spans(events: Iterable[Mapping]) -> dict[str, list[tuple[int, int]]]:
+    """Per document, the spans of every date surface in the events' evidence: they
     count as covered numbers for the completeness check."""
-    rows, date_spans = [], []
+    out: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for ev in events:
+        for x in ev["evidence"]:
+            if x["date_surface"]:
+                k = x["char_start"] + x["quote"].find(x["date_surface"])
+                out[x["doc_id"]].append((k, k + len(x["date_surface"])))
+    return out
+
+
+def build_events(path: Path, seeds: dict, entity_ids: set[str]) -> list[dict]:
+    rows = []
     for ev, line, item in parse_list(path, EventAnn, lambda e: e.id, "events"):
         for p in ev.participants:
             if p not in entity_ids:
@@ -56,17 +78,13 @@ def build_events(path: Path, seeds: dict, entity_ids: set[str]) -> tuple[list[di
             if e.doc not in seeds:
                 raise InputError(path, eline, f"evidence[{j}].doc: unknown document {e.doc!r}")
             seed = seeds[e.doc]
-            try:
-                s, t = locate(seed.text, e.quote, e.occurrence)
-            except SpanError as err:
-                raise InputError(path, eline, f"evidence[{j}].quote: {err}") from None
+            s, t = locate_or_fail(seed.text, e.quote, e.occurrence, path, eline, f"evidence[{j}].quote")
             d_start = d_end = None
             gran = None
             if e.date:
                 k = seed.text[s:t].find(e.date)
                 if k == -1:
                     raise InputError(path, eline, f"evidence[{j}].date: {e.date!r} is not inside the quote")
-                date_spans.append((e.doc, s + k, s + k + len(e.date)))
                 try:
                     per = resolve(e.date, seed.source.reference_date, e.date_context)
                 except PeriodError as err:
@@ -85,10 +103,10 @@ def build_events(path: Path, seeds: dict, entity_ids: set[str]) -> tuple[list[di
         rows.append({
             "event_id": ev.id, "event_type": ev.type, "title_zh": ev.title, "summary_en": ev.en,
             "date_start": b_row["date_start"] if b_row else None, "date_end": b_row["date_end"] if b_row else None,
-            "date_precision": PRECISION.get(gran, "unknown") if b_row else "unknown",
+            "date_precision": PRECISION.get(gran or "", "unknown") if b_row else "unknown",
             "date_surface": b_row["date_surface"] if b_row else None,
             "participants": list(ev.participants), "location": ev.location,
             "evidence": sorted(evidence, key=lambda x: (x["doc_id"], x["char_start"])),
             "n_sources": len({x["doc_id"] for x in evidence}), "date_disagreement": disagreement, "note": ev.note,
         })
-    return rows, date_spans
+    return rows

@@ -8,13 +8,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+import schema
 from scripts.errors import InputError
-from scripts.normalize.values import ValueError_, parse_value
 from scripts.inputs.yamlio import parse_list, vocab_validator
+from scripts.normalize.values import SurfaceValueError, parse_value
+from scripts.tables.context import Stage
 
 _EN = re.compile(r"^(?P<q>around|about|nearly|over|more than|exceeded|exceeding)?\s*(?:RMB|US\$|HK\$)?\s*"
                  r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<scale>trillion|billion|million|thousand)?\s*(?P<pct>%|percent)?$", re.I)
@@ -28,25 +30,27 @@ _TRAD = str.maketrans({"億": "亿", "萬": "万", "幣": "币"})
 
 class FactAnn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    id: str = Field(pattern=r"^f_[a-z0-9_]+$")
+    id: str = Field(pattern=schema.load().tables["reference_facts"].column("fact_id").pattern)
     subject: str
     metric: str
     scope: str
     period_start: dt.date
     period_end: dt.date
     value_surface: str
-    unit: Literal["CNY", "percent", "count", "times"]
-    change_basis: Literal["none", "yoy", "qoq"] = "none"
+    unit: str
+    change_basis: str = "none"
     source_title: str
     source_publisher: str
     source_date: dt.date
-    source_url: str = Field(pattern=r"^https?://")
+    source_url: str = Field(pattern=schema.load().tables["reference_facts"].column("source_url").pattern)
     source_kind: str
     quote: str = Field(min_length=5)
     note: Optional[str] = None
 
     _metric = field_validator("metric")(vocab_validator("metric"))
     _kind = field_validator("source_kind")(vocab_validator("source_kind"))
+    _unit = field_validator("unit")(vocab_validator("unit"))
+    _basis = field_validator("change_basis")(vocab_validator("change_basis"))
 
 
 def normalize(surface: str) -> dict:
@@ -63,14 +67,11 @@ def normalize(surface: str) -> dict:
 
 
 def load_facts(path: Path, entity_ids: set[str]) -> list[dict]:
-    import schema
-
     rows = []
-    units = schema.load().vocab["metric"]
     for f, line, _ in parse_list(path, FactAnn, lambda f: f.id, "facts"):
         if f.subject not in entity_ids:
             raise InputError(path, line, f"subject: unknown entity {f.subject!r}")
-        if f.unit not in units[f.metric]["units"]:
+        if f.unit not in schema.load().units_for(f.metric):
             raise InputError(path, line, f"unit {f.unit} is not allowed for metric {f.metric}")
         if f.period_end < f.period_start:
             raise InputError(path, line, "period_end is before period_start")
@@ -78,7 +79,7 @@ def load_facts(path: Path, entity_ids: set[str]) -> list[dict]:
             raise InputError(path, line, f"value_surface {f.value_surface!r} is not in the quote")
         try:
             norm = normalize(f.value_surface)
-        except ValueError_ as e:
+        except SurfaceValueError as e:
             raise InputError(path, line, f"value_surface: {e}") from None
         rows.append({"fact_id": f.id, "subject_id": f.subject, "metric": f.metric, "scope": f.scope,
                      "period_start": f.period_start, "period_end": f.period_end, "value": norm["value"],
@@ -88,3 +89,10 @@ def load_facts(path: Path, entity_ids: set[str]) -> list[dict]:
                      "source_publisher": f.source_publisher, "source_date": f.source_date, "source_url": f.source_url,
                      "source_kind": f.source_kind, "quote": f.quote, "note": f.note})
     return rows
+
+
+READS: tuple[str, ...] = ()
+
+
+def build(stage: Stage) -> list[dict]:
+    return load_facts(stage.inputs.seeds_dir / "reference" / "facts.yaml", stage.inputs.entity_ids)

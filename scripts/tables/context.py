@@ -1,0 +1,67 @@
+"""What a table module sees: the inputs read once per build (seeds, annotation
+files, the entity registry) and the rows of the tables it declared in READS.
+Rows handed to a module are read-only mappings: no stage mutates another's rows."""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from scripts.inputs.annotations import LoadedDoc, load_doc_annotations
+from scripts.inputs.entity_registry import Entities, load_entities
+from scripts.inputs.seeds import Seed, load_seeds
+from scripts.tables import DagError
+
+Row = Mapping[str, Any]
+
+
+@dataclass
+class Inputs:
+    """Everything the build reads from seeds/, loaded once and shared by every table module."""
+    seeds_dir: Path
+
+    @property
+    def annotations_dir(self) -> Path:
+        return self.seeds_dir / "annotations"
+
+    @cached_property
+    def seeds(self) -> list[Seed]:
+        return load_seeds(self.seeds_dir)
+
+    @cached_property
+    def seed_by_id(self) -> dict[str, Seed]:
+        return {s.doc_id: s for s in self.seeds}
+
+    @cached_property
+    def annotations(self) -> dict[str, LoadedDoc]:
+        return {s.doc_id: load_doc_annotations(s.doc_id, self.annotations_dir) for s in self.seeds}
+
+    @cached_property
+    def entities(self) -> Entities:
+        return load_entities(self.annotations_dir / "entities.yaml")
+
+    @cached_property
+    def entity_ids(self) -> set[str]:
+        return self.entities.ids()
+
+
+@dataclass
+class Stage:
+    """One table module's view of the build: its declared reads and nothing else."""
+    table: str
+    reads: tuple[str, ...]
+    inputs: Inputs
+    _built: dict[str, Sequence[Row]]
+    reports: dict[str, Any] = field(default_factory=dict)
+
+    def rows(self, table: str) -> Sequence[Row]:
+        if table not in self.reads:
+            raise DagError(f"table {self.table} reads {table} but does not declare it in READS")
+        return self._built[table]
+
+
+def frozen(rows: Sequence[Row]) -> tuple[Row, ...]:
+    return tuple(MappingProxyType(dict(r)) for r in rows)

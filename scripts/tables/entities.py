@@ -1,0 +1,17 @@
+"""entities: the registry (seeds/annotations/entities.yaml) with its mention counts."""
+from __future__ import annotations
+
+from collections import Counter
+
+from scripts.tables.context import Stage
+
+READS = ("mentions",)
+
+
+def build(stage: Stage) -> list[dict]:
+    per_entity = Counter(m["entity_id"] for m in stage.rows("mentions"))
+    return [{
+        "entity_id": e.id, "canonical_name": e.name, "name_en": e.en, "entity_type": e.type,
+        "aliases": list(e.aliases) + list(e.noisy), "noisy_aliases": list(e.noisy),
+        "noisy_alias_notes": list(e.noisy.values()), "parent_id": e.parent, "role": e.role,
+        "description": e.description, "n_mentions": per_entity.get(e.id, 0)} for e in stage.inputs.entities.items]

@@ -1,0 +1,111 @@
+"""The layout keeps its promises: one module per table, a build order derived from
+declared reads, rows checked against the schema, vocabularies declared only in schema/."""
+import ast
+
+import pytest
+from conftest import ROOT, tree_digest
+
+import schema
+from scripts import pipeline
+from scripts.build import main as build_main
+from scripts.tables import DagError, build_order, dependencies, modules
+from scripts.tables.context import Inputs, Stage
+
+TABLES = schema.table_names()
+
+
+def test_every_table_has_exactly_one_module_named_after_it():
+    mods = modules()
+    assert sorted(mods) == sorted(TABLES)
+    for name, m in mods.items():
+        assert m.__file__.endswith(f"scripts/tables/{name}.py")
+        assert callable(m.build) and isinstance(m.READS, tuple)
+    # and no other module turns rows into a table
+    callers = [p for p in (ROOT / "scripts").rglob("*.py") if "to_table(" in p.read_text(encoding="utf-8")]
+    assert [p.relative_to(ROOT).as_posix() for p in callers] == ["scripts/pipeline.py"]
+
+
+def test_build_order_comes_from_declared_reads():
+    deps = dependencies()
+    order = build_order(deps)
+    assert sorted(order) == sorted(TABLES)
+    for name, reads in deps.items():
+        for r in reads:
+            assert order.index(r) < order.index(name), f"{name} is built before {r}, which it reads"
+    # what the tables actually read today: a change here is a change of the DAG, made on purpose
+    assert deps["claim_verdicts"] == ("claims", "reference_facts")
+    assert deps["documents"] == ("noise", "claims", "mentions", "events")
+    assert order[:2] == ["events", "noise"]
+
+
+def test_a_cycle_is_refused():
+    with pytest.raises(DagError, match="cycle"):
+        build_order({"a": ("b",), "b": ("c",), "c": ("a",)})
+
+
+def test_a_read_of_an_unknown_table_is_refused():
+    with pytest.raises(DagError, match="reads nowhere"):
+        build_order({"a": ("nowhere",)})
+
+
+def test_an_undeclared_read_is_refused():
+    stage = Stage("entities", ("mentions",), Inputs(ROOT / "seeds"), {"mentions": (), "claims": ()})
+    assert stage.rows("mentions") == ()
+    with pytest.raises(DagError, match="entities reads claims but does not declare it"):
+        stage.rows("claims")
+
+
+def test_rows_handed_to_readers_are_read_only():
+    with pytest.raises(TypeError):
+        pipeline.frozen([{"a": 1}])[0]["a"] = 2
+
+
+@pytest.mark.parametrize("change", ["misspelt", "missing"])
+def test_a_row_with_a_wrong_key_fails_the_build_naming_table_and_key(project, monkeypatch, capsys, change):
+    real = modules()["entities"].build
+
+    def broken(stage):
+        rows = real(stage)
+        r = rows[0]
+        if change == "misspelt":
+            r["n_mention"] = r.pop("n_mentions")
+        else:
+            del r["description"]
+        return rows
+
+    monkeypatch.setattr(modules()["entities"], "build", broken)
+    before = tree_digest(project / "dataset")
+    assert build_main(["--root", str(project), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "table entities, row entity_id=" in err
+    assert ("unknown key(s) n_mention" in err and "missing key(s) n_mentions" in err) if change == "misspelt" \
+        else "missing key(s) description" in err
+    assert tree_digest(project / "dataset") == before
+
+
+def _model_string_constants(path):
+    """String constants inside the module's classes (the annotation models)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {n.value for cls in ast.walk(tree) if isinstance(cls, ast.ClassDef)
+            for n in ast.walk(cls) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+
+
+@pytest.mark.parametrize("module", ["scripts/inputs/annotations.py", "scripts/inputs/seeds.py",
+                                    "scripts/tables/events.py", "scripts/tables/reference_facts.py",
+                                    "scripts/inputs/entity_registry.py", "scripts/normalize/cleaning.py"])
+def test_annotation_models_do_not_relist_vocabularies(module):
+    """The models read their vocabularies from schema/ (vocab_validator); one term may appear as a
+    default (confidence 'high'), but two terms of one vocabulary in the models is a re-declared list."""
+    path = ROOT / module
+    assert "Literal[" not in path.read_text(encoding="utf-8"), f"{module}: use vocab_validator(<vocab>)"
+    consts = _model_string_constants(path)
+    for vocab, terms in schema.load().vocab.items():
+        listed = sorted(consts & set(terms))
+        assert len(listed) < 2, f"{module} spells out terms of vocab {vocab}: {listed}"
+
+
+def test_the_build_writes_nothing_into_schema(project):
+    before = {p.relative_to(ROOT / "schema") for p in (ROOT / "schema").rglob("*") if "__pycache__" not in p.parts}
+    assert build_main(["--root", str(project), "--quiet"]) == 0
+    after = {p.relative_to(ROOT / "schema") for p in (ROOT / "schema").rglob("*") if "__pycache__" not in p.parts}
+    assert after == before
