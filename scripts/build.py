@@ -45,9 +45,9 @@ def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool
             write_text_atomic(dataset_root / "README.md", card.render(version, rows, ctx, target))
             write_text_atomic(dataset_root / "croissant.json", croissant.render(target))
             write_text_atomic(dataset_root / "views.sql", sql_views.render(version))
-            write_text_atomic(root / "DATASHEET.md", datasheet.render(target, root))
+            write_text_atomic(root / "DATASHEET.md", datasheet.render(target, root, ctx=ctx))
             # the Hub repository is dataset/ alone: it gets its own copy, with links seen from there
-            write_text_atomic(dataset_root / "DATASHEET.md", datasheet.render(target, root, prefix=""))
+            write_text_atomic(dataset_root / "DATASHEET.md", datasheet.render(target, root, prefix="", ctx=ctx))
     summary.update(release=str(target), rows=rows, seconds=st.total)
     return summary
 

@@ -32,10 +32,11 @@ def context(release: Path, root: Path) -> dict:
     noise_types = sch.vocab["noise_type"]
     counts: defaultdict[str, Counter] = defaultdict(Counter)
     examples: defaultdict[str, list] = defaultdict(list)
+    per_type = Counter(n["noise_type"] for n in t["noise"])
     for n in sorted(t["noise"], key=lambda n: n["noise_id"]):
         counts[n["noise_type"]][n["doc_id"]] += 1
         ex = examples[n["noise_type"]]
-        if len(ex) < 2 and (not ex or ex[0]["doc_id"] != n["doc_id"] or len([x for x in t["noise"] if x["noise_type"] == n["noise_type"]]) < 3):
+        if len(ex) < 2 and (not ex or ex[0]["doc_id"] != n["doc_id"] or per_type[n["noise_type"]] < 3):
             ex.append(n)
     catalog = [{"type": k, "definition": v["definition"], "counts": [counts[k][d] for d in sorted(docs)],
                 "total": sum(counts[k].values()), "examples": [
@@ -84,12 +85,13 @@ def context(release: Path, root: Path) -> dict:
     }
 
 
-def render(release: Path, root: Path, prefix: str = "dataset/") -> str:
-    """prefix: where dataset/ is seen from the file being written (the root copy, or the Hub copy inside dataset/)."""
+def render(release: Path, root: Path, prefix: str = "dataset/", ctx: dict | None = None) -> str:
+    """prefix: where dataset/ is seen from the file being written (the root copy, or the Hub copy inside dataset/);
+    ctx: the context() of this release, when the caller has it already (the build computes it once)."""
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    return env.get_template("DATASHEET.md.j2").render(**context(release, root), figure_path=prefix + FIGURE)
+    return env.get_template("DATASHEET.md.j2").render(**(ctx or context(release, root)), figure_path=prefix + FIGURE)
 
 
 KUAISHOU = ("kuaishou", "kuaishou_ecommerce")
@@ -98,11 +100,11 @@ KUAISHOU = ("kuaishou", "kuaishou_ecommerce")
 def _verification(t: dict, claims: dict, noise_by_claim: dict, docs: dict) -> dict:
     facts = {f["fact_id"]: f for f in t["reference_facts"]}
     verdicts = {v["claim_id"]: v for v in t["claim_verdicts"]}
-    labels = ("supported", "refuted", "not_enough_info")
-    per_doc = [{"doc": d[:3], **{k: sum(1 for v in verdicts.values() if v["claim_id"].startswith(d[:3]) and v["verdict"] == k)
-                                for k in labels},
-                "reconciled_supported": sum(1 for v in verdicts.values() if v["claim_id"].startswith(d[:3])
-                                            and v["verdict_reconciled"] == "supported")} for d in sorted(docs)]
+    labels = tuple(schema.load().terms("verdict"))
+    stated = Counter((claims[cid]["doc_id"], v["verdict"]) for cid, v in verdicts.items())
+    reconciled = Counter(claims[cid]["doc_id"] for cid, v in verdicts.items() if v["verdict_reconciled"] == "supported")
+    per_doc = [{"doc": d.split("_")[0], **{k: stated[d, k] for k in labels}, "reconciled_supported": reconciled[d]}
+               for d in sorted(docs)]
     refuted = []
     for cid, v in sorted(verdicts.items()):
         if v["verdict"] != "refuted":
