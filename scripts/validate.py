@@ -8,13 +8,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from scripts import paths
+from scripts import paths, rederive
 
 
 def validate(release: Path, gx: bool = True, docs_dir: Path | None = None) -> list:
     import pyarrow.parquet as pq
 
-    from scripts.checks import Problem, check_tables, manifest_problems
+    from scripts.checks import Problem, check_tables, manifest_problems, read_manifest
 
     if not release.is_dir():
         return [Problem("release", "(dir)", f"{release} is not a directory")]
@@ -29,7 +29,11 @@ def validate(release: Path, gx: bool = True, docs_dir: Path | None = None) -> li
             tables[p.stem] = pq.read_table(p)
         except Exception as e:  # a truncated or foreign file is a finding, not a crash
             problems.append(Problem(p.stem, "(file)", f"unreadable Parquet: {e}"))
-    problems += check_tables(tables)
+    form = check_tables(tables)
+    problems += form
+    # what the data means: every derived column recomputed by the build's own code and compared
+    problems += rederive.problems(tables, read_manifest(release)[0],
+                                  untrusted={p.table for p in form if p.column == "(schema)"})
     if gx:
         from scripts import gx_check
         problems += gx_check.run(release, docs_dir)
