@@ -1,5 +1,6 @@
 """Bad annotation input: each kind stops `python -m scripts.build` with file:line: reason,
-a non-zero exit, and leaves the previous release byte for byte untouched."""
+a non-zero exit, and leaves the previous release byte for byte untouched. Cases run the
+command's main() in-process; one case runs it as a process of its own."""
 import re
 import subprocess
 import sys
@@ -8,6 +9,7 @@ import pytest
 
 from conftest import ROOT, tree_digest
 from helpers import edit
+from scripts.build import main as build_main
 
 A = "seeds/annotations/"
 D0, D1, D2, D4 = A + "000_7c51db7d224d44d0.yaml", A + "001_35f7c8b8a9798a98.yaml", A + "002_caaaa08c57994287.yaml", A + "004_54b17cd3334fa9d2.yaml"
@@ -48,17 +50,31 @@ def test_there_are_at_least_15_kinds():
     assert len(CASES) >= 15
 
 
+def _assert_stopped(project, named, reason, rc, err, before):
+    assert rc == 1, err
+    m = re.search(r"build failed: (\S+?):(\d+): (.*)", err)
+    assert m, err
+    assert m.group(1).endswith(named) and int(m.group(2)) > 0, err
+    assert reason in m.group(3), err
+    assert "Traceback" not in err
+    assert tree_digest(project / "dataset") == before
+    assert not list((project / "dataset").glob(".staging-*")), "staging debris left behind"
+
+
 @pytest.mark.parametrize("kind", sorted(CASES))
-def test_bad_input_stops_the_build(project, kind):
+def test_bad_input_stops_the_build(project, kind, capsys):
     path, old, new, named, reason = CASES[kind]
+    edit(project / path, old, new)
+    before = tree_digest(project / "dataset")
+    rc = build_main(["--quiet", "--root", str(project)])
+    _assert_stopped(project, named, reason, rc, capsys.readouterr().err, before)
+
+
+def test_entry_point_stops_with_file_line_reason(project):
+    """The command as a process of its own: exit status and stderr as a shell sees them."""
+    path, old, new, named, reason = CASES["unknown entity"]
     edit(project / path, old, new)
     before = tree_digest(project / "dataset")
     r = subprocess.run([sys.executable, "-m", "scripts.build", "--quiet", "--root", str(project)],
                        cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert r.returncode == 1, r.stdout + r.stderr
-    m = re.search(r"build failed: (\S+?):(\d+): (.*)", r.stderr)
-    assert m, r.stderr
-    assert m.group(1).endswith(named) and int(m.group(2)) > 0, r.stderr
-    assert reason in m.group(3), r.stderr
-    assert "Traceback" not in r.stderr
-    assert tree_digest(project / "dataset") == before
+    _assert_stopped(project, named, reason, r.returncode, r.stderr, before)
