@@ -36,7 +36,7 @@ def validate(release: Path, gx: bool = True, docs_dir: Path | None = None) -> li
                                   untrusted={p.table for p in form if p.column == "(schema)"})
     if gx:
         from scripts import gx_check
-        problems += gx_check.run(release, docs_dir)
+        problems += gx_check.run(release, docs_dir, tables)
     return problems
 
 
