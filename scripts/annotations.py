@@ -12,15 +12,24 @@ from scripts.errors import InputError
 from scripts.yamlio import LineDict, load_yaml, parse, vocab_validator
 
 
+def not_blank(v: str) -> str:
+    """A quote of nothing but whitespace matches blanks anywhere: refuse it."""
+    if not v.strip():
+        raise ValueError("empty or whitespace only")
+    return v
+
+
 class Span(BaseModel):
     """A quote in the document text; `occurrence` (1-based) when it repeats."""
     model_config = ConfigDict(extra="forbid")
     quote: str = Field(min_length=1)
-    occurrence: Optional[int] = Field(default=None, ge=1)
+    occurrence: Optional[int] = Field(default=None, ge=1, strict=True)  # strict: `true` is not 1
+
+    _quote = field_validator("quote")(not_blank)
 
 
 class NoiseAnn(Span):
-    id: str = Field(pattern=r"^n\d{2,3}$")
+    id: str = Field(pattern=r"^n[0-9]{2,3}$")
     type: str
     likely_reading: Optional[str] = None
     basis: str
@@ -40,9 +49,9 @@ class Change(BaseModel):
 
 
 class ClaimAnn(Span):
-    id: str = Field(pattern=r"^c\d{2,3}$")
+    id: str = Field(pattern=r"^c[0-9]{2,3}$")
     value: str = Field(min_length=1, description="the number as written, a substring of quote")
-    value_occurrence: Optional[int] = Field(default=None, ge=1)
+    value_occurrence: Optional[int] = Field(default=None, ge=1, strict=True)
     unit: Optional[Literal["CNY", "percent", "count", "times"]] = None
     implied_scale: Optional[Literal["万", "亿", "万亿"]] = None
     bound: Optional[Literal["approx"]] = None  # only to mark a bare round figure (百亿, 万亿) as an order of magnitude
@@ -58,7 +67,9 @@ class ClaimAnn(Span):
     en: str = Field(min_length=5)
     confidence: Literal["high", "medium", "low"] = "high"
     note: Optional[str] = None
-    expect: Optional[float] = None
+    expect: Optional[float] = Field(default=None, allow_inf_nan=False)  # .nan would compare unequal to nothing
+
+    _value = field_validator("value")(not_blank)
 
     _metric = field_validator("metric")(vocab_validator("metric"))
 

@@ -8,6 +8,7 @@ from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from scripts.annotations import not_blank
 from scripts.errors import InputError
 from scripts.periods import PeriodError, resolve
 from scripts.spans import SpanError, locate
@@ -18,10 +19,12 @@ class EvidenceAnn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     doc: str
     quote: str = Field(min_length=1)
-    occurrence: Optional[int] = Field(default=None, ge=1)
+    occurrence: Optional[int] = Field(default=None, ge=1, strict=True)
     date: Optional[str] = None          # date words as written, inside the quote
     date_context: Optional[str] = None  # words stated elsewhere that the date needs (同年 -> 去年)
     best: bool = False                  # the evidence whose date the event takes
+
+    _quote = field_validator("quote")(not_blank)
 
 
 class EventAnn(BaseModel):

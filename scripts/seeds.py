@@ -10,12 +10,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from scripts import paths
 from scripts.errors import InputError
-from scripts.yamlio import parse_list
+from scripts.yamlio import decode_utf8, parse_list
 
 
 class Source(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    doc_id: str = Field(pattern=r"^\d{3}_[0-9a-f]{16}$")
+    doc_id: str = Field(pattern=r"^[0-9]{3}_[0-9a-f]{16}$")
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     title: str
     site: str
@@ -65,7 +65,10 @@ def load_seeds(seeds_dir: Path = paths.SEEDS) -> list[Seed]:
                                              "seeds are byte-exact copies and must never be edited")
         if src.published_at and src.reference_date > src.published_at.date():
             raise InputError(manifest, line, "reference_date is after published_at")
-        seeds.append(Seed(source=src, text=path.read_bytes().decode("utf-8"), path=path))
+        text = decode_utf8(path, path.read_bytes())
+        if not text.strip():
+            raise InputError(path, 1, "seed text is empty or whitespace only")
+        seeds.append(Seed(source=src, text=text, path=path))
     for extra in sorted(set(p.stem for p in seeds_dir.glob("*.txt")) - seen):
         raise InputError(manifest, 0, f"seed {extra}.txt has no entry in sources.yaml")
     return sorted(seeds, key=lambda s: s.doc_id)

@@ -16,6 +16,9 @@ from scripts.seeds import Seed, load_seeds
 from scripts.spans import SpanError, find_all, locate
 
 
+SHARED_ANNOTATIONS = ("entities.yaml", "events.yaml")  # the annotation files that belong to no one seed
+
+
 def span_of(doc: LoadedDoc, text: str, section: str, index: int, quote: str, occurrence) -> tuple[int, int]:
     try:
         return locate(text, quote, occurrence)
@@ -87,6 +90,9 @@ def build_tables(seeds_dir: Path = paths.SEEDS) -> tuple[dict[str, pa.Table], li
     seeds = load_seeds(seeds_dir)
     by_id = {s.doc_id: s for s in seeds}
     ann_dir = seeds_dir / "annotations"
+    for path in sorted(ann_dir.glob("*.yaml")):
+        if path.stem not in by_id and path.name not in SHARED_ANNOTATIONS:
+            raise InputError(path, 1, f"annotation file with no seed: seeds/{path.stem}.txt is not in sources.yaml")
     ents = load_entities(ann_dir / "entities.yaml")
     entity_ids = ents.ids()
     events, event_dates = build_events(ann_dir / "events.yaml", by_id, entity_ids)

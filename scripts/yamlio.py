@@ -26,8 +26,21 @@ class LineList(list):
     item_lines: list
 
 
+MAX_DEPTH = 64  # far beyond any annotation file; a deeper one would exhaust Python's stack
+
+
 class _Loader(yaml.SafeLoader):
-    pass
+    depth = 0
+
+    def compose_node(self, parent, index):
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise InputError(self.name, mark.line + 1, f"YAML nested more than {MAX_DEPTH} levels deep")
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def _mapping(loader, node):
@@ -36,6 +49,9 @@ def _mapping(loader, node):
     d.line = node.start_mark.line + 1
     d.key_lines = {}
     for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise InputError(loader.name, key_node.start_mark.line + 1,
+                             f"a mapping key must be a plain scalar, not a {key_node.id}")
         key = loader.construct_object(key_node, deep=True)
         if key in d:
             raise InputError(loader.name, key_node.start_mark.line + 1, f"duplicate key {key!r}")
@@ -61,8 +77,17 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+def decode_utf8(path: Path, data: bytes) -> str:
+    """Bytes -> str, or an InputError naming the line of the first byte that is not UTF-8."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise InputError(path, line, f"not valid UTF-8: byte {data[e.start]:#04x} at offset {e.start} ({e.reason})") from None
+
+
 def load_yaml(path: Path) -> Any:
-    text = Path(path).read_text(encoding="utf-8")
+    text = decode_utf8(path, Path(path).read_bytes())
     loader = _Loader(text)
     loader.name = str(path)
     try:

@@ -1,7 +1,9 @@
 """Bad annotation input: each kind stops `python -m scripts.build` with file:line: reason,
 a non-zero exit, and leaves the previous release byte for byte untouched. Cases run the
 command's main() in-process; one case runs it as a process of its own."""
+import hashlib
 import re
+import shutil
 import subprocess
 import sys
 
@@ -46,8 +48,55 @@ CASES = {
 }
 
 
+SEED0 = "seeds/000_7c51db7d224d44d0.txt"
+
+
+def _reseed(project, data: bytes):
+    """Replace a seed and record its new hash, as a careless update of sources.yaml would."""
+    old = hashlib.sha256((project / SEED0).read_bytes()).hexdigest()
+    (project / SEED0).write_bytes(data)
+    edit(project / "seeds/sources.yaml", old, hashlib.sha256(data).hexdigest())
+
+
+def _bytes(path, old: bytes, new: bytes):
+    def mutate(project):
+        data = (project / path).read_bytes()
+        assert old in data
+        (project / path).write_bytes(data.replace(old, new, 1))
+    return mutate
+
+
+def _text(path, old, new):
+    return lambda project: edit(project / path, old, new)
+
+
+FACTS = "seeds/reference/facts.yaml"
+# inputs found to slip through or to end in a traceback: kind -> (mutation, file named, reason fragment)
+MORE = {
+    "seed not UTF-8": (lambda p: _reseed(p, (p / SEED0).read_bytes().replace("快手".encode(), b"\xff\xfe", 1)), SEED0, "not valid UTF-8"),
+    "annotation not UTF-8": (_bytes(D0, "货车商品".encode(), b"\xe8\x00"), D0, "not valid UTF-8"),
+    "YAML nested thousands deep": (_text(D0, "    value: 79%\n", "    value: 79%\n    deep: " + "[" * 5000 + "]" * 5000 + "\n"), D0, "YAML nested more than"),
+    "non-scalar YAML key": (_text(D0, "    value: 79%\n", "    value: 79%\n    ? [a, b]\n    : 1\n"), D0, "a mapping key must be a plain scalar"),
+    "full-width year in period words": (_text(D0, "    period: 2022年\n", "    period: ２０２２年\n"), D0, "is not an ASCII digit"),
+    "year out of range in period words": (_text(D0, "    period: 2022年\n", "    period: 9999年\n"), D0, "year 9999 is outside"),
+    "month 13 in period words": (_text(D0, "    period: 2022年\n", "    period: 2022年13月\n"), D0, "there is no month 13"),
+    "empty seed": (lambda p: _reseed(p, b""), SEED0, "seed text is empty or whitespace only"),
+    "whitespace-only seed": (lambda p: _reseed(p, b" \n\t\n"), SEED0, "seed text is empty or whitespace only"),
+    "whitespace-only quote": (_text(D0, "    quote: 货车商品数目环比下降79%\n", '    quote: " "\n'), D0, "quote: empty or whitespace only"),
+    "empty alias": (_text(A + "entities.yaml", "aliases: [得物]", 'aliases: [得物, ""]'), A + "entities.yaml", "is empty or has blanks"),
+    "whitespace alias": (_text(A + "entities.yaml", "aliases: [得物]", 'aliases: [得物, " "]'), A + "entities.yaml", "is empty or has blanks"),
+    "single common character alias": (_text(A + "entities.yaml", "aliases: [得物]", "aliases: [得物, 的]"), A + "entities.yaml", "is a single character"),
+    "occurrence: true": (_text(D0, "    quote: 货车商品数目环比下降79%\n", "    quote: 货车商品数目环比下降79%\n    occurrence: true\n"), D0, "occurrence: Input should be a valid integer"),
+    "expect: .nan": (_text(D0, "    expect: 90120000\n", "    expect: .nan\n"), D0, "expect: Input should be a finite number"),
+    "fact figure cut out of a longer number": (_text(FACTS, "  value_surface: 人民币596亿元\n", "  value_surface: 96亿元\n"), FACTS, "only ever a piece of a longer number"),
+    "400-digit number": (_text(FACTS, "  value_surface: 人民币596亿元\n", "  value_surface: " + "9" * 400 + "亿元\n"), FACTS, "has 400 digits"),
+    "non-ASCII digits in an id": (_text(D0, "  - id: c02\n", "  - id: c٠٢\n"), D0, "id: String should match pattern '^c[0-9]{2,3}$'"),
+    "annotation file with no seed": (lambda p: shutil.copy(p / D0, p / A / "005_0000000000000000.yaml"), A + "005_0000000000000000.yaml", "annotation file with no seed"),
+}
+
+
 def test_there_are_at_least_15_kinds():
-    assert len(CASES) >= 15
+    assert len(CASES) >= 15 and len(MORE) >= 15
 
 
 def _assert_stopped(project, named, reason, rc, err, before):
@@ -65,6 +114,15 @@ def _assert_stopped(project, named, reason, rc, err, before):
 def test_bad_input_stops_the_build(project, kind, capsys):
     path, old, new, named, reason = CASES[kind]
     edit(project / path, old, new)
+    before = tree_digest(project / "dataset")
+    rc = build_main(["--quiet", "--root", str(project)])
+    _assert_stopped(project, named, reason, rc, capsys.readouterr().err, before)
+
+
+@pytest.mark.parametrize("kind", sorted(MORE))
+def test_input_that_slipped_through_stops_the_build(project, kind, capsys):
+    mutate, named, reason = MORE[kind]
+    mutate(project)
     before = tree_digest(project / "dataset")
     rc = build_main(["--quiet", "--root", str(project)])
     _assert_stopped(project, named, reason, rc, capsys.readouterr().err, before)
