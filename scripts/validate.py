@@ -11,13 +11,12 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 import schema
-from scripts import paths
+from scripts import paths, rederive
 from scripts.release import expectations as gx_check
-from scripts.release.conformance import Problem, check_tables, manifest_problems
+from scripts.release.conformance import Problem, check_tables, manifest_problems, read_manifest
 
 
 def validate(release: Path, gx: bool = True, docs_dir: Path | None = None) -> list:
-
     if not release.is_dir():
         return [Problem("release", "(dir)", f"{release} is not a directory")]
     problems = manifest_problems(release)
@@ -30,9 +29,13 @@ def validate(release: Path, gx: bool = True, docs_dir: Path | None = None) -> li
             tables[p.stem] = pq.read_table(p)
         except Exception as e:  # a truncated or foreign file is a finding, not a crash
             problems.append(Problem(p.stem, "(file)", f"unreadable Parquet: {e}"))
-    problems += check_tables(tables)
+    form = check_tables(tables)
+    problems += form
+    # what the data means: every derived column recomputed by the build's own code and compared
+    problems += rederive.problems(tables, read_manifest(release)[0],
+                                  untrusted={p.table for p in form if p.column == "(schema)"})
     if gx:
-        problems += gx_check.run(release, docs_dir)
+        problems += gx_check.run(release, docs_dir, tables)
     return problems
 
 

@@ -1,12 +1,17 @@
 """Bad annotation input: each kind stops `python -m scripts.build` with file:line: reason,
-a non-zero exit, and leaves the previous release byte for byte untouched."""
+a non-zero exit, and leaves the previous release byte for byte untouched. Cases run the
+command's main() in-process; one case runs it as a process of its own."""
+import hashlib
 import re
+import shutil
 import subprocess
 import sys
 
 import pytest
 from conftest import ROOT, tree_digest
 from helpers import edit
+
+from scripts.build import main as build_main
 
 A = "seeds/annotations/"
 D0, D1, D2, D4 = A + "000_7c51db7d224d44d0.yaml", A + "001_35f7c8b8a9798a98.yaml", A + "002_caaaa08c57994287.yaml", A + "004_54b17cd3334fa9d2.yaml"
@@ -43,21 +48,91 @@ CASES = {
 }
 
 
+SEED0 = "seeds/000_7c51db7d224d44d0.txt"
+
+
+def _reseed(project, data: bytes):
+    """Replace a seed and record its new hash, as a careless update of sources.yaml would."""
+    old = hashlib.sha256((project / SEED0).read_bytes()).hexdigest()
+    (project / SEED0).write_bytes(data)
+    edit(project / "seeds/sources.yaml", old, hashlib.sha256(data).hexdigest())
+
+
+def _bytes(path, old: bytes, new: bytes):
+    def mutate(project):
+        data = (project / path).read_bytes()
+        assert old in data
+        (project / path).write_bytes(data.replace(old, new, 1))
+    return mutate
+
+
+def _text(path, old, new):
+    return lambda project: edit(project / path, old, new)
+
+
+FACTS = "seeds/reference/facts.yaml"
+# inputs found to slip through or to end in a traceback: kind -> (mutation, file named, reason fragment)
+MORE = {
+    "seed not UTF-8": (lambda p: _reseed(p, (p / SEED0).read_bytes().replace("快手".encode(), b"\xff\xfe", 1)), SEED0, "not valid UTF-8"),
+    "annotation not UTF-8": (_bytes(D0, "货车商品".encode(), b"\xe8\x00"), D0, "not valid UTF-8"),
+    "YAML nested thousands deep": (_text(D0, "    value: 79%\n", "    value: 79%\n    deep: " + "[" * 5000 + "]" * 5000 + "\n"), D0, "nesting depth"),  # libyaml refuses past 1000 levels, the loader past 64
+    "non-scalar YAML key": (_text(D0, "    value: 79%\n", "    value: 79%\n    ? [a, b]\n    : 1\n"), D0, "a mapping key must be a plain scalar"),
+    "full-width year in period words": (_text(D0, "    period: 2022年\n", "    period: ２０２２年\n"), D0, "is not an ASCII digit"),
+    "year out of range in period words": (_text(D0, "    period: 2022年\n", "    period: 9999年\n"), D0, "year 9999 is outside"),
+    "month 13 in period words": (_text(D0, "    period: 2022年\n", "    period: 2022年13月\n"), D0, "there is no month 13"),
+    "empty seed": (lambda p: _reseed(p, b""), SEED0, "seed text is empty or whitespace only"),
+    "whitespace-only seed": (lambda p: _reseed(p, b" \n\t\n"), SEED0, "seed text is empty or whitespace only"),
+    "whitespace-only quote": (_text(D0, "    quote: 货车商品数目环比下降79%\n", '    quote: " "\n'), D0, "quote: empty or whitespace only"),
+    "empty alias": (_text(A + "entities.yaml", "aliases: [得物]", 'aliases: [得物, ""]'), A + "entities.yaml", "is empty or has blanks"),
+    "whitespace alias": (_text(A + "entities.yaml", "aliases: [得物]", 'aliases: [得物, " "]'), A + "entities.yaml", "is empty or has blanks"),
+    "single common character alias": (_text(A + "entities.yaml", "aliases: [得物]", "aliases: [得物, 的]"), A + "entities.yaml", "is a single character"),
+    "occurrence: true": (_text(D0, "    quote: 货车商品数目环比下降79%\n", "    quote: 货车商品数目环比下降79%\n    occurrence: true\n"), D0, "occurrence: Input should be a valid integer"),
+    "expect: .nan": (_text(D0, "    expect: 90120000\n", "    expect: .nan\n"), D0, "expect: Input should be a finite number"),
+    "fact figure cut out of a longer number": (_text(FACTS, "  value_surface: 人民币596亿元\n", "  value_surface: 96亿元\n"), FACTS, "only ever a piece of a longer number"),
+    "400-digit number": (_text(FACTS, "  value_surface: 人民币596亿元\n", "  value_surface: " + "9" * 400 + "亿元\n"), FACTS, "has 400 digits"),
+    "non-ASCII digits in an id": (_text(D0, "  - id: c02\n", "  - id: c٠٢\n"), D0, "id: String should match pattern '^c[0-9]{2,3}$'"),
+    "annotation file with no seed": (lambda p: shutil.copy(p / D0, p / A / "005_0000000000000000.yaml"), A + "005_0000000000000000.yaml", "annotation file with no seed"),
+}
+
+
 def test_there_are_at_least_15_kinds():
-    assert len(CASES) >= 15
+    assert len(CASES) >= 15 and len(MORE) >= 15
+
+
+def _assert_stopped(project, named, reason, rc, err, before):
+    assert rc == 1, err
+    m = re.search(r"build failed: (\S+?):(\d+): (.*)", err)
+    assert m, err
+    assert m.group(1).endswith(named) and int(m.group(2)) > 0, err
+    assert reason in m.group(3), err
+    assert "Traceback" not in err
+    assert tree_digest(project / "dataset") == before
+    assert not list((project / "dataset").glob(".staging-*")), "staging debris left behind"
 
 
 @pytest.mark.parametrize("kind", sorted(CASES))
-def test_bad_input_stops_the_build(project, kind):
+def test_bad_input_stops_the_build(project, kind, capsys):
     path, old, new, named, reason = CASES[kind]
+    edit(project / path, old, new)
+    before = tree_digest(project / "dataset")
+    rc = build_main(["--quiet", "--root", str(project)])
+    _assert_stopped(project, named, reason, rc, capsys.readouterr().err, before)
+
+
+@pytest.mark.parametrize("kind", sorted(MORE))
+def test_input_that_slipped_through_stops_the_build(project, kind, capsys):
+    mutate, named, reason = MORE[kind]
+    mutate(project)
+    before = tree_digest(project / "dataset")
+    rc = build_main(["--quiet", "--root", str(project)])
+    _assert_stopped(project, named, reason, rc, capsys.readouterr().err, before)
+
+
+def test_entry_point_stops_with_file_line_reason(project):
+    """The command as a process of its own: exit status and stderr as a shell sees them."""
+    path, old, new, named, reason = CASES["unknown entity"]
     edit(project / path, old, new)
     before = tree_digest(project / "dataset")
     r = subprocess.run([sys.executable, "-m", "scripts.build", "--quiet", "--root", str(project)],
                        cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert r.returncode == 1, r.stdout + r.stderr
-    m = re.search(r"build failed: (\S+?):(\d+): (.*)", r.stderr)
-    assert m, r.stderr
-    assert m.group(1).endswith(named) and int(m.group(2)) > 0, r.stderr
-    assert reason in m.group(3), r.stderr
-    assert "Traceback" not in r.stderr
-    assert tree_digest(project / "dataset") == before
+    _assert_stopped(project, named, reason, r.returncode, r.stderr, before)

@@ -1,12 +1,17 @@
 """Mutation suite: copy the valid release, inject one defect, and require that
-`python -m scripts.validate` fails and names that defect. The intact copy passes."""
+`python -m scripts.validate` fails and names that defect. The intact copy passes.
+Cases run in-process without Great Expectations (no case here tests GX); GX runs on
+the intact copy, and one subprocess run checks the entry point end to end."""
 import datetime as dt
 import json
 import shutil
+import subprocess
+import sys
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from conftest import ROOT
 
 from scripts.files import sha256_file
 from scripts.release.write import write_parquet
@@ -118,6 +123,17 @@ def _extra_column(release):
     write(release, "entities", data, schema=arrow_schema("entities").append(pa.field("secret", pa.string())))
 
 
+def _manifest_not_json(release):
+    (release / "manifest.json").write_text('{"tables": ', encoding="utf-8")
+
+
+def _manifest_escapes(release):
+    m = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+    m["tables"]["claims"]["file"] = "../claims.parquet"
+    shutil.copy2(release / "claims.parquet", release.parent / "claims.parquet")
+    (release / "manifest.json").write_text(json.dumps(m), encoding="utf-8")
+
+
 def _evidence_quote(d):
     d[0]["evidence"][0]["quote"] = d[0]["evidence"][0]["quote"] + "!"
 
@@ -163,6 +179,8 @@ MUTATIONS = {
     "document text altered": (_text_altered, "sha256(text) == sha256"),
     "file missing": (_file_missing, "events.(file): events.parquet listed in the manifest is missing"),
     "truncated file": (_truncated, "noise.(file): unreadable Parquet"),
+    "manifest not JSON": (_manifest_not_json, "manifest.(file): manifest.json is not valid JSON"),
+    "manifest path leaving the release": (_manifest_escapes, "claims.(file): '../claims.parquet' in manifest.json leaves the release folder"),
     "dangling fact id": (set_field("claim_verdicts", lambda r: r["fact_ids"], fact_ids=["f_nowhere"]),
                          "claim_verdicts.fact_ids: references reference_facts.fact_id"),
     "verdict outside the vocabulary": (set_field("claim_verdicts", ANY, verdict="probably"), "verdict outside vocab verdict"),
@@ -182,7 +200,8 @@ def copy(release, tmp_path):
 
 
 def test_intact_release_passes(copy):
-    assert validate(copy) == []
+    # without GX: tests/test_schema.py runs the whole command, GX included, on the committed release
+    assert validate(copy, gx=False) == []
 
 
 def test_there_are_at_least_25_kinds():
@@ -193,6 +212,19 @@ def test_there_are_at_least_25_kinds():
 def test_validation_names_the_defect(copy, kind, capsys):
     mutate, expected = MUTATIONS[kind]
     mutate(copy)
-    assert validate_main([str(copy)]) == 1
+    assert validate_main([str(copy), "--no-gx"]) == 1
     report = capsys.readouterr().out
     assert expected in report, f"{kind}: {expected!r} not in\n{report}"
+
+
+def test_entry_point_exits_1_naming_the_defect(copy):
+    """The whole command, Great Expectations included, in a process of its own: a defect of
+    meaning (re-derivation) and one of form that the GX suites must see too."""
+    set_field("claims", lambda r: r["value_surface"] == "596亿", value=596e9, value_reconciled=596e9)(copy)
+    set_field("noise", ANY, noise_type="gibberish")(copy)
+    r = subprocess.run([sys.executable, "-m", "scripts.validate", str(copy)], cwd=ROOT, capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "claims.value: re-derived from value_surface" in r.stdout, r.stdout
+    assert "noise.noise_type: great_expectations expect_column_values_to_be_in_set" in r.stdout, r.stdout
+    assert "Traceback" not in r.stderr, r.stderr

@@ -14,11 +14,20 @@ from scripts.inputs.yamlio import LineDict, load_yaml, parse, vocab_validator
 from scripts.normalize.values import SCALE_WORDS
 
 
+def not_blank(v: str) -> str:
+    """A quote of nothing but whitespace matches blanks anywhere: refuse it."""
+    if not v.strip():
+        raise ValueError("empty or whitespace only")
+    return v
+
+
 class Span(BaseModel):
     """A quote in the document text; `occurrence` (1-based) when it repeats."""
     model_config = ConfigDict(extra="forbid")
     quote: str = Field(min_length=1)
-    occurrence: Optional[int] = Field(default=None, ge=1)
+    occurrence: Optional[int] = Field(default=None, ge=1, strict=True)  # strict: `true` is not 1
+
+    _quote = field_validator("quote")(not_blank)
 
 
 class NoiseAnn(Span):
@@ -48,7 +57,7 @@ class Change(BaseModel):
 class ClaimAnn(Span):
     id: str = Field(pattern=r"^c[0-9]{2,3}$")
     value: str = Field(min_length=1, description="the number as written, a substring of quote")
-    value_occurrence: Optional[int] = Field(default=None, ge=1)
+    value_occurrence: Optional[int] = Field(default=None, ge=1, strict=True)
     unit: Optional[str] = None
     implied_scale: Optional[str] = None  # a scale word the text leaves out (万, 亿, 万亿)
     bound: Optional[str] = None  # only `approx`, to mark a bare round figure (百亿, 万亿) as an order of magnitude
@@ -64,7 +73,9 @@ class ClaimAnn(Span):
     en: str = Field(min_length=5)
     confidence: str = "high"
     note: Optional[str] = None
-    expect: Optional[float] = None
+    expect: Optional[float] = Field(default=None, allow_inf_nan=False)  # .nan would compare unequal to nothing
+
+    _value = field_validator("value")(not_blank)
 
     _metric = field_validator("metric")(vocab_validator("metric"))
     _unit = field_validator("unit")(vocab_validator("unit"))

@@ -48,6 +48,11 @@ def load_entities(path: Path) -> Entities:
     seen_alias: dict[str, str] = {}
     for e, line, _ in parsed:
         for a in e.aliases + list(e.noisy):
+            if not a.strip() or a != a.strip():
+                raise InputError(path, line, f"alias {a!r} of {e.id} is empty or has blanks around it")
+            if len(a) < 2:
+                raise InputError(path, line, f"alias {a!r} of {e.id} is a single character: it would match inside "
+                                             "unrelated words; use a longer form")
             if a in seen_alias:
                 raise InputError(path, line, f"alias {a!r} of {e.id} is already an alias of {seen_alias[a]}")
             seen_alias[a] = e.id

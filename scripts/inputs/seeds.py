@@ -11,7 +11,7 @@ import schema
 from scripts import paths
 from scripts.errors import InputError
 from scripts.files import sha256_file
-from scripts.inputs.yamlio import parse_list, vocab_validator
+from scripts.inputs.yamlio import decode_utf8, parse_list, vocab_validator
 
 
 class Source(BaseModel):
@@ -65,7 +65,10 @@ def load_seeds(seeds_dir: Path = paths.SEEDS) -> list[Seed]:
                                              "seeds are byte-exact copies and must never be edited")
         if src.published_at and src.reference_date > src.published_at.date():
             raise InputError(manifest, line, "reference_date is after published_at")
-        seeds.append(Seed(source=src, text=path.read_bytes().decode("utf-8"), path=path))
+        text = decode_utf8(path, path.read_bytes())
+        if not text.strip():
+            raise InputError(path, 1, "seed text is empty or whitespace only")
+        seeds.append(Seed(source=src, text=text, path=path))
     for extra in sorted(set(p.stem for p in seeds_dir.glob("*.txt")) - seen):
         raise InputError(manifest, 0, f"seed {extra}.txt has no entry in sources.yaml")
     return sorted(seeds, key=lambda s: s.doc_id)

@@ -3,6 +3,7 @@ data file can name the file, the line and the field (PyYAML drops marks once a
 document is constructed; this keeps them)."""
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 from typing import Any, TypeVar
@@ -32,16 +33,40 @@ class LineList(list):
 _BASE = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
 
 
+MAX_DEPTH = 64  # far beyond any annotation file; a deeper one would exhaust Python's stack
+
+
 class _Loader(_BASE):  # type: ignore[valid-type,misc]
-    pass
+    depth = 0
+
+
+@contextlib.contextmanager
+def _nested(loader, node):
+    """Count nesting while constructing: a file nested thousands deep is refused with its
+    line before it exhausts Python's stack."""
+    loader.depth += 1
+    try:
+        if loader.depth > MAX_DEPTH:
+            raise InputError(loader.name, node.start_mark.line + 1, f"YAML exceeds the maximum nesting depth ({MAX_DEPTH} levels)")
+        yield
+    finally:
+        loader.depth -= 1
 
 
 def _mapping(loader, node):
+    with _nested(loader, node):
+        return _mapping_body(loader, node)
+
+
+def _mapping_body(loader, node):
     loader.flatten_mapping(node)
     d = LineDict()
     d.line = node.start_mark.line + 1
     d.key_lines = {}
     for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise InputError(loader.name, key_node.start_mark.line + 1,
+                             f"a mapping key must be a plain scalar, not a {key_node.id}")
         key = loader.construct_object(key_node, deep=True)
         if key in d:
             raise InputError(loader.name, key_node.start_mark.line + 1, f"duplicate key {key!r}")
@@ -51,6 +76,11 @@ def _mapping(loader, node):
 
 
 def _sequence(loader, node):
+    with _nested(loader, node):
+        return _sequence_body(loader, node)
+
+
+def _sequence_body(loader, node):
     lst = LineList(loader.construct_object(n, deep=True) for n in node.value)
     lst.line = node.start_mark.line + 1
     lst.item_lines = [n.start_mark.line + 1 for n in node.value]
@@ -73,8 +103,17 @@ _Loader.add_implicit_resolver(_FLOAT, re.compile(r"^(?:[-+]?(?:[0-9]+(?:\.[0-9]*
                                                  r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"), list("-+0123456789."))
 
 
+def decode_utf8(path: Path, data: bytes) -> str:
+    """Bytes -> str, or an InputError naming the line of the first byte that is not UTF-8."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise InputError(path, line, f"not valid UTF-8: byte {data[e.start]:#04x} at offset {e.start} ({e.reason})") from None
+
+
 def load_yaml(path: Path) -> Any:
-    text = Path(path).read_text(encoding="utf-8")
+    text = decode_utf8(path, Path(path).read_bytes())
     loader = _Loader(text)
     loader.name = str(path)
     try:

@@ -28,7 +28,7 @@ class Period:
     resolution: str
 
 
-def _granularity(start: dt.date, end: dt.date) -> str:
+def granularity_of(start: dt.date, end: dt.date) -> str:
     if start == end:
         return "day"
     nxt = end + dt.timedelta(days=1)
@@ -45,10 +45,32 @@ def _granularity(start: dt.date, end: dt.date) -> str:
     return "span"
 
 
+YEARS = (1900, 2100)  # a written year outside this is a typo, not a date
+_NON_ASCII_DIGIT = re.compile(r"(?![0-9])\d")
+
+
+def check_words(words: str) -> None:
+    """Refuse what jionlp would misread or crash on: digits other than ASCII (２０２２年),
+    years out of range (9999年), months and days that do not exist (13月, 32日)."""
+    bad = _NON_ASCII_DIGIT.search(words)
+    if bad:
+        raise PeriodError(f"period {words!r}: {bad.group(0)!r} is not an ASCII digit 0-9 (jionlp misreads other digits)")
+    for m in re.finditer(r"([0-9]+)年", words):
+        if not YEARS[0] <= int(m.group(1)) <= YEARS[1]:
+            raise PeriodError(f"period {words!r}: year {m.group(1)} is outside {YEARS[0]}..{YEARS[1]}")
+    for m in re.finditer(r"([0-9]+)月", words):
+        if not 1 <= int(m.group(1)) <= 12:
+            raise PeriodError(f"period {words!r}: there is no month {m.group(1)}")
+    for m in re.finditer(r"([0-9]+)[日号]", words):
+        if not 1 <= int(m.group(1)) <= 31:
+            raise PeriodError(f"period {words!r}: there is no day {m.group(1)}")
+
+
 def _parse(words: str, base: dt.date) -> tuple[dt.date, dt.date]:
 
     jionlp = _jio()
 
+    check_words(words)
     # jionlp misreads spaced dates ('2021 年 9 月' -> all of 2021) and rejects '6月份'
     words = re.sub(r"\s+", "", words).replace("月份", "月")
     if re.fullmatch(r"\d{1,2}月[底初]?", words):  # jionlp rejects a bare '6月': it means this year's
@@ -60,8 +82,11 @@ def _parse(words: str, base: dt.date) -> tuple[dt.date, dt.date]:
     if not r or r.get("type") not in ("time_point", "time_span") or not isinstance(r.get("time"), list):
         raise PeriodError(f"cannot resolve period {words!r} to a date range (jionlp: {r})")
     first, last = r["time"]
-    start = dt.date.fromisoformat(first[:10])
-    end = base if last == "inf" else dt.date.fromisoformat(last[:10])  # 今年以来: up to the writing date
+    try:
+        start = dt.date.fromisoformat(first[:10])
+        end = base if last == "inf" else dt.date.fromisoformat(last[:10])  # 今年以来: up to the writing date
+    except (TypeError, ValueError):
+        raise PeriodError(f"cannot resolve period {words!r} to a date range (jionlp: {r['time']})") from None
     return start, end
 
 
@@ -87,4 +112,4 @@ def resolve(surface: str | None, reference: dt.date, context: str | None = None)
         resolution = "relative"
     else:
         resolution = "explicit"
-    return Period(start, end, _granularity(start, end), resolution)
+    return Period(start, end, granularity_of(start, end), resolution)

@@ -21,9 +21,11 @@ SUFFIXES = {"以上": "at_least", "以下": "at_most", "左右": "approx", "规�
 MULTI = {"多": "more_than", "余": "more_than"}
 COUNT_WORDS = ("人次", "对", "人", "家", "个", "条", "笔", "间", "名", "部", "组", "位", "款", "户", "次", "项", "张", "种")
 
+MAX_DIGITS = 15  # a float64 holds 15 significant decimal digits exactly; more is a garbled number
+
 CN_NUMERALS = "零一二两三四五六七八九十百千万亿"
 SCALE_WORDS = ("万亿", "千亿", "百亿", "十亿", "亿", "千万", "百万", "十万", "万", "千")
-_NUM = rf"(?:\d+(?:\.\d+)?|[{CN_NUMERALS}]+|数[十百千万亿]+)"
+_NUM = rf"(?:[0-9]+(?:\.[0-9]+)?|[{CN_NUMERALS}]+|数[十百千万亿]+)"
 _SCALE = rf"(?:{'|'.join(SCALE_WORDS)})?"
 # The one pattern of a stated number with its qualifier, scale and unit words: parse_value
 # reads it anchored; the baselines search text with it.
@@ -34,6 +36,14 @@ _RX = re.compile(rf"^{SURFACE}$")
 
 class SurfaceValueError(ValueError):
     pass
+
+
+def check_digits(surface: str) -> None:
+    """Refuse a number with more significant digits than a float64 keeps (a 400-digit run)."""
+    for run in re.findall(r"[0-9][0-9,]*(?:\.[0-9]+)?", surface):
+        digits = re.sub(r"[^0-9]", "", run).lstrip("0")
+        if len(digits) > MAX_DIGITS:
+            raise SurfaceValueError(f"number {run[:20]}… has {len(digits)} digits; at most {MAX_DIGITS} are read exactly")
 
 
 @dataclass(frozen=True)
@@ -57,6 +67,7 @@ def parse_core(core: str) -> tuple[float, Optional[tuple[float, float]]]:
 
 
 def parse_value(surface: str, implied_scale: str | None = None) -> Value:
+    check_digits(surface)
     m = _RX.match(re.sub(r"\s+", "", surface))  # '超过 30%' as machine translation spaced it
     if not m:
         raise SurfaceValueError(f"value {surface!r} is not a number with optional qualifier, scale and unit words")

@@ -126,14 +126,34 @@ def _fk_problems(name, col, ref, tbl, tables) -> list[Problem]:
 
 
 
-def manifest_problems(release: Path) -> list[Problem]:
+def read_manifest(release: Path) -> tuple[dict | None, list[Problem]]:
+    """manifest.json as a dict, or None and the reason it cannot be read."""
     mpath = release / "manifest.json"
     if not mpath.exists():
-        return [Problem("manifest", "(file)", "manifest.json missing")]
-    manifest = json.loads(mpath.read_text(encoding="utf-8"))
-    out = []
+        return None, [Problem("manifest", "(file)", "manifest.json missing")]
+    try:
+        manifest = json.loads(mpath.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        return None, [Problem("manifest", "(file)", f"manifest.json is not valid JSON: {e}")]
+    tables = manifest.get("tables") if isinstance(manifest, dict) else None
+    if not isinstance(tables, dict) or not all(
+            isinstance(e, dict) and isinstance(e.get("file"), str) and isinstance(e.get("sha256"), str)
+            and isinstance(e.get("rows"), int) for e in tables.values()):
+        return None, [Problem("manifest", "(file)", "manifest.json: `tables` must map each table to "
+                                                    "{file, sha256, rows}")]
+    return manifest, []
+
+
+def manifest_problems(release: Path) -> list[Problem]:
+    manifest, out = read_manifest(release)
+    if manifest is None:
+        return out
+    inside = release.resolve()
     for name, entry in manifest["tables"].items():
         path = release / entry["file"]
+        if path.resolve().parent != inside or path.is_symlink():
+            out.append(Problem(name, "(file)", f"{entry['file']!r} in manifest.json leaves the release folder"))
+            continue
         if not path.exists():
             out.append(Problem(name, "(file)", f"{entry['file']} listed in the manifest is missing"))
             continue

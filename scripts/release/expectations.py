@@ -25,7 +25,8 @@ def _context(docs_dir: Path | None) -> tuple[Any, Any]:
     return gx, ctx
 
 
-def run(release: Path, docs_dir: Path | None = None) -> list[Problem]:
+def run(release: Path, docs_dir: Path | None = None, tables: dict | None = None) -> list[Problem]:
+    """tables: the release's Arrow tables when the caller has read them already."""
     gx, ctx = _context(docs_dir)
     source = ctx.data_sources.add_or_update_pandas("release")
     problems = []
@@ -35,16 +36,20 @@ def run(release: Path, docs_dir: Path | None = None) -> list[Problem]:
             problems.append(Problem(name, "(file)", "great_expectations: file missing"))
             continue
         try:
-            df = to_frame(pq.read_table(path))
+            df = to_frame(tables[name] if tables and name in tables else pq.read_table(path))
         except Exception as e:  # an unreadable file is reported once, by the pandera pass too
             problems.append(Problem(name, "(file)", f"great_expectations: unreadable: {e}"))
             continue
         spec = gx_suites.suite(name)
-        suite = ctx.suites.add_or_update(gx.ExpectationSuite(name=name, expectations=spec["expectations"]))
+        suite = gx.ExpectationSuite(name=name, expectations=spec["expectations"])
         asset = source.add_dataframe_asset(name=name)
         batch = asset.add_batch_definition_whole_dataframe(f"{name}-all")
-        vd = ctx.validation_definitions.add_or_update(gx.ValidationDefinition(data=batch, suite=suite, name=name))
-        result = vd.run(batch_parameters={"dataframe": df})
+        if docs_dir:  # Data Docs render stored suites and validation results
+            suite = ctx.suites.add_or_update(suite)
+            vd = ctx.validation_definitions.add_or_update(gx.ValidationDefinition(data=batch, suite=suite, name=name))
+            result = vd.run(batch_parameters={"dataframe": df})
+        else:  # nothing to store: validating the batch directly halves the time GX takes
+            result = batch.get_batch(batch_parameters={"dataframe": df}).validate(suite)
         for r in result.results:
             if not r.success:
                 cfg = r.expectation_config

@@ -10,12 +10,14 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from scripts.errors import InputError
 from scripts.inputs.annotations import LoadedDoc, load_doc_annotations
 from scripts.inputs.entity_registry import Entities, load_entities
 from scripts.inputs.seeds import Seed, load_seeds
 from scripts.tables import DagError
 
 Row = Mapping[str, Any]
+SHARED_ANNOTATIONS = ("entities.yaml", "events.yaml")  # the annotation files that belong to no one seed
 
 
 @dataclass
@@ -37,6 +39,9 @@ class Inputs:
 
     @cached_property
     def annotations(self) -> dict[str, LoadedDoc]:
+        for path in sorted(self.annotations_dir.glob("*.yaml")):
+            if path.stem not in self.seed_by_id and path.name not in SHARED_ANNOTATIONS:
+                raise InputError(path, 1, f"annotation file with no seed: seeds/{path.stem}.txt is not in sources.yaml")
         return {s.doc_id: load_doc_annotations(s.doc_id, self.annotations_dir) for s in self.seeds}
 
     @cached_property

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 import schema
 from scripts.errors import InputError
+from scripts.inputs.annotations import not_blank
 from scripts.inputs.spans import locate_or_fail
 from scripts.inputs.yamlio import parse_list, vocab_validator
 from scripts.normalize.periods import PeriodError, resolve
@@ -22,10 +23,12 @@ class EvidenceAnn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     doc: str
     quote: str = Field(min_length=1)
-    occurrence: Optional[int] = Field(default=None, ge=1)
+    occurrence: Optional[int] = Field(default=None, ge=1, strict=True)
     date: Optional[str] = None          # date words as written, inside the quote
     date_context: Optional[str] = None  # words stated elsewhere that the date needs (同年 -> 去年)
     best: bool = False                  # the evidence whose date the event takes
+
+    _quote = field_validator("quote")(not_blank)
 
 
 class EventAnn(BaseModel):

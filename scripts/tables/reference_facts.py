@@ -15,11 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 import schema
 from scripts.errors import InputError
 from scripts.inputs.yamlio import parse_list, vocab_validator
-from scripts.normalize.values import SurfaceValueError, parse_value
+from scripts.normalize.values import SurfaceValueError, check_digits, parse_value
 from scripts.tables.context import Stage
 
 _EN = re.compile(r"^(?P<q>around|about|nearly|over|more than|exceeded|exceeding)?\s*(?:RMB|US\$|HK\$)?\s*"
-                 r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<scale>trillion|billion|million|thousand)?\s*(?P<pct>%|percent)?$", re.I)
+                 r"(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?)\s*(?P<scale>trillion|billion|million|thousand)?\s*(?P<pct>%|percent)?$", re.I)
 _SCALE = {None: 1, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _EN_BOUND = {"around": "approx", "about": "approx", "nearly": "approx", "over": "more_than", "more than": "more_than",
              "exceeded": "more_than", "exceeding": "more_than"}
@@ -53,9 +53,25 @@ class FactAnn(BaseModel):
     _basis = field_validator("change_basis")(vocab_validator("change_basis"))
 
 
+def whole_number_in(surface: str, quote: str) -> bool:
+    """Some occurrence of surface in quote is not cut out of a longer number (96亿 of 596亿, 9 of 9,660)."""
+    def digit(i: int) -> bool:
+        return 0 <= i < len(quote) and quote[i].isdigit()
+    start = quote.find(surface)
+    while start != -1:
+        end = start + len(surface)
+        cut_left = surface[:1].isdigit() and (digit(start - 1) or (quote[start - 1:start] in (".", ",") and digit(start - 2)))
+        cut_right = surface[-1:].isdigit() and (digit(end) or (quote[end:end + 1] in (".", ",") and digit(end + 1)))
+        if not (cut_left or cut_right):
+            return True
+        start = quote.find(surface, start + 1)
+    return False
+
+
 def normalize(surface: str) -> dict:
     """value, bound, value_low, value_high of a disclosed figure (bounds matter: 超60%)."""
     s = surface.strip().translate(_TRAD)
+    check_digits(s)
     m = _EN.match(s)
     if m:
         v = float(m["num"].replace(",", "")) * _SCALE[(m["scale"] or "").lower() or None]
@@ -75,8 +91,15 @@ def load_facts(path: Path, entity_ids: set[str]) -> list[dict]:
             raise InputError(path, line, f"unit {f.unit} is not allowed for metric {f.metric}")
         if f.period_end < f.period_start:
             raise InputError(path, line, "period_end is before period_start")
+        try:
+            check_digits(f.value_surface)
+        except SurfaceValueError as e:
+            raise InputError(path, line, f"value_surface: {e}") from None
         if f.value_surface not in f.quote:
             raise InputError(path, line, f"value_surface {f.value_surface!r} is not in the quote")
+        if not whole_number_in(f.value_surface, f.quote):
+            raise InputError(path, line, f"value_surface {f.value_surface!r} is only ever a piece of a longer number "
+                                         "in the quote: copy the whole figure")
         try:
             norm = normalize(f.value_surface)
         except SurfaceValueError as e:

@@ -1,0 +1,537 @@
+"""Re-derivation: a release proves what its derived columns mean.
+
+Every column the build derives is recomputed from what the release itself stores
+(plus schema/ and the rules in code) and compared with what is stored: values from
+`value_surface` by the build's own parser, periods from `period_surface` and the
+document's `reference_date`, relations, reconciled readings and verdicts by the
+build's own rule code, every benchmark table by the build's task code, every count,
+every id inside a list or struct column, every key, and each document's hash
+against the seed hash recorded in manifest.json. The build's functions are called
+on the release's rows (never re-implemented here), so a change of a build rule is
+followed automatically; rebuilt rows are compared with stored rows column by
+column, whatever the columns are. Only dataset/ is needed: nothing reads seeds/.
+
+Each finding names table, key and column and says what was expected and what was
+found. Used by `python -m scripts.validate`."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from itertools import permutations
+from typing import Any
+
+import pyarrow as pa
+
+import schema
+from scripts.inputs.annotations import doc_number
+from scripts.normalize.cleaning import REMOVED_TYPES, clean_text, page_noise_spans
+from scripts.normalize.periods import AS_OF_NOW, PeriodError, granularity_of, resolve
+from scripts.normalize.reconcile import reconciled
+from scripts.normalize.values import SCALE_WORDS, SurfaceValueError, parse_value
+from scripts.pipeline import to_table
+from scripts.release.conformance import Problem
+from scripts.tables import modules
+from scripts.tables.claim_relations import DECLARED, find_relations
+from scripts.tables.claim_verdicts import verdicts
+from scripts.tables.claims import locate_period
+from scripts.tables.context import Stage, frozen
+from scripts.tables.events import PRECISION
+from scripts.tables.reference_facts import normalize
+
+_MISSING = object()
+# words a period or event date may borrow from elsewhere in its text (`去年` for a bare `二季度`)
+_CONTEXT_WORDS = ("今年", "去年", "前年", "明年", "后年", "同年")
+_SCALES = SCALE_WORDS  # the scale words an annotation may imply (ClaimAnn.implied_scale)
+
+Rows = list[dict[str, Any]]
+
+
+class Findings:
+    """Findings grouped by (table, column, check); each example names the row's key."""
+
+    def __init__(self) -> None:
+        self._groups: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+
+    def add(self, table: str, key: Any, column: str, check: str, expected: Any = _MISSING, found: Any = _MISSING) -> None:
+        ex = f"{_show_key(key)}"
+        if expected is not _MISSING:
+            ex += f": expected {_short(expected)}, found {_short(found)}"
+        self._groups[(table, column, check)].append(ex)
+
+    def problems(self) -> list[Problem]:
+        return [Problem(t, c, chk, ex) for (t, c, chk), ex in self._groups.items()]
+
+
+def _show_key(key: Any) -> str:
+    return "/".join(str(k) for k in key) if isinstance(key, tuple) else str(key)
+
+
+def _short(v: Any, limit: int = 120) -> str:
+    s = repr(v)
+    return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+# --- comparing rows -------------------------------------------------------------
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return (math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    return type(a) is type(b) and a == b or (a is None and b is None)
+
+
+def first_difference(expected: Any, found: Any, path: str = "") -> tuple[str, Any, Any] | None:
+    """Where two values first differ: (path inside the value, expected part, found part)."""
+    if _same(expected, found):
+        return None
+    if isinstance(expected, list) and isinstance(found, list):
+        for i, (x, y) in enumerate(zip(expected, found)):
+            d = first_difference(x, y, f"{path}[{i}]")
+            if d:
+                return d
+        return (f"{path} length", len(expected), len(found))
+    if isinstance(expected, dict) and isinstance(found, dict):
+        for k in list(expected) + [k for k in found if k not in expected]:
+            d = first_difference(expected.get(k, _MISSING), found.get(k, _MISSING), f"{path}.{k}")
+            if d:
+                return d
+    return (path, expected, found)
+
+
+def compare_rows(f: Findings, table: str, key: list[str], stored: Rows, rebuilt: Rows, check: str) -> None:
+    """Rebuilt rows against stored rows: rows missing on either side, then every column
+    (the union of both sides' columns) of every row present on both."""
+    def k(r: dict) -> Any:
+        return r[key[0]] if len(key) == 1 else tuple(r[c] for c in key)
+    got = {k(r): r for r in reversed(stored)}  # the first of duplicates; duplicates are a key finding
+    want = {k(r): r for r in reversed(rebuilt)}
+    for key_ in sorted(want.keys() - got.keys(), key=str):
+        f.add(table, key_, "(row)", f"{check}: a row the rules derive is missing")
+    for key_ in sorted(got.keys() - want.keys(), key=str):
+        f.add(table, key_, "(row)", f"{check}: a row the rules do not derive")
+    for key_ in sorted(want.keys() & got.keys(), key=str):
+        w, g = want[key_], got[key_]
+        for col in list(w) + [c for c in g if c not in w]:
+            d = first_difference(w.get(col, _MISSING), g.get(col, _MISSING))
+            if d:
+                path, exp, fnd = d
+                f.add(table, key_ if not path else f"{_show_key(key_)} {col}{path}", col, check, exp, fnd)
+
+
+def _arrow_rows(name: str, rows: Rows) -> Rows:
+    """Rows as the build would write them (declared schema, key order), read back."""
+    return to_table(name, rows).to_pylist()
+
+
+# --- form rules that single-table schemas cannot state ---------------------------
+
+def key_problems(f: Findings, tables: dict[str, Rows]) -> None:
+    for name, spec in schema.load().tables.items():
+        if name not in tables:
+            continue
+        counts = Counter(tuple(r[c] for c in spec.key) for r in tables[name])
+        for key_, n in sorted(counts.items(), key=str):
+            if n > 1:
+                f.add(name, key_ if len(key_) > 1 else key_[0], "+".join(spec.key), f"key unique ({n} rows share it)")
+
+
+def struct_reference_problems(f: Findings, tables: dict[str, Rows]) -> None:
+    """Every id inside a list-of-struct or struct column against the table it names."""
+    sch = schema.load()
+    for name, spec in sch.tables.items():
+        if name not in tables:
+            continue
+        for col in spec.columns:
+            struct = col.type[5:-1] if col.type.startswith("list<") else col.type
+            if struct not in sch.structs:
+                continue
+            for field in sch.structs[struct]:
+                if not field.references:
+                    continue
+                ref_table, ref_col = field.references.split(".")
+                allowed = {r[ref_col] for r in tables.get(ref_table, [])}
+                for r in tables[name]:
+                    items = r[col.name] if col.type.startswith("list<") else [r[col.name]]
+                    for i, item in enumerate(items or []):
+                        if item and item[field.name] is not None and item[field.name] not in allowed:
+                            f.add(name, f"{_row_key(name, r)} {col.name}[{i}]", f"{col.name}.{field.name}",
+                                  f"references {field.references}", f"an existing {ref_col}", item[field.name])
+
+
+def _row_key(name: str, r: dict) -> str:
+    return _show_key(tuple(r[c] for c in schema.load().tables[name].key))
+
+
+# --- base tables ------------------------------------------------------------------
+
+def _reproduces(words: str | None, ref: dt.date, start: dt.date | None, end: dt.date | None,
+                contexts: Iterable[str | None]) -> bool:
+    for ctx in contexts:
+        try:
+            p = resolve(words, ref, ctx)
+        except PeriodError:
+            continue
+        if (p.start, p.end) == (start, end):
+            return True
+    return False
+
+
+def _contexts(text: str) -> list[str | None]:
+    """Context words a period may have borrowed: the relative-year words and every year the text writes."""
+    return [None, *_CONTEXT_WORDS, *sorted(set(re.findall(r"[0-9]{4}年", text)))]
+
+
+def _granularity_ok(f: Findings, table: str, key: str, start: dt.date, end: dt.date, gran: str) -> None:
+    want = "point" if gran == "point" and start == end else granularity_of(start, end)
+    if gran != want:
+        f.add(table, key, "period_granularity", "consistent with the period's length", want, gran)
+
+
+def claim_problems(f: Findings, claims: Rows, docs: dict[str, dict]) -> None:
+    for c in claims:
+        cid, doc = c["claim_id"], docs.get(c["doc_id"])
+        if doc is None:
+            continue  # reported by the foreign-key check
+        text, ref = doc["text"], doc["reference_date"]
+        if not cid.startswith(doc_number(c["doc_id"]) + "-"):
+            f.add("claims", cid, "claim_id", "prefixed with its document's number", doc_number(c["doc_id"]), cid)
+        # the value span: inside the clause, and exactly the surface
+        vs, ve = c["value_char_start"], c["value_char_end"]
+        if not (c["char_start"] <= vs < ve <= c["char_end"]):
+            f.add("claims", cid, "value_char_start", "value span inside the claim span",
+                  f"within [{c['char_start']}:{c['char_end']}]", f"[{vs}:{ve}]")
+        if text[vs:ve] != c["value_surface"]:
+            f.add("claims", cid, "value_surface", "text[value_char_start:value_char_end] == value_surface",
+                  text[vs:ve], c["value_surface"])
+        # value, unit, bound and range from the surface, by the build's parser
+        for col, exp in _expected_value(c).items():
+            if not _same(exp, c[col]):
+                f.add("claims", cid, col, "re-derived from value_surface", exp, c[col])
+        _period_problems(f, c, text, ref)
+
+
+def _expected_value(c: dict) -> dict[str, Any]:
+    try:
+        v = parse_value(c["value_surface"])
+    except SurfaceValueError as e:
+        return {"value_surface": f"a readable number ({e})"}
+    if not _same(v.value, c["value"]):
+        # a bare number may take its scale from the same clause (全年流量从300降低到起码600亿): the scale word follows it
+        after = c["quote"][c["value_char_end"] - c["char_start"]:]
+        for scale in _SCALES:
+            if scale in after:
+                try:
+                    w = parse_value(c["value_surface"], scale)
+                except SurfaceValueError:
+                    continue
+                if _same(w.value, c["value"]):
+                    v = w
+                    break
+    exp: dict[str, Any] = {"value": v.value, "value_low": v.low, "value_high": v.high}
+    if v.unit is not None:  # a surface without a unit word takes the annotated unit (checked against the metric)
+        exp["unit"] = v.unit
+    # an annotation may mark a bare round figure (百亿) as approximate; nothing else overrides the wording
+    exp["bound"] = "approx" if v.bound == "exact" and c["bound"] == "approx" else v.bound
+    return exp
+
+
+def _period_problems(f: Findings, c: dict, text: str, ref: dt.date) -> None:
+    cid, res, surface = c["claim_id"], c["period_resolution"], c["period_surface"]
+    start, end, gran = c["period_start"], c["period_end"], c["period_granularity"]
+    check = "re-resolved from period_surface and reference_date"
+    where = locate_period(text, surface, c["char_start"], c["char_end"]) if surface else None
+    if surface and where is None:
+        f.add("claims", cid, "period_surface", "in the clause or the text before it", surface, "not found")
+    if res == "unknown":
+        for col, exp in (("period_start", None), ("period_end", None), ("period_granularity", "unknown")):
+            if c[col] != exp:
+                f.add("claims", cid, col, "empty when period_resolution is unknown", exp, c[col])
+        return
+    if start is None or end is None:
+        f.add("claims", cid, "period_start", f"a period when period_resolution is {res}", "a date", None)
+        return
+    _granularity_ok(f, "claims", cid, start, end, gran)
+    if res == "context":  # words borrowed from elsewhere: one of them must reproduce the period
+        if surface and not _reproduces(surface, ref, start, end, _contexts(text)):
+            f.add("claims", cid, "period_start", check + " (with context words)", f"a period {surface!r} can mean",
+                  f"{start}..{end}")
+        return
+    try:
+        p = resolve(surface, ref)
+    except PeriodError as e:
+        f.add("claims", cid, "period_surface", check, "resolvable words", f"{surface!r} ({e})")
+        return
+    derived: tuple[tuple[str, Any], ...] = (("period_start", p.start), ("period_end", p.end),
+                                             ("period_granularity", p.granularity), ("period_resolution", p.resolution))
+    for col, exp in derived:
+        if c[col] != exp:
+            f.add("claims", cid, col, check, exp, c[col])
+    if res in ("explicit", "relative") and where and not (c["char_start"] <= where[0] < c["char_end"]):
+        f.add("claims", cid, "period_resolution", "context when the period words are outside the clause", "context", res)
+    if res == "document_date" and surface and surface not in AS_OF_NOW:
+        f.add("claims", cid, "period_resolution", check, "explicit or relative", res)
+
+
+def reconcile_problems(f: Findings, claims: Rows, noise: Rows, docs: dict[str, dict]) -> None:
+    rebuilt = reconciled([dict(c) for c in claims], noise, {d: doc["reference_date"] for d, doc in docs.items()})
+    compare_rows(f, "claims", ["claim_id"], claims, rebuilt, "re-derived from the noise labels' likely readings")
+
+
+def relation_problems(f: Findings, claims: Rows, relations: Rows) -> None:
+    """Automatic rules re-run on the claims. A curated (declared) relation names two of its
+    three claims, so the third is searched for: the claim that reproduces the stored row
+    (or, if none does, comes closest: the comparison then names the columns that differ)."""
+    by_id = {c["claim_id"]: c for c in claims}
+    declared = []
+    for r in relations:
+        if not r["curated"] or r["rule"] not in DECLARED:
+            continue
+        found = _declared_roles(r, by_id, claims)
+        if found is None:
+            f.add("claim_relations", r["relation_id"], "(row)",
+                  f"re-found by the relation rules: no claims complete the {r['rule']} check to this relation_id")
+        else:
+            declared.append((r["rule"], found))
+    rebuilt = _arrow_rows("claim_relations", find_relations(claims, declared))
+    compare_rows(f, "claim_relations", ["relation_id"], relations, rebuilt, "re-found by the relation rules")
+
+
+def _declared_roles(row: dict, by_id: dict[str, dict], claims: Rows) -> dict[str, dict] | None:
+    fn, names = DECLARED[row["rule"]]
+    a, b = by_id.get(row["claim_id_a"]), by_id.get(row["claim_id_b"])
+    if a is None or b is None:
+        return None
+    best: tuple[int, dict[str, dict]] | None = None
+    for x in claims:
+        for order in permutations((a, b, x)):
+            try:
+                got = fn(*order)
+            except (ArithmeticError, TypeError, ValueError):
+                continue
+            if got["relation_id"] != row["relation_id"]:
+                continue
+            got = _arrow_rows("claim_relations", [got])[0]
+            differing = sum(not _same(got[k], row.get(k, _MISSING)) for k in got)
+            if best is None or differing < best[0]:
+                best = (differing, dict(zip(names, order)))
+            if differing == 0:
+                return best[1]
+    return best[1] if best else None
+
+
+def fact_problems(f: Findings, facts: Rows) -> None:
+    for r in facts:
+        if r["value_surface"] not in r["quote"]:
+            f.add("reference_facts", r["fact_id"], "value_surface", "inside the quote", r["value_surface"], r["quote"])
+        try:
+            norm = normalize(r["value_surface"])
+        except SurfaceValueError as e:
+            f.add("reference_facts", r["fact_id"], "value_surface", "a readable figure", "a number", str(e))
+            continue
+        for col, exp in norm.items():
+            if not _same(exp, r[col]):
+                f.add("reference_facts", r["fact_id"], col, "re-derived from value_surface", exp, r[col])
+
+
+def document_problems(f: Findings, t: dict[str, Rows], manifest: dict | None) -> None:
+    per = {name: Counter(r["doc_id"] for r in t[name]) for name in ("claims", "mentions", "noise")}
+    per["events"] = Counter(x["doc_id"] for e in t["events"] for x in e["evidence"])
+    counts = {"n_claims": "claims", "n_mentions": "mentions", "n_event_evidence": "events", "n_noise": "noise"}
+    inputs = (manifest or {}).get("inputs")
+    removed = defaultdict(list)
+    for n in t["noise"]:
+        if n["noise_type"] in REMOVED_TYPES:
+            removed[n["doc_id"]].append((n["char_start"], n["char_end"]))
+    for d in t["documents"]:
+        did = d["doc_id"]
+        for col, table in counts.items():
+            if d[col] != per[table][did]:
+                f.add("documents", did, col, f"recount of {table} rows", per[table][did], d[col])
+        clean = clean_text(d["text"], removed[did])
+        if d["text_clean"] != clean:
+            d_ = first_difference(clean, d["text_clean"])
+            f.add("documents", did, "text_clean", "re-derived from text and the page-noise spans", clean[:40] + "…",
+                  d["text_clean"][:40] + "…" if d_ else d["text_clean"])
+        source_file = f"seeds/{did}.txt"
+        if d["source_file"] != source_file:
+            f.add("documents", did, "source_file", "seeds/<doc_id>.txt", source_file, d["source_file"])
+        text_hash = hashlib.sha256(d["text"].encode("utf-8")).hexdigest()
+        if not isinstance(inputs, dict) or source_file not in inputs:
+            f.add("documents", did, "sha256", "the seed hash is recorded in manifest.json inputs",
+                  f"inputs[{source_file!r}]", "absent")
+            continue
+        for what, h in (("documents.sha256", d["sha256"]), ("sha256(text)", text_hash)):
+            if h != inputs[source_file]:
+                f.add("documents", did, "sha256" if what == "documents.sha256" else "text",
+                      f"{what} equals the seed hash in manifest.json inputs", inputs[source_file], h)
+
+
+def _entity_problems(f: Findings, t: dict[str, Rows]) -> dict[str, str]:
+    """Counts and alias lists of the entities; returns which entity each alias names."""
+    n = Counter(m["entity_id"] for m in t["mentions"])
+    owner: dict[str, str] = {}
+    for e in t["entities"]:
+        eid = e["entity_id"]
+        if e["n_mentions"] != n[eid]:
+            f.add("entities", eid, "n_mentions", "recount of mentions rows", n[eid], e["n_mentions"])
+        stray = [a for a in e["noisy_aliases"] if a not in e["aliases"]]
+        if stray:
+            f.add("entities", eid, "noisy_aliases", "a subset of aliases", "aliases only", stray)
+        if len(e["noisy_alias_notes"]) != len(e["noisy_aliases"]):
+            f.add("entities", eid, "noisy_alias_notes", "one note per noisy alias", len(e["noisy_aliases"]),
+                  len(e["noisy_alias_notes"]))
+        for a in e["aliases"]:
+            if a in owner:
+                f.add("entities", eid, "aliases", "each alias names one entity", owner[a], f"{a!r} also of {eid}")
+            owner.setdefault(a, eid)
+    return owner
+
+
+def entity_mention_problems(f: Findings, t: dict[str, Rows], docs: dict[str, dict]) -> None:
+    ents = {e["entity_id"]: e for e in t["entities"]}
+    owner = _entity_problems(f, t)
+    page_noise = page_noise_spans(t["noise"])
+    last_end: dict[str, tuple[int, str]] = {}
+    for m in sorted(t["mentions"], key=lambda m: (m["doc_id"], m["char_start"])):
+        mid, e = m["mention_id"], ents.get(m["entity_id"])
+        if m["doc_id"] not in docs:
+            continue
+        want_id = f"{doc_number(m['doc_id'])}-m{m['char_start']:05d}"
+        if mid != want_id:
+            f.add("mentions", mid, "mention_id", "<doc number>-m<char_start>", want_id, mid)
+        if e is not None:
+            if m["quote"] not in e["aliases"]:
+                f.add("mentions", mid, "entity_id", "the quote is an alias of the entity",
+                      f"the entity {m['quote']!r} names ({owner.get(m['quote'], 'none')})", m["entity_id"])
+            noisy = m["quote"] in e["noisy_aliases"]
+            if m["is_noisy_variant"] != noisy:
+                f.add("mentions", mid, "is_noisy_variant", "the quote is one of the entity's noisy aliases", noisy,
+                      m["is_noisy_variant"])
+        inside = any(a <= m["char_start"] and m["char_end"] <= b for a, b in page_noise.get(m["doc_id"], []))
+        if m["in_page_noise"] != inside:
+            f.add("mentions", mid, "in_page_noise", "inside a page-noise span", inside, m["in_page_noise"])
+        prev = last_end.get(m["doc_id"])
+        if prev and m["char_start"] < prev[0]:
+            f.add("mentions", mid, "char_start", "mentions do not overlap (longest match wins)", f">= {prev[0]}",
+                  m["char_start"])
+        last_end[m["doc_id"]] = (m["char_end"], mid)
+
+
+def noise_problems(f: Findings, t: dict[str, Rows]) -> None:
+    claim_doc = {c["claim_id"]: c["doc_id"] for c in t["claims"]}
+    for n in t["noise"]:
+        if not n["noise_id"].startswith(doc_number(n["doc_id"]) + "-"):
+            f.add("noise", n["noise_id"], "noise_id", "prefixed with its document's number", doc_number(n["doc_id"]),
+                  n["noise_id"])
+        for cid in n["claim_ids"]:
+            if cid in claim_doc and claim_doc[cid] != n["doc_id"]:
+                f.add("noise", n["noise_id"], "claim_ids", "claims of the same document", n["doc_id"],
+                      f"{cid} of {claim_doc[cid]}")
+
+
+def event_problems(f: Findings, events: Rows, docs: dict[str, dict]) -> None:
+    for ev in events:
+        eid, items = ev["event_id"], ev["evidence"]
+        n_sources = len({x["doc_id"] for x in items})
+        if ev["n_sources"] != n_sources:
+            f.add("events", eid, "n_sources", "recount of the evidence's documents", n_sources, ev["n_sources"])
+        order = sorted(items, key=lambda x: (x["doc_id"], x["char_start"]))
+        if items != order:
+            f.add("events", eid, "evidence", "evidence ordered by document and offset")
+        for i, x in enumerate(items):
+            doc = docs.get(x["doc_id"])
+            if doc is None:
+                continue
+            key = f"{eid} evidence[{i}]"
+            if x["date_surface"] is None:
+                if x["date_start"] is not None or x["date_end"] is not None:
+                    f.add("events", key, "evidence.date_start", "no date without date words", None, x["date_start"])
+                continue
+            if x["date_surface"] not in x["quote"]:
+                f.add("events", key, "evidence.date_surface", "inside the evidence quote", x["date_surface"], x["quote"])
+            if not _reproduces(x["date_surface"], doc["reference_date"], x["date_start"], x["date_end"],
+                               _contexts(doc["text"])):
+                f.add("events", key, "evidence.date_start", "re-resolved from date_surface and reference_date",
+                      f"a date {x['date_surface']!r} can mean", f"{x['date_start']}..{x['date_end']}")
+        dated = [x for x in items if x["date_start"] is not None]
+        disagree = any(a["date_end"] < b["date_start"] or b["date_end"] < a["date_start"]
+                       for a in dated for b in dated if a is not b)
+        if ev["date_disagreement"] != disagree:
+            f.add("events", eid, "date_disagreement", "recomputed from the evidence dates", disagree,
+                  ev["date_disagreement"])
+        best = (ev["date_start"], ev["date_end"], ev["date_surface"])
+        if ev["date_start"] is None:
+            want_precision = "unknown"
+        else:
+            if best not in [(x["date_start"], x["date_end"], x["date_surface"]) for x in dated]:
+                f.add("events", eid, "date_start", "the date of one evidence item", "one of the evidence dates",
+                      f"{best[0]}..{best[1]} ({best[2]!r})")
+            want_precision = PRECISION[granularity_of(ev["date_start"], ev["date_end"])] \
+                if ev["date_start"] <= ev["date_end"] else ev["date_precision"]
+        if ev["date_precision"] != want_precision:
+            f.add("events", eid, "date_precision", "consistent with the event's dates", want_precision,
+                  ev["date_precision"])
+
+
+# --- derived tables ----------------------------------------------------------------
+
+def verdict_problems(f: Findings, t: dict[str, Rows]) -> None:
+    rebuilt = _arrow_rows("claim_verdicts", verdicts([dict(c) for c in t["claims"]], [dict(x) for x in t["reference_facts"]]))
+    compare_rows(f, "claim_verdicts", ["claim_id"], t["claim_verdicts"], rebuilt, "re-judged against reference_facts")
+
+
+TASKS = ("extraction", "verification", "noise_detection")
+
+
+def task_problems(f: Findings, t: dict[str, Rows]) -> None:
+    """Each benchmark table rebuilt by its own table module from the release's tables."""
+    mods = modules()
+    for name in TASKS:
+        reads = mods[name].READS
+        if name not in t or any(r not in t for r in reads):
+            continue
+        rows = mods[name].build(Stage(name, reads, None, {r: frozen(t[r]) for r in reads}))  # type: ignore[arg-type]
+        compare_rows(f, name, schema.load().tables[name].key, t[name], _arrow_rows(name, rows),
+                     "rebuilt from the base tables")
+
+
+# --- entry point -------------------------------------------------------------------
+
+def _checks(t: dict[str, Rows], manifest: dict | None) -> list[tuple[tuple[str, ...], Callable[[Findings], None]]]:
+    docs = {d["doc_id"]: d for d in t.get("documents", [])}
+    return [
+        (("documents", "claims", "mentions", "noise", "events"), lambda f: document_problems(f, t, manifest)),
+        (("documents", "claims"), lambda f: claim_problems(f, t["claims"], docs)),
+        (("documents", "claims", "noise"), lambda f: reconcile_problems(f, t["claims"], t["noise"], docs)),
+        (("claims", "noise"), lambda f: noise_problems(f, t)),
+        (("documents", "entities", "mentions", "noise"), lambda f: entity_mention_problems(f, t, docs)),
+        (("documents", "events"), lambda f: event_problems(f, t["events"], docs)),
+        (("reference_facts",), lambda f: fact_problems(f, t["reference_facts"])),
+        (("claims", "claim_relations"), lambda f: relation_problems(f, t["claims"], t["claim_relations"])),
+        (("claims", "reference_facts", "claim_verdicts"), lambda f: verdict_problems(f, t)),
+        (("documents", "claims", "noise", "claim_verdicts", "reference_facts"), lambda f: task_problems(f, t)),
+    ]
+
+
+def problems(tables: dict[str, pa.Table], manifest: dict | None, untrusted: Iterable[str] = ()) -> list[Problem]:
+    """Findings of re-derivation. `untrusted`: tables whose form is already wrong (Arrow schema,
+    nulls, types); checks that need them are skipped, as their rows cannot be read as declared."""
+    skip = set(untrusted)
+    t = {name: tbl.to_pylist() for name, tbl in tables.items() if name not in skip}
+    f = Findings()
+    key_problems(f, t)
+    struct_reference_problems(f, t)
+    for needs, check in _checks(t, manifest):
+        if all(n in t for n in needs):
+            try:
+                check(f)
+            except Exception as e:  # a row the rules cannot even read is a finding, not a crash
+                f.add(needs[-1], "(table)", "(rederive)", f"cannot re-derive: {type(e).__name__}: {e}")
+    return f.problems()
