@@ -9,16 +9,18 @@ import sys
 from pathlib import Path
 
 import schema
-from scripts import paths
+from scripts import paths, release
 from scripts.errors import InputError, ReleaseError
 from scripts.progress import Stages
 
 
 def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool = False) -> dict:
-    from scripts import card, release, tables
+    from scripts import card, tables
     from scripts.checks import check_tables
 
     dataset_root = dataset_root or root / "dataset"
+    # what a killed build left behind goes first (a build running beside this one keeps its own)
+    release.remove_debris(dataset_root, dataset_root / "figures", root, root / "schema" / "expectations")
     version = paths.version(root)
     seeds_dir = root / "seeds"
     summary = {"version": version}
@@ -67,6 +69,9 @@ def main(argv: list[str] | None = None) -> int:
         s = build(root=args.root.resolve(), quiet=args.quiet)
     except (InputError, ReleaseError) as e:
         print(f"build failed: {e}", file=sys.stderr)
+        return 1
+    except OSError as e:  # an unwritable or full disk: what failed, not a traceback
+        print(f"build failed: {e.filename or args.root}: {e.strerror or e}", file=sys.stderr)
         return 1
     rows = ", ".join(f"{k} {v}" for k, v in s["rows"].items())
     print(f"release v{s['version']} {s['status']} at {s['release']} ({rows}) in {s['seconds']:.1f}s")
