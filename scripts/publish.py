@@ -7,10 +7,19 @@ huggingface_hub login; it is never printed."""
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
 from scripts import paths
+
+
+def card_versions(dataset_root: Path) -> set[str]:
+    """The release versions the card's configs point at (`path: v<version>/<table>.parquet`)."""
+    card = dataset_root / "README.md"
+    if not card.exists():
+        return set()
+    return set(re.findall(r"(?m)^\s*path: v([0-9][^/\s]*)/", card.read_text(encoding="utf-8")))
 
 
 def files_to_upload(dataset_root: Path) -> list[str]:
@@ -30,6 +39,11 @@ def main(argv: list[str] | None = None) -> int:
     release = paths.release_dir(version, dataset_root)
     tag = f"v{version}"
 
+    described = card_versions(dataset_root)
+    if described != {version}:
+        print(f"publish: refusing to publish: dataset/README.md describes {', '.join(sorted(described)) or 'no release'}, "
+              f"not the newest release v{version}; run `python -m scripts.build`", file=sys.stderr)
+        return 1
     from scripts.validate import validate
     problems = validate(release)
     if problems:

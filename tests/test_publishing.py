@@ -113,3 +113,13 @@ def test_publish_refuses_an_invalid_release(project, capsys):
     from scripts.publish import main
     assert main(["--repo-id", "acme/kec", "--dry-run", "--root", str(project)]) == 1
     assert "does not validate" in capsys.readouterr().err
+
+
+def test_publish_refuses_a_card_of_another_release(project, capsys):
+    """A build killed between the release and its card leaves an old card: publish must not upload that."""
+    from scripts.publish import main
+    card = project / "dataset" / "README.md"
+    version = __import__('scripts.paths', fromlist=['version']).version(project)
+    card.write_text(card.read_text(encoding="utf-8").replace(f"path: v{version}/", "path: v0.6.0/"), encoding="utf-8")
+    assert main(["--repo-id", "acme/kec", "--dry-run", "--root", str(project)]) == 1
+    assert f"describes 0.6.0, not the newest release v{version}" in capsys.readouterr().err
