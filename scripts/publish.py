@@ -44,6 +44,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"publish: refusing to publish: dataset/README.md describes {', '.join(sorted(described)) or 'no release'}, "
               f"not the newest release v{version}; run `python -m scripts.build`", file=sys.stderr)
         return 1
+    token = None
+    if not args.dry_run:  # before the long validation: without a token there is nothing to do
+        import huggingface_hub
+        token = huggingface_hub.get_token()
+        if not token:
+            print("publish: no Hugging Face token. Set HF_TOKEN in the environment or run "
+                  "`huggingface-cli login`, then try again.", file=sys.stderr)
+            return 2
     from scripts.validate import validate
     problems = validate(release)
     if problems:
@@ -58,11 +66,6 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     import huggingface_hub
-    token = huggingface_hub.get_token()
-    if not token:
-        print("publish: no Hugging Face token. Set HF_TOKEN in the environment or run "
-              "`huggingface-cli login`, then try again.", file=sys.stderr)
-        return 2
     api = huggingface_hub.HfApi(token=token)
     try:
         api.create_repo(args.repo_id, repo_type="dataset", exist_ok=True)
