@@ -11,13 +11,15 @@ from pathlib import Path
 from scripts import paths, rederive
 
 
-def validate(release: Path, gx: bool = True, docs_dir: Path | None = None) -> list:
+def check_form(release: Path) -> tuple[dict, list]:
+    """The release's tables as read, and what is wrong with their form: the manifest,
+    the files, pandera and the cross-table rules (what re-derivation then builds on)."""
     import pyarrow.parquet as pq
 
-    from scripts.checks import Problem, check_tables, manifest_problems, read_manifest
+    from scripts.checks import Problem, check_tables, manifest_problems
 
     if not release.is_dir():
-        return [Problem("release", "(dir)", f"{release} is not a directory")]
+        return {}, [Problem("release", "(dir)", f"{release} is not a directory")]
     problems = manifest_problems(release)
     tables = {}
     import schema
@@ -29,11 +31,22 @@ def validate(release: Path, gx: bool = True, docs_dir: Path | None = None) -> li
             tables[p.stem] = pq.read_table(p)
         except Exception as e:  # a truncated or foreign file is a finding, not a crash
             problems.append(Problem(p.stem, "(file)", f"unreadable Parquet: {e}"))
-    form = check_tables(tables)
-    problems += form
-    # what the data means: every derived column recomputed by the build's own code and compared
-    problems += rederive.problems(tables, read_manifest(release)[0],
-                                  untrusted={p.table for p in form if p.column == "(schema)"})
+    return tables, problems + check_tables(tables)
+
+
+def check_meaning(release: Path, tables: dict, form: list) -> list:
+    """What the data means: every derived column recomputed by the build's own code and compared."""
+    from scripts.checks import read_manifest
+
+    return rederive.problems(tables, read_manifest(release)[0],
+                             untrusted={p.table for p in form if p.column == "(schema)"})
+
+
+def validate(release: Path, gx: bool = True, docs_dir: Path | None = None) -> list:
+    tables, problems = check_form(release)
+    if not release.is_dir():
+        return problems
+    problems += check_meaning(release, tables, problems)
     if gx:
         from scripts import gx_check
         problems += gx_check.run(release, docs_dir, tables)

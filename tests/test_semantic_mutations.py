@@ -1,7 +1,8 @@
 """Semantic mutation suite: each case rewrites a copy of the release *consistently*
 (valid types, vocabularies, keys, spans; manifest.json re-hashed), so that only what
 the data means can betray it. Validation must fail and name the defect; the form
-checks alone (pandera, cross-table, manifest) must not see it. Run in-process and
+checks alone (pandera, cross-table, manifest) must not see it. (validate() is form then
+meaning; each exit status follows from it: see tests/test_mutations.py.) Run in-process and
 without Great Expectations (no case here is about GX: tests/test_schema.py runs the whole
 command on the committed release, tests/test_mutations.py once as a process on a broken copy)."""
 import datetime as dt
@@ -15,9 +16,7 @@ import pytest
 
 import schema
 from conftest import ROOT
-from scripts.checks import check_tables, manifest_problems
-from scripts.release import read_release
-from scripts.validate import main as validate_main
+from scripts.validate import check_form, check_meaning, main as validate_main
 from scripts.values import parse_value
 from test_mutations import edit, first, rows, set_field, write
 
@@ -415,11 +414,12 @@ def test_validation_needs_only_the_release(copy):
 
 
 @pytest.mark.parametrize("kind", sorted(SEMANTIC))
-def test_validation_names_the_semantic_defect(copy, kind, capsys):
+def test_validation_names_the_semantic_defect(copy, kind):
     mutate, expected = SEMANTIC[kind]
     mutate(copy)
-    form = check_tables(read_release(copy)) + manifest_problems(copy)
+    tables, form = check_form(copy)  # the two halves of validate(), so that the form pass runs once
     assert form == [], f"{kind}: the form checks already see it, so it proves nothing about meaning: {form}"
-    assert validate_main([str(copy), "--no-gx"]) == 1
-    report = capsys.readouterr().out
+    found = check_meaning(copy, tables, form)
+    assert found, f"{kind}: validation passes"
+    report = "\n".join(str(p) for p in found)
     assert expected in report, f"{kind}: {expected!r} not in\n{report}"
