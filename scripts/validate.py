@@ -1,7 +1,10 @@
 """Validate a written release: `python -m scripts.validate [RELEASE_DIR]`.
 
-Exit 0 when clean; otherwise 1 with a short report naming table, column, check
-and example rows. Defaults to the current release, dataset/v<version>/."""
+Form (manifest, files, pandera, cross-table rules), then meaning (every derived column
+re-derived by the build's own code, scripts/rederive.py), then Great Expectations.
+Needs only the release folder. Exit 0 when clean; otherwise 1 with a short report
+naming table, column, check and example rows (key: expected, found). Defaults to the
+current release, dataset/v<version>/."""
 from __future__ import annotations
 
 import argparse
@@ -9,6 +12,7 @@ import sys
 from pathlib import Path
 
 from scripts import paths, rederive
+from scripts.checks import read_manifest
 
 
 def check_form(release: Path) -> tuple[dict, list]:
@@ -36,8 +40,6 @@ def check_form(release: Path) -> tuple[dict, list]:
 
 def check_meaning(release: Path, tables: dict, form: list) -> list:
     """What the data means: every derived column recomputed by the build's own code and compared."""
-    from scripts.checks import read_manifest
-
     return rederive.problems(tables, read_manifest(release)[0],
                              untrusted={p.table for p in form if p.column == "(schema)"})
 
@@ -66,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{release}: {len(problems)} problem(s)")
         for p in problems:
             print(f"  - {p}")
+        made_by = (read_manifest(release)[0] or {}).get("version")
+        if made_by and made_by != paths.version():
+            print(f"  (re-derivation applies this code's rules, v{paths.version()}, to a v{made_by} release: "
+                  "a rule changed since then shows as a difference; see dataset/CHANGELOG.md)")
         return 1
     print(f"{release}: valid" + (f" (Data Docs in {docs_dir})" if docs_dir else ""))
     return 0
