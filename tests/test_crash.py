@@ -4,6 +4,7 @@ build removes; after that build the card describes the newest release. A staging
 of a build still running beside it is left alone."""
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -94,3 +95,30 @@ def test_debris_of_a_dead_build_goes_that_of_a_live_one_stays(project):
     finally:
         sleeper.kill()
         sleeper.wait()
+
+
+def _small_disk():  # runs in the child: writes past 40 KiB fail with EFBIG instead of killing it
+    import resource
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (40 * 1024, 40 * 1024))
+
+
+def test_disk_full_while_staging_leaves_nothing(new_version):
+    project = new_version
+    before = sorted(p.name for p in (project / "dataset").iterdir())
+    r = subprocess.run([sys.executable, "-B", "-m", "scripts.build", "--quiet", "--root", str(project)], cwd=ROOT,
+                       capture_output=True, text=True, timeout=300, preexec_fn=_small_disk)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert r.stderr.startswith("build failed: ") and "File too large" in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr
+    assert sorted(p.name for p in (project / "dataset").iterdir()) == before
+    assert _debris(project) == []
+
+
+def test_unwritable_dataset_folder_is_one_line(project):
+    shutil.rmtree(project / "dataset")
+    (project / "dataset").write_text("not a folder", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "scripts.build", "--quiet", "--root", str(project)], cwd=ROOT,
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 1 and r.stderr.startswith("build failed: ") and "dataset" in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
