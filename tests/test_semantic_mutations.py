@@ -18,7 +18,7 @@ import schema
 from conftest import ROOT
 from scripts.validate import check_form, check_meaning, main as validate_main
 from scripts.values import parse_value
-from test_mutations import edit, first, rows, set_field, write
+from test_mutations import edit, first, rows, write
 
 
 def _year(d: dt.date, n: int) -> dt.date:
