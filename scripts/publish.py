@@ -71,6 +71,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"publish: refusing to publish: dataset/README.md describes {', '.join(sorted(described)) or 'no release'}, "
               f"not the newest release v{version}; run `python -m scripts.build`", file=sys.stderr)
         return 1
+    try:
+        files = files_to_upload(dataset_root)
+    except UploadError as e:
+        print(f"publish: {e}", file=sys.stderr)
+        return 1
     token = None
     if not args.dry_run:  # before the long validation: without a token there is nothing to do
         import huggingface_hub
@@ -84,11 +89,6 @@ def main(argv: list[str] | None = None) -> int:
     if problems:
         print(f"publish: refusing to publish {release}: it does not validate "
               f"({len(problems)} problem(s); run `python -m scripts.validate`)", file=sys.stderr)
-        return 1
-    try:
-        files = files_to_upload(dataset_root)
-    except UploadError as e:
-        print(f"publish: {e}", file=sys.stderr)
         return 1
     if args.dry_run:
         print(f"would upload {len(files)} files from {dataset_root} to datasets/{args.repo_id} and tag {tag}:")
