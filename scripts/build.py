@@ -9,10 +9,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from scripts import paths, pipeline
+from scripts import paths, pipeline, rederive
 from scripts.docs import card, croissant, datasheet, figures, sql_views
 from scripts.errors import InputError, ReleaseError
-from scripts.files import write_text_atomic
+from scripts.files import sha256_file, write_text_atomic
 from scripts.progress import Stages
 from scripts.release import write
 from scripts.release.conformance import check_tables
@@ -21,6 +21,8 @@ from scripts.tables import DagError
 
 def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool = False) -> dict:
     dataset_root = dataset_root or root / "dataset"
+    # what a killed build left behind goes first (a build running beside this one keeps its own)
+    write.remove_debris(dataset_root, dataset_root / "figures", root)
     version = paths.version(root)
     seeds_dir = root / "seeds"
     summary: dict = {"version": version}
@@ -29,6 +31,9 @@ def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool
             tbls, completeness = pipeline.build_tables(seeds_dir)
         with st.stage("validate tables"):
             problems = check_tables(tbls)
+            # the release must prove itself as `scripts.validate` will ask it to: re-derive what it derived
+            inputs = {p.relative_to(root).as_posix(): sha256_file(p) for p in pipeline.input_files(seeds_dir)}
+            problems += rederive.problems(tbls, {"inputs": inputs}, untrusted={p.table for p in problems})
             if problems:
                 raise ReleaseError("validation failed:\n  " + "\n  ".join(str(p) for p in problems))
         with st.stage("write Parquet and manifest"):
@@ -61,6 +66,9 @@ def main(argv: list[str] | None = None) -> int:
         s = build(root=args.root.resolve(), quiet=args.quiet)
     except (InputError, ReleaseError, DagError, pipeline.RowShapeError) as e:
         print(f"build failed: {e}", file=sys.stderr)
+        return 1
+    except OSError as e:  # an unwritable or full disk: what failed, not a traceback
+        print(f"build failed: {e.filename or args.root}: {e.strerror or e}", file=sys.stderr)
         return 1
     rows = ", ".join(f"{k} {v}" for k, v in s["rows"].items())
     print(f"release v{s['version']} {s['status']} at {s['release']} ({rows}) in {s['seconds']:.1f}s")

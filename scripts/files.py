@@ -15,6 +15,12 @@ def sha256_bytes(data: bytes) -> str:
 
 
 def write_text_atomic(path: Path, content: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(content, encoding="utf-8")
-    os.replace(tmp, path)
+    """Write beside the target, then rename: a reader never sees half a file. The temp name
+    carries the process id, so a concurrent build's file is never taken for debris."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(content, encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

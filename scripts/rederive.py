@@ -42,7 +42,13 @@ from scripts.tables.context import Stage, frozen
 from scripts.tables.events import PRECISION
 from scripts.tables.reference_facts import normalize
 
-_MISSING = object()
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "(absent)"
+
+
+_MISSING = _Missing()
 # words a period or event date may borrow from elsewhere in its text (`去年` for a bare `二季度`)
 _CONTEXT_WORDS = ("今年", "去年", "前年", "明年", "后年", "同年")
 _SCALES = SCALE_WORDS  # the scale words an annotation may imply (ClaimAnn.implied_scale)
@@ -84,7 +90,7 @@ def _same(a: Any, b: Any) -> bool:
         return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    return type(a) is type(b) and a == b or (a is None and b is None)
+    return type(a) is type(b) and a == b
 
 
 def first_difference(expected: Any, found: Any, path: str = "") -> tuple[str, Any, Any] | None:
@@ -356,9 +362,10 @@ def document_problems(f: Findings, t: dict[str, Rows], manifest: dict | None) ->
                 f.add("documents", did, col, f"recount of {table} rows", per[table][did], d[col])
         clean = clean_text(d["text"], removed[did])
         if d["text_clean"] != clean:
-            d_ = first_difference(clean, d["text_clean"])
-            f.add("documents", did, "text_clean", "re-derived from text and the page-noise spans", clean[:40] + "…",
-                  d["text_clean"][:40] + "…" if d_ else d["text_clean"])
+            at = next((i for i, (a, b) in enumerate(zip(clean, d["text_clean"])) if a != b),
+                      min(len(clean), len(d["text_clean"])))
+            f.add("documents", f"{did} text_clean[{at}:]", "text_clean", "re-derived from text and the page-noise spans",
+                  clean[at:at + 30], d["text_clean"][at:at + 30])
         source_file = f"seeds/{did}.txt"
         if d["source_file"] != source_file:
             f.add("documents", did, "source_file", "seeds/<doc_id>.txt", source_file, d["source_file"])

@@ -1,7 +1,10 @@
 """Validate a written release: `python -m scripts.validate [RELEASE_DIR]`.
 
-Exit 0 when clean; otherwise 1 with a short report naming table, column, check
-and example rows. Defaults to the current release, dataset/v<version>/."""
+Form (manifest, files, pandera, cross-table rules), then meaning (every derived column
+re-derived by the build's own code, scripts/rederive.py), then Great Expectations.
+Needs only the release folder. Exit 0 when clean; otherwise 1 with a short report
+naming table, column, check and example rows (key: expected, found). Defaults to the
+current release, dataset/v<version>/."""
 from __future__ import annotations
 
 import argparse
@@ -16,9 +19,12 @@ from scripts.release import expectations as gx_check
 from scripts.release.conformance import Problem, check_tables, manifest_problems, read_manifest
 
 
-def validate(release: Path, gx: bool = True, docs_dir: Path | None = None) -> list:
+def check_form(release: Path) -> tuple[dict, list]:
+    """The release's tables as read, and what is wrong with their form: the manifest,
+    the files, pandera and the cross-table rules (what re-derivation then builds on)."""
+
     if not release.is_dir():
-        return [Problem("release", "(dir)", f"{release} is not a directory")]
+        return {}, [Problem("release", "(dir)", f"{release} is not a directory")]
     problems = manifest_problems(release)
     tables = {}
     for p in sorted(release.glob("*.parquet")):
@@ -29,11 +35,20 @@ def validate(release: Path, gx: bool = True, docs_dir: Path | None = None) -> li
             tables[p.stem] = pq.read_table(p)
         except Exception as e:  # a truncated or foreign file is a finding, not a crash
             problems.append(Problem(p.stem, "(file)", f"unreadable Parquet: {e}"))
-    form = check_tables(tables)
-    problems += form
-    # what the data means: every derived column recomputed by the build's own code and compared
-    problems += rederive.problems(tables, read_manifest(release)[0],
-                                  untrusted={p.table for p in form if p.column == "(schema)"})
+    return tables, problems + check_tables(tables)
+
+
+def check_meaning(release: Path, tables: dict, form: list) -> list:
+    """What the data means: every derived column recomputed by the build's own code and compared."""
+    return rederive.problems(tables, read_manifest(release)[0],
+                             untrusted={p.table for p in form if p.column == "(schema)"})
+
+
+def validate(release: Path, gx: bool = True, docs_dir: Path | None = None) -> list:
+    tables, problems = check_form(release)
+    if not release.is_dir():
+        return problems
+    problems += check_meaning(release, tables, problems)
     if gx:
         problems += gx_check.run(release, docs_dir, tables)
     return problems
@@ -52,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{release}: {len(problems)} problem(s)")
         for p in problems:
             print(f"  - {p}")
+        made_by = (read_manifest(release)[0] or {}).get("version")
+        if made_by and made_by != paths.version():
+            print(f"  (re-derivation applies this code's rules, v{paths.version()}, to a v{made_by} release: "
+                  "a rule changed since then shows as a difference; see dataset/CHANGELOG.md)")
         return 1
     print(f"{release}: valid" + (f" (Data Docs in {docs_dir})" if docs_dir else ""))
     return 0

@@ -24,6 +24,7 @@ import schema
 from scripts import paths
 from scripts.benchmark.tasks import sentence
 from scripts.normalize.cleaning import REMOVED_TYPES
+from scripts.validate import validate
 
 LAYERS = ("claims", "noise", "mentions", "events")
 KEY_ATTR = {"claims": "data-claim-id", "noise": "data-noise-id", "mentions": "data-mention-id", "events": "data-event-id"}
@@ -196,6 +197,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=paths.BUILD / "viewer")
     args = ap.parse_args(argv)
     release = paths.current_release(args.release)
+    problems = validate(release, gx=False)  # form and meaning: pages show what a valid release says
+    if problems:
+        print(f"view: {release} does not validate ({len(problems)} problem(s), e.g. {problems[0]}); "
+              "run `python -m scripts.validate`", file=sys.stderr)
+        return 1
     files = build_site(release, args.out)
     print(f"wrote {len(files)} pages to {args.out} (open {args.out / 'index.html'})")
     return 0

@@ -1,9 +1,14 @@
 """The datasheet, card and figure are generated from the release; stale copies fail here."""
 import hashlib
+import shutil
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 from conftest import ROOT
 
+from schema.derive import arrow_schema
 from scripts.docs import datasheet
+from scripts.release.write import write_parquet
 
 
 def test_datasheet_is_up_to_date(release):
@@ -35,3 +40,18 @@ def test_card_links_datasheet_and_summarises_noise():
     card = (ROOT / "dataset" / "README.md").read_text(encoding="utf-8")
     assert "DATASHEET.md" in card and "CHANGELOG.md" in card and "figures/gmv_timeline.svg" in card
     assert "| `antonym_substitution` |" in card
+
+
+def test_datasheet_escapes_html_from_sources_and_annotations(release, tmp_path):
+    """Markup in a source's or an annotation's text is printed as text, never passed through as HTML."""
+    copy = tmp_path / release.name
+    shutil.copytree(release, copy)
+    evil = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+    for table, columns in (("noise", ("explanation", "likely_reading")), ("documents", ("site", "reference_date_basis"))):
+        rows = pq.read_table(copy / f"{table}.parquet").to_pylist()
+        for r in rows:
+            r.update({c: evil for c in columns})
+        write_parquet(pa.Table.from_pylist(rows, schema=arrow_schema(table)), copy / f"{table}.parquet")
+    text = datasheet.render(copy, ROOT)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "<script" not in text and "<img" not in text

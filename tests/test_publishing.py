@@ -114,3 +114,35 @@ def test_publish_refuses_an_invalid_release(project, capsys):
     from scripts.publish import main
     assert main(["--repo-id", "acme/kec", "--dry-run", "--root", str(project)]) == 1
     assert "does not validate" in capsys.readouterr().err
+
+
+def test_publish_refuses_a_card_of_another_release(project, capsys):
+    """A build killed between the release and its card leaves an old card: publish must not upload that."""
+    from scripts.publish import main
+    card = project / "dataset" / "README.md"
+    version = __import__('scripts.paths', fromlist=['version']).version(project)
+    card.write_text(card.read_text(encoding="utf-8").replace(f"path: v{version}/", "path: v0.6.0/"), encoding="utf-8")
+    assert main(["--repo-id", "acme/kec", "--dry-run", "--root", str(project)]) == 1
+    assert f"describes 0.6.0, not the newest release v{version}" in capsys.readouterr().err
+
+
+def test_publish_uploads_only_what_the_manifests_and_the_card_name(project, capsys):
+    from scripts.publish import main
+    dataset = project / "dataset"
+    (dataset / "notes.txt").write_text("scratch", encoding="utf-8")
+    (dataset / "figures" / "draft.svg").write_text("<svg/>", encoding="utf-8")
+    release = dataset / f"v{__import__('scripts.paths', fromlist=['version']).version(project)}"
+    (release / "extra.csv").write_text("a,b\n", encoding="utf-8")
+    assert main(["--repo-id", "acme/kec", "--dry-run", "--root", str(project)]) == 0
+    listed = {line.strip() for line in capsys.readouterr().out.splitlines()[1:]}
+    assert "notes.txt" not in listed and "figures/draft.svg" not in listed
+    assert f"{release.name}/extra.csv" not in listed and f"{release.name}/noise.parquet" in listed
+
+
+def test_publish_refuses_a_symlink_among_the_named_files(project, capsys):
+    from scripts.publish import main
+    dataset = project / "dataset"
+    (dataset / "LICENSE.md").unlink()
+    (dataset / "LICENSE.md").symlink_to(project / "pyproject.toml")
+    assert main(["--repo-id", "acme/kec", "--dry-run", "--root", str(project)]) == 1
+    assert "LICENSE.md: a symlink" in capsys.readouterr().err

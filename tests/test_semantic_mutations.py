@@ -1,20 +1,24 @@
 """Semantic mutation suite: each case rewrites a copy of the release *consistently*
 (valid types, vocabularies, keys, spans; manifest.json re-hashed), so that only what
 the data means can betray it. Validation must fail and name the defect; the form
-checks alone (pandera, cross-table, manifest) must not see it. Run in-process and
-without Great Expectations (GX runs once, on the intact release, in test_mutations.py)."""
+checks alone (pandera, cross-table, manifest) must not see it. (validate() is form then
+meaning; each exit status follows from it: see tests/test_mutations.py.) Run in-process and
+without Great Expectations (no case here is about GX: tests/test_schema.py runs the whole
+command on the committed release, tests/test_mutations.py once as a process on a broken copy)."""
 import datetime as dt
 import hashlib
 import json
 import shutil
+import subprocess
+import sys
 
 import pytest
+from conftest import ROOT
 from test_mutations import edit, first, rows, write
 
 import schema
 from scripts.normalize.values import parse_value
-from scripts.release.conformance import check_tables, manifest_problems
-from scripts.release.write import read_release
+from scripts.validate import check_form, check_meaning
 from scripts.validate import main as validate_main
 
 
@@ -386,12 +390,37 @@ def test_intact_copy_passes_without_gx(copy, capsys):
     assert validate_main([str(copy), "--no-gx"]) == 0, capsys.readouterr().out
 
 
+_RECORD_OPENS = """
+import json, os, sys
+opened = []
+sys.addaudithook(lambda event, args: opened.append(os.fspath(args[0]))
+                 if event == "open" and isinstance(args[0], (str, os.PathLike)) else None)
+from scripts.validate import main
+rc = main([sys.argv[1], "--no-gx"])
+print(json.dumps(opened))
+sys.exit(rc)
+"""
+
+
+def test_validation_needs_only_the_release(copy):
+    """A user with only dataset/ can validate: nothing in seeds/ or in the repository's own
+    dataset/ is opened while a copy elsewhere is validated (a process of its own, so that the
+    audit hook that records every open stays out of the test session)."""
+    r = subprocess.run([sys.executable, "-c", _RECORD_OPENS, str(copy)], cwd=ROOT, capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    opened = json.loads(r.stdout.splitlines()[-1])
+    assert any(p.startswith(str(copy)) for p in opened)
+    assert [p for p in opened if p.startswith((str(ROOT / "seeds"), str(ROOT / "dataset")))] == []
+
+
 @pytest.mark.parametrize("kind", sorted(SEMANTIC))
-def test_validation_names_the_semantic_defect(copy, kind, capsys):
+def test_validation_names_the_semantic_defect(copy, kind):
     mutate, expected = SEMANTIC[kind]
     mutate(copy)
-    form = check_tables(read_release(copy)) + manifest_problems(copy)
+    tables, form = check_form(copy)  # the two halves of validate(), so that the form pass runs once
     assert form == [], f"{kind}: the form checks already see it, so it proves nothing about meaning: {form}"
-    assert validate_main([str(copy), "--no-gx"]) == 1
-    report = capsys.readouterr().out
+    found = check_meaning(copy, tables, form)
+    assert found, f"{kind}: validation passes"
+    report = "\n".join(str(p) for p in found)
     assert expected in report, f"{kind}: {expected!r} not in\n{report}"

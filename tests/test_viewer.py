@@ -139,3 +139,14 @@ def test_in_a_real_browser(release, browser):
     browser.find_element(By.ID, "toggle-claims").click()
     assert bg() != "rgba(0, 0, 0, 0)"
     assert len(list(shots.glob("*.png"))) == len(pages)
+
+
+def test_viewer_refuses_a_release_that_does_not_validate(release, tmp_path, capsys):
+    from scripts.view import main
+    copy = tmp_path / release.name
+    shutil.copytree(release, copy)
+    (copy / "manifest.json").write_text("{}", encoding="utf-8")
+    out = tmp_path / "site"
+    assert main([str(copy), "--out", str(out)]) == 1
+    assert "does not validate" in capsys.readouterr().err
+    assert not out.exists()

@@ -3,12 +3,14 @@ every count and table in it comes from the release files, so a datasheet that no
 longer matches the data fails the test suite."""
 from __future__ import annotations
 
+import html
 import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
 import jinja2
 import pyarrow.parquet as pq
+from markupsafe import Markup
 
 import schema
 from schema.derive import data_dictionary, vocab_table
@@ -85,13 +87,22 @@ def context(release: Path, root: Path) -> dict:
     }
 
 
+def no_html(value: object) -> object:
+    """Every value the template prints: text from sources and annotations may hold markup
+    (<script>, <img onerror>), which a Markdown renderer would pass through as HTML."""
+    return html.escape(value, quote=False) if isinstance(value, str) and not isinstance(value, Markup) else value
+
+
 def render(release: Path, root: Path, prefix: str = "dataset/", ctx: dict | None = None) -> str:
     """prefix: where dataset/ is seen from the file being written (the root copy, or the Hub copy inside dataset/);
     ctx: the context() of this release, when the caller has it already (the build computes it once)."""
-
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    return env.get_template("DATASHEET.md.j2").render(**(ctx or context(release, root)), figure_path=prefix + FIGURE)
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=no_html)
+    ctx = dict(ctx or context(release, root))
+    # Markdown this code renders from schema/ and the baselines (not from sources): printed as it is
+    ctx.update(dictionary={n: Markup(t) for n, t in ctx["dictionary"].items()}, noise_vocab=Markup(ctx["noise_vocab"]),
+               baselines=Markup(ctx["baselines"]))
+    return env.get_template("DATASHEET.md.j2").render(**ctx, figure_path=prefix + FIGURE)
 
 
 KUAISHOU = ("kuaishou", "kuaishou_ecommerce")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -19,6 +20,45 @@ from scripts.files import sha256_file
 # same table (no timestamps are written; created_by names the pyarrow version).
 WRITER = dict(compression="zstd", compression_level=9, use_dictionary=True, write_statistics=True,
               data_page_version="2.0", version="2.6", row_group_size=1_000_000, store_schema=True)
+
+
+STAGING = ".staging-"
+# what a build writes before it moves or renames it into place; the number is the writing process's id
+_DEBRIS = re.compile(r"^\.staging-(?:(?P<pid>[0-9]+)-)?.*$|^\..+?(?:\.(?P<tpid>[0-9]+))?\.tmp$")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # an earlier build in this process: it has finished
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
+
+
+def remove_debris(*folders: Path) -> list[Path]:
+    """Remove staging folders and temp files left by a build that was killed (its process is
+    gone); those of a build still running beside this one are left alone."""
+    removed = []
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for p in sorted(folder.iterdir()):
+            m = _DEBRIS.match(p.name)
+            if not m:
+                continue
+            pid = m["pid"] or m["tpid"]
+            if pid is not None and _alive(int(pid)):
+                continue
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                p.unlink(missing_ok=True)
+            removed.append(p)
+    return removed
 
 
 def write_parquet(tbl: pa.Table, path: Path) -> None:
@@ -50,13 +90,18 @@ def stage(tables: dict[str, pa.Table], version: str, inputs: list[Path], root: P
     """Write the release into a scratch folder beside its final place (same
     filesystem, so the final move is a rename)."""
     dataset_root.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=".staging-", dir=dataset_root))
-    release = scratch / f"v{version}"
-    release.mkdir()
-    for name in schema.table_names():
-        write_parquet(tables[name], release / f"{name}.parquet")
-    m = manifest(version, release, inputs, root, completeness)
-    (release / "manifest.json").write_text(json.dumps(m, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    scratch = Path(tempfile.mkdtemp(prefix=f"{STAGING}{os.getpid()}-", dir=dataset_root))
+    try:
+        release = scratch / f"v{version}"
+        release.mkdir()
+        for name in schema.table_names():
+            write_parquet(tables[name], release / f"{name}.parquet")
+        m = manifest(version, release, inputs, root, completeness)
+        (release / "manifest.json").write_text(json.dumps(m, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+                                               encoding="utf-8")
+    except BaseException:  # disk full, interrupted: nothing half-written stays behind
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
     return release
 
 
@@ -82,6 +127,5 @@ def publish_staged(staged: Path, target: Path) -> str:
         return "written"
     finally:
         shutil.rmtree(staged.parent, ignore_errors=True)
-
 
 
