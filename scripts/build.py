@@ -9,13 +9,13 @@ import sys
 from pathlib import Path
 
 import schema
-from scripts import paths
+from scripts import hub, paths
 from scripts.errors import InputError, ReleaseError
 from scripts.progress import Stages
 
 
 def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool = False) -> dict:
-    from scripts import card, release, tables
+    from scripts import release, tables
     from scripts.checks import check_tables
 
     dataset_root = dataset_root or root / "dataset"
@@ -41,10 +41,9 @@ def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool
             figures.gmv_timeline(tbls["claims"].to_pylist(), tbls["claim_relations"].to_pylist(),
                                  {d: {} for d in tbls["documents"].column("doc_id").to_pylist()},
                                  dataset_root / datasheet.FIGURE)
-            release.write_text_atomic(dataset_root / "README.md", card.render(version, rows, ctx, target))
-            from scripts import croissant, views
-            release.write_text_atomic(dataset_root / "croissant.json", croissant.render(target))
-            release.write_text_atomic(dataset_root / "views.sql", views.render(version))
+            # card, Croissant, views, the datasheet's Hub copy and LICENSE.md: paths seen from dataset/ itself
+            for name, text in hub.render_files(root, dataset_root, version, ctx=ctx).items():
+                release.write_text_atomic(dataset_root / name, text)
             # the GX suites are derived from schema/ too: refresh them so a vocabulary change cannot leave them stale
             from schema import gx_suites
             suites = root / "schema" / "expectations"
@@ -52,8 +51,6 @@ def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool
                 for name in schema.table_names():
                     release.write_text_atomic(suites / f"{name}.json", gx_suites.render(name))
             release.write_text_atomic(root / "DATASHEET.md", datasheet.render(target, root))
-            # the Hub repository is dataset/ alone: it gets its own copy, with links seen from there
-            release.write_text_atomic(dataset_root / "DATASHEET.md", datasheet.render(target, root, prefix=""))
     summary.update(release=str(target), rows=rows, seconds=st.total)
     return summary
 

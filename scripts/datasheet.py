@@ -11,6 +11,7 @@ import pyarrow.parquet as pq
 
 import schema
 from schema.derive import data_dictionary, vocab_table
+from scripts import card, licence, paths
 from scripts.agreement import agreement, load_second_pass
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -58,8 +59,8 @@ def context(release: Path, root: Path) -> dict:
     for e in t["events"]:
         if e["date_disagreement"]:
             date_disagreements.append({"event": e, "evidence": [
-                {"doc": x["doc_id"][:3], "quote": _esc(x["quote"]), "surface": x["date_surface"],
-                 "start": x["date_start"], "end": x["date_end"]} for x in e["evidence"]]})
+                {"doc": x["doc_id"][:3], "quote": _esc(x["quote"]), "surface": x["stated_date_surface"],
+                 "start": x["stated_date_start"], "end": x["stated_date_end"]} for x in e["evidence"]]})
     second_dir = root / "seeds" / "annotations" / "second_pass"
     agree = agreement(t["claims"], {d: docs[d]["text"] for d in docs}, load_second_pass(second_dir)) if second_dir.is_dir() else None
     rel_counts = Counter((r["rule"], r["relation"]) for r in t["claim_relations"])
@@ -82,13 +83,27 @@ def context(release: Path, root: Path) -> dict:
     }
 
 
-def render(release: Path, root: Path, prefix: str = "dataset/") -> str:
-    """prefix: where dataset/ is seen from the file being written (the root copy, or the Hub copy inside dataset/)."""
+def render(release: Path, root: Path, prefix: str = "dataset/", repo_id: str | None = None,
+           code_url: str | None = None) -> str:
+    """prefix: where dataset/ is seen from the file being written (the root copy, or the Hub copy inside dataset/).
+    repo_id, code_url: where the Hub copy is published and where the code lives (default: pyproject.toml)."""
     import jinja2
 
+    repo_id = repo_id or paths.declared("hub-repo-id", root)
+    code_url = code_url or paths.declared("code-url", root)
+    hub = prefix == ""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    return env.get_template("DATASHEET.md.j2").render(**context(release, root), figure_path=prefix + FIGURE)
+    text = env.get_template("DATASHEET.md.j2").render(
+        **context(release, root), figure_path=prefix + FIGURE, data=prefix,
+        load_id=repo_id if hub else "dataset",
+        examples="`README.md`" if hub else "`README.md` and `dataset/README.md`",
+        code=f"the [project repository]({code_url})" if hub else "this repository",
+        hub=f"[{repo_id}](https://huggingface.co/datasets/{repo_id})",
+        licence_statement=licence.statement(code_url), takedown=licence.takedown(code_url))
+    if hub:
+        text = card.link_project_paths(text, code_url, root)
+    return text
 
 
 KUAISHOU = ("kuaishou", "kuaishou_ecommerce")

@@ -73,20 +73,20 @@ def build_events(path: Path, seeds: dict, entity_ids: set[str]) -> tuple[list[di
                     raise InputError(path, eline, f"evidence[{j}].date: {err}") from None
                 d_start, d_end, gran = per.start, per.end, per.granularity
             item_row = {"doc_id": e.doc, "char_start": s, "char_end": t, "quote": seed.text[s:t],
-                        "date_surface": e.date, "date_start": d_start, "date_end": d_end}
+                        "stated_date_surface": e.date, "stated_date_start": d_start, "stated_date_end": d_end}
             evidence.append(item_row)
             if e.best or (best is None and d_start is not None):
                 if e.best or best is None or not best[1]:
                     best = (item_row, e.best, gran)
-        dated = [x for x in evidence if x["date_start"]]
-        disagreement = any(a["date_end"] < b["date_start"] or b["date_end"] < a["date_start"]
+        dated = [x for x in evidence if x["stated_date_start"]]
+        disagreement = any(a["stated_date_end"] < b["stated_date_start"] or b["stated_date_end"] < a["stated_date_start"]
                            for a in dated for b in dated if a is not b)
         b_row, _, gran = best if best else (None, False, None)
         rows.append({
             "event_id": ev.id, "event_type": ev.type, "title_zh": ev.title, "summary_en": ev.en,
-            "date_start": b_row["date_start"] if b_row else None, "date_end": b_row["date_end"] if b_row else None,
+            "date_start": b_row["stated_date_start"] if b_row else None, "date_end": b_row["stated_date_end"] if b_row else None,
             "date_precision": PRECISION.get(gran, "unknown") if b_row else "unknown",
-            "date_surface": b_row["date_surface"] if b_row else None,
+            "date_surface": b_row["stated_date_surface"] if b_row else None,
             "participants": list(ev.participants), "location": ev.location,
             "evidence": sorted(evidence, key=lambda x: (x["doc_id"], x["char_start"])),
             "n_sources": len({x["doc_id"] for x in evidence}), "date_disagreement": disagreement, "note": ev.note,

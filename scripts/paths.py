@@ -18,3 +18,9 @@ def version(root: Path = ROOT) -> str:
 
 def release_dir(version_: str, dataset_root: Path = DATASET) -> Path:
     return dataset_root / f"v{version_}"
+
+
+def declared(key: str, root: Path = ROOT) -> str:
+    """A project setting declared once in pyproject.toml's [tool.kuaishou-ecommerce-claims] (hub-repo-id, code-url)."""
+    with open(root / "pyproject.toml", "rb") as f:
+        return tomllib.load(f)["tool"]["kuaishou-ecommerce-claims"][key]

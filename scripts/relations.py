@@ -9,7 +9,7 @@ import re
 from collections import defaultdict
 from itertools import combinations
 
-from scripts.tolerances import APPROX, NEAR, TOLERANCES
+from scripts.tolerances import APPROX, NEAR, TOLERANCES, tolerance
 
 SCALE_FACTOR = TOLERANCES["scale_mismatch"]
 NEAR_DAYS = 548        # 18 months
@@ -65,7 +65,7 @@ def rid(rule: str, a: str, b: str) -> str:
 def _row(rule, relation, a, b, explanation, expected=None, curated=False):
     return {"relation_id": rid(rule, a["claim_id"], b["claim_id"]), "claim_id_a": a["claim_id"],
             "claim_id_b": b["claim_id"], "relation": relation, "rule": rule,
-            "tolerance": TOLERANCES.get(rule, 0.0), "expected": expected,
+            **tolerance(rule), "expected": expected,
             "cross_document": a["doc_id"] != b["doc_id"], "curated": curated, "explanation": explanation}
 
 
