@@ -79,14 +79,25 @@ def test_queries_return_what_the_docs_promise(release, monkeypatch):
 
 
 def test_diff_between_two_releases():
+    import json
     from scripts.diff import diff
     d = diff(ROOT / "dataset" / "v0.2.0", ROOT / "dataset" / "v0.3.0")
     assert d["entities"]["added"] == ["jt_express"]
     assert d["claim_relations"]["new_table"] and len(d["claim_relations"]["added"]) == 14
-    assert "value_reconciled" in d["claims"]["columns_added"] and d["claims"]["changed"]["000-c06"] == ["scope"]
+    assert "value_reconciled" in d["claims"]["columns_added"]
+    assert d["claims"]["changed"]["000-c06"] == {"scope": ["电商GMV (annual scale)", "快手电商GMV (annual scale; stated as 电商GMV)"]}
     assert d["events"] == {"added": [], "removed": [], "changed": {}, "columns_added": [], "columns_removed": [], "new_table": False}
-    r = subprocess.run([sys.executable, "-m", "scripts.diff", "0.2.0", "0.3.0"], cwd=ROOT, capture_output=True, text=True)
+    r = subprocess.run([sys.executable, "-m", "scripts.diff", "0.2.0", "0.3.0", "--limit", "3"], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0 and "+ jt_express" in r.stdout and "noise: +54 added" in r.stdout
+    # old → new per cell, and what was left out is counted, not dropped silently
+    assert '~ 001-m169.entity_id: "jd_logistics" → "jt_express"' in r.stdout
+    assert f"… and {len(d['mentions']['changed']) - 3} more changed rows" in r.stdout
+    assert f"… and {len(d['noise']['added']) - 3} more added rows" in r.stdout
+    j = subprocess.run([sys.executable, "-m", "scripts.diff", "0.2.0", "0.3.0", "--json"], cwd=ROOT, capture_output=True, text=True)
+    assert j.returncode == 0 and json.loads(j.stdout)["tables"]["noise"]["added"] == d["noise"]["added"]
+    # a list of structs: the first item that differs, only its changed fields
+    s = subprocess.run([sys.executable, "-m", "scripts.diff", "0.7.0", "0.8.0"], cwd=ROOT, capture_output=True, text=True)
+    assert re.search(r'~ ev_\w+\.evidence\[0\]: \{"date_surface": .*→ \{"stated_date_surface"', s.stdout)
 
 
 def test_publish_dry_run_lists_files_and_tag(version):
