@@ -39,18 +39,22 @@ def validate(release: Path, gx: bool = True, docs_dir: Path | None = None) -> li
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("release", nargs="?", type=Path, default=None)
-    ap.add_argument("--docs", action="store_true", help="also render Great Expectations Data Docs into build/gx/")
+    ap.add_argument("--docs", nargs="?", type=Path, const=paths.BUILD / "gx", default=None, metavar="DIR",
+                    help="also write a self-contained HTML report of the Great Expectations results to DIR/index.html "
+                         "(default build/gx/; replaced on every run)")
     ap.add_argument("--no-gx", action="store_true", help="pandera and cross-table checks only (fast)")
     args = ap.parse_args(argv)
     release = args.release or paths.release_dir(paths.version())
-    docs_dir = paths.BUILD / "gx" if args.docs else None
+    docs_dir = args.docs.resolve() if args.docs else None
     problems = validate(release, gx=not args.no_gx, docs_dir=docs_dir)
+    if docs_dir and not args.no_gx:
+        print(f"Great Expectations report: {docs_dir / 'index.html'}")
     if problems:
         print(f"{release}: {len(problems)} problem(s)")
         for p in problems:
             print(f"  - {p}")
         return 1
-    print(f"{release}: valid" + (f" (Data Docs in {docs_dir})" if docs_dir else ""))
+    print(f"{release}: valid")
     return 0
 
 

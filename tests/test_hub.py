@@ -227,3 +227,18 @@ def test_publish_refuses_a_dirty_tree_and_names_hf_auth_login(project, tmp_path)
     (project / "dataset" / "CHANGELOG.md").write_text("edited\n", encoding="utf-8")
     dirty = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env, timeout=300)
     assert dirty.returncode == 1 and "uncommitted change" in dirty.stderr and "CHANGELOG.md" in dirty.stderr
+
+
+def test_readme_analyst_routes_run_from_the_project_root(monkeypatch):
+    """The project README's own routes: the shell block (duckdb in dataset/) and the Python blocks (from the root)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    bin_dir = Path(sys.executable).parent
+    (sh,) = [b for b in _blocks(readme, "sh") if "duckdb" in b]
+    r = subprocess.run(["bash", "-c", sh.replace("../.venv/bin/", f"{bin_dir}/")], cwd=ROOT,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and "113" in r.stdout, r.stderr
+    monkeypatch.chdir(ROOT)
+    blocks = _blocks(readme, "python")
+    assert any("file_search_path" in b for b in blocks)
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), {})  # noqa: S102 - the README's own code

@@ -1,0 +1,51 @@
+"""A self-contained HTML report of Great Expectations results (`validate --docs`): one static page,
+styles inline, no script and nothing from a CDN, so it renders offline. Written fresh on every run."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+
+
+def _short(v: Any, width: int = 160) -> str:
+    s = json.dumps(v, ensure_ascii=False, default=str)
+    return s if len(s) <= width else s[:width - 1] + "…"
+
+
+def _row(r: Any) -> dict[str, Any]:
+    cfg = r.expectation_config
+    kwargs = {k: v for k, v in cfg.kwargs.items() if k not in ("batch_id", "column")}
+    res = r.result or {}
+    observed = res.get("observed_value", res.get("partial_unexpected_list") if not r.success else None)
+    if r.success and "unexpected_count" in res:
+        observed = f"{res.get('element_count', '?')} values, {res['unexpected_count']} unexpected"
+    return {"type": cfg.type, "column": cfg.kwargs.get("column", "(table)"), "kwargs": _short(kwargs),
+            "success": bool(r.success), "observed": _short(observed) if observed is not None else ""}
+
+
+def write(docs_dir: Path, release: Path, results: list[tuple[str, Any]]) -> Path:
+    """Replace docs_dir with a report of results ((suite name, ExpectationSuiteValidationResult) pairs);
+    returns the path of its index.html."""
+    suites = []
+    for name, res in results:
+        rows = [_row(r) for r in res.results]
+        passed = sum(r["success"] for r in rows)
+        suites.append({"name": name, "evaluated": len(rows), "passed": passed, "failed": len(rows) - passed,
+                       "success": passed == len(rows), "results": rows})
+    total = {k: sum(s[k] for s in suites) for k in ("evaluated", "passed", "failed")}
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True,
+                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    html = env.get_template("gx_report.html.j2").render(
+        release=release.as_posix(), suites=suites, total=total,
+        run_at=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+    shutil.rmtree(docs_dir, ignore_errors=True)  # fresh each run: no results pile up
+    docs_dir.mkdir(parents=True)
+    index = docs_dir / "index.html"
+    index.write_text(html, encoding="utf-8")
+    return index
