@@ -67,9 +67,10 @@ _BARE_PATH = re.compile(r"(?<![\w/`\[.-])((?:seeds|scripts|schema|tests)/[\w./-]
 _NOT_PROSE = re.compile(r"(```.*?```|<!--.*?-->)", re.S)
 
 
-def link_project_paths(text: str, code_url: str, root: Path) -> str:
+def link_project_paths(text: str, code_url: str, root: Path = paths.ROOT) -> str:
     """Project files named in a document of the dataset repository (`seeds/sources.yaml`, scripts/verdicts.py),
-    which holds none of them, become links into the code repository. Code blocks and comments stay as they are."""
+    which holds none of them, become links into the code repository (root: its checkout, this code's own).
+    Code blocks and comments stay as they are."""
     def link(m: re.Match, ticked: bool) -> str:
         path = m[1]
         if not (root / path).exists():
@@ -186,4 +187,4 @@ def render(version: str, rows: dict[str, int], ctx: dict | None = None, release=
     parts.append("## Citation\n\n```bibtex\n" + CITATION % {"version": version, "url": hub_url(repo_id)} + "\n```\n")
     parts.append("## License\n\n" + licence.statement(code_url))
     parts.append("### Takedown\n\n" + licence.takedown(code_url))
-    return link_project_paths("\n".join(parts), code_url, root)
+    return link_project_paths("\n".join(parts), code_url)

@@ -102,7 +102,7 @@ def render(release: Path, root: Path, prefix: str = "dataset/", repo_id: str | N
         hub=f"[{repo_id}](https://huggingface.co/datasets/{repo_id})",
         licence_statement=licence.statement(code_url), takedown=licence.takedown(code_url))
     if hub:
-        text = card.link_project_paths(text, code_url, root)
+        text = card.link_project_paths(text, code_url)
     return text
 
 
