@@ -10,7 +10,10 @@ from typing import Any
 
 import jinja2
 
+from scripts import paths
+
 TEMPLATE_DIR = Path(__file__).parent / "templates"
+MARKER = ".gx-report"  # marks a folder this module wrote, which the next run may replace
 
 
 def _short(v: Any, width: int = 160) -> str:
@@ -29,6 +32,15 @@ def _row(r: Any) -> dict[str, Any]:
             "success": bool(r.success), "observed": _short(observed) if observed is not None else ""}
 
 
+def refusal(docs_dir: Path) -> str | None:
+    """Why docs_dir may not be replaced by a report (it holds other files), or None."""
+    if not docs_dir.exists() or docs_dir.resolve().is_relative_to(paths.BUILD.resolve()):
+        return None
+    if docs_dir.is_dir() and (not any(docs_dir.iterdir()) or (docs_dir / MARKER).exists()):
+        return None
+    return f"{docs_dir} holds files that no earlier report wrote; give an empty or new folder"
+
+
 def write(docs_dir: Path, release: Path, results: list[tuple[str, Any]]) -> Path:
     """Replace docs_dir with a report of results ((suite name, ExpectationSuiteValidationResult) pairs);
     returns the path of its index.html."""
@@ -44,8 +56,12 @@ def write(docs_dir: Path, release: Path, results: list[tuple[str, Any]]) -> Path
     html = env.get_template("gx_report.html.j2").render(
         release=release.as_posix(), suites=suites, total=total,
         run_at=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+    why = refusal(docs_dir)
+    if why:
+        raise ValueError(why)
     shutil.rmtree(docs_dir, ignore_errors=True)  # fresh each run: no results pile up
     docs_dir.mkdir(parents=True)
+    (docs_dir / MARKER).write_text("written by scripts/gx_report.py; replaced on every run\n", encoding="utf-8")
     index = docs_dir / "index.html"
     index.write_text(html, encoding="utf-8")
     return index

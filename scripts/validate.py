@@ -8,7 +8,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from scripts import paths
+from scripts import gx_report, paths
 
 
 def validate(release: Path, gx: bool = True, docs_dir: Path | None = None) -> list:
@@ -46,6 +46,10 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     release = args.release or paths.release_dir(paths.version())
     docs_dir = args.docs.resolve() if args.docs else None
+    why = gx_report.refusal(docs_dir) if docs_dir else None
+    if why:
+        print(f"validate: --docs: {why}", file=sys.stderr)
+        return 2
     problems = validate(release, gx=not args.no_gx, docs_dir=docs_dir)
     if docs_dir and not args.no_gx:
         print(f"Great Expectations report: {docs_dir / 'index.html'}")

@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 
 import schema
 from conftest import ROOT
-from scripts import tolerances
+from scripts import gx_report, tolerances
 from scripts.release import write_parquet
 
 
@@ -25,13 +25,19 @@ def test_validate_docs_writes_a_fresh_self_contained_report_that_shows_failures(
                   broken / "claim_verdicts.parquet")
     docs = tmp_path / "report"
     docs.mkdir()
+    (docs / "notes.txt").write_text("someone else's file", encoding="utf-8")
+    refused = subprocess.run([sys.executable, "-m", "scripts.validate", str(broken), "--docs", str(docs)],
+                             cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 2 and "no earlier report wrote" in refused.stderr and (docs / "notes.txt").exists()
+    (docs / "notes.txt").unlink()
+    (docs / gx_report.MARKER).write_text("", encoding="utf-8")  # as an earlier run leaves it
     (docs / "stale.html").write_text("an earlier run", encoding="utf-8")
     r = subprocess.run([sys.executable, "-m", "scripts.validate", str(broken), "--docs", str(docs)],
                        cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert r.returncode == 1
     printed = re.search(r"Great Expectations report: (\S+)", r.stdout).group(1)
     assert printed == str(docs / "index.html")
-    assert sorted(p.name for p in docs.iterdir()) == ["index.html"]  # nothing left from earlier runs
+    assert sorted(p.name for p in docs.iterdir()) == [gx_report.MARKER, "index.html"]  # nothing left from earlier runs
     html = (docs / "index.html").read_text(encoding="utf-8")
     assert not re.search(r"<script|<link|src=|@import|url\(", html), "the report must not load anything"
     n = sum(len(json.loads(f.read_text(encoding="utf-8"))["expectations"]) for f in (ROOT / "schema" / "expectations").glob("*.json"))
