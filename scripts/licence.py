@@ -66,9 +66,9 @@ def takedown(code_url: str) -> str:
             "by a new release built without it (and without every row quoting it), published with "
             "`python -m scripts.publish --squash-history`: that squashes the Hub repository's history into the "
             "new release's commit and deletes the tags of earlier releases, so no earlier file that held the "
-            "text can be downloaded from the Hub any more. What stays: the project's own git history keeps the "
-            "earlier release folders (they are immutable there); removing the text from it too means rewriting "
-            "that history, which the same issue can ask for.\n")
+            "text can be downloaded from the Hub any more. What stays: the project's code repository, which keeps "
+            "every release folder, immutable, in its tree and its history; removing the text from there too means "
+            "deleting those folders and rewriting that history, which the same issue can ask for.\n")
 
 
 def license_md(code_url: str) -> str:
