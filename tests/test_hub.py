@@ -7,13 +7,14 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
+import datasets
 import duckdb
 import mlcroissant as mlc
 import pandas as pd
 import polars as pl
-import pyarrow.parquet as pq
 import pytest
 import yaml
 
@@ -48,7 +49,6 @@ def card(repo) -> str:
 
 
 def test_every_config_loads_in_the_copy(repo, card, manifest, monkeypatch):
-    import datasets
     monkeypatch.chdir(repo)
     head = yaml.safe_load(card.split("---")[1])
     for c in head["configs"]:
@@ -182,7 +182,6 @@ def test_licence_fields_agree_in_card_croissant_and_datasheet(repo):
     # the source texts are where the third-party licence says they are, and only there
     assert licence.terms_url(REPO_ID) in per_file["documents"] and per_file["claim_verdicts"] == [licence.ANNOTATIONS_URL]
     with open(ROOT / "pyproject.toml", "rb") as f:
-        import tomllib
         assert tomllib.load(f)["project"]["license"] == licence.ANNOTATIONS_SPDX
 
 
