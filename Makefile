@@ -10,11 +10,16 @@ STAMP := $(VENV)/.installed
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 20
 
+# One progress line instead of pip's silence; pip's full output goes to .venv/install.log and is shown
+# only when the install fails.
 $(STAMP): pyproject.toml
-	$(PY) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet --progress-bar off -e '.[dev]'
-	touch $(STAMP)
+	@echo "installing the project and its dev tools into $(VENV)/ (1-2 minutes; log: $(VENV)/install.log)..."
+	@start=$$(date +%s); \
+	$(PY) -m venv $(VENV) && \
+	{ $(BIN)/pip install --upgrade pip && $(BIN)/pip install --progress-bar off -e '.[dev]'; } > $(VENV)/install.log 2>&1 \
+	  || { tail -n 40 $(VENV)/install.log; echo "install failed: see $(VENV)/install.log"; exit 1; }; \
+	echo "installed in $$(( $$(date +%s) - start ))s"
+	@touch $(STAMP)
 
 dataset: $(STAMP)  ## build the current release into dataset/v<version>/
 	$(BIN)/python -m scripts.build

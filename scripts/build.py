@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from scripts import paths, pipeline, rederive
-from scripts.docs import card, croissant, datasheet, figures, sql_views
+from scripts.docs import datasheet, figures, hub
 from scripts.errors import InputError, ReleaseError
 from scripts.files import sha256_file, write_text_atomic
 from scripts.progress import Stages
@@ -47,12 +47,10 @@ def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool
             figures.gmv_timeline(tbls["claims"].to_pylist(), tbls["claim_relations"].to_pylist(),
                                  {d: {} for d in tbls["documents"].column("doc_id").to_pylist()},
                                  dataset_root / datasheet.FIGURE)
-            write_text_atomic(dataset_root / "README.md", card.render(version, rows, ctx, target))
-            write_text_atomic(dataset_root / "croissant.json", croissant.render(target))
-            write_text_atomic(dataset_root / "views.sql", sql_views.render(version))
+            # card, Croissant, views, the datasheet's Hub copy and LICENSE.md: paths seen from dataset/ itself
+            for name, text in hub.render_files(root, dataset_root, version, ctx=ctx).items():
+                write_text_atomic(dataset_root / name, text)
             write_text_atomic(root / "DATASHEET.md", datasheet.render(target, root, ctx=ctx))
-            # the Hub repository is dataset/ alone: it gets its own copy, with links seen from there
-            write_text_atomic(dataset_root / "DATASHEET.md", datasheet.render(target, root, prefix="", ctx=ctx))
     summary.update(release=str(target), rows=rows, seconds=st.total)
     return summary
 

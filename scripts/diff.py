@@ -1,11 +1,13 @@
-"""What changed between two releases: `python -m scripts.diff OLD NEW`.
+"""What changed between two releases: `python -m scripts.diff OLD NEW [--limit N] [--json]`.
 
 OLD and NEW are release folders (dataset/v0.2.0) or versions (0.2.0). Per table:
-rows added, removed and changed (matched by the table's key), with the columns
-that changed."""
+rows added, removed and changed (matched by the table's key), with each changed
+cell's old and new value. The text report shows --limit rows of each kind per
+table and says how many more there are; --json prints everything."""
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -35,9 +37,9 @@ def diff(old: Path, new: Path) -> dict:
         common = cols_a & cols_b
         changed = {}
         for k in sorted(set(a) & set(b)):
-            cols = sorted(c for c in common if a[k].get(c) != b[k].get(c))
-            if cols:
-                changed["/".join(map(str, k))] = cols
+            cells = {c: [a[k].get(c), b[k].get(c)] for c in sorted(common) if a[k].get(c) != b[k].get(c)}
+            if cells:
+                changed["/".join(map(str, k))] = cells
         out[name] = {"added": sorted("/".join(map(str, k)) for k in set(b) - set(a)),
                      "removed": sorted("/".join(map(str, k)) for k in set(a) - set(b)),
                      "changed": changed,
@@ -45,6 +47,29 @@ def diff(old: Path, new: Path) -> dict:
                      "columns_removed": sorted(cols_a - cols_b) if b else [],
                      "new_table": not a and bool(b)}
     return out
+
+
+def _short(v: object, width: int = 80) -> str:
+    s = json.dumps(v, ensure_ascii=False, default=str)
+    return s if len(s) <= width else s[:width - 1] + "…"
+
+
+def _cell(col: str, was: object, now: object) -> str:
+    """One changed cell, old → new; in a list (of structs), the first item that differs and only its changed fields."""
+    if isinstance(was, list) and isinstance(now, list) and len(was) == len(now):
+        idx = [i for i, (x, y) in enumerate(zip(was, now)) if x != y]
+        x, y = was[idx[0]], now[idx[0]]
+        if isinstance(x, dict) and isinstance(y, dict):
+            keys = [k for k in dict.fromkeys([*x, *y]) if k not in x or k not in y or x[k] != y[k]]
+            x, y = {k: x[k] for k in keys if k in x}, {k: y[k] for k in keys if k in y}
+        more = f" (and {len(idx) - 1} more items)" if len(idx) > 1 else ""
+        return f"{col}[{idx[0]}]: {_short(x)} → {_short(y)}{more}"
+    return f"{col}: {_short(was)} → {_short(now)}"
+
+
+def _more(lines: list[str], n: int, limit: int, what: str) -> None:
+    if n > limit:
+        lines.append(f"    … and {n - limit} more {what} (--limit {n} or --json to see all)")
 
 
 def report(d: dict, old: Path, new: Path, limit: int = 8) -> str:
@@ -57,12 +82,17 @@ def report(d: dict, old: Path, new: Path, limit: int = 8) -> str:
                      + (" (new table)" if t["new_table"] else ""))
         if t["columns_added"] or t["columns_removed"]:
             lines.append(f"    columns: +{', +'.join(t['columns_added']) or '0'}; -{', -'.join(t['columns_removed']) or '0'}")
-        for k, cols in list(t["changed"].items())[:limit]:
-            lines.append(f"    ~ {k}: {', '.join(cols)}")
-        for k in t["added"][:limit] if not t["new_table"] else []:
-            lines.append(f"    + {k}")
+        for k, cells in list(t["changed"].items())[:limit]:
+            for col, (was, now) in cells.items():
+                lines.append(f"    ~ {k}.{_cell(col, was, now)}")
+        _more(lines, len(t["changed"]), limit, "changed rows")
+        if not t["new_table"]:
+            for k in t["added"][:limit]:
+                lines.append(f"    + {k}")
+            _more(lines, len(t["added"]), limit, "added rows")
         for k in t["removed"][:limit]:
             lines.append(f"    - {k}")
+        _more(lines, len(t["removed"]), limit, "removed rows")
     return "\n".join(lines)
 
 
@@ -70,13 +100,19 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("old")
     ap.add_argument("new")
+    ap.add_argument("--limit", type=int, default=8, help="rows of each kind shown per table (default 8)")
+    ap.add_argument("--json", action="store_true", help="the whole diff as JSON (old and new value of every changed cell)")
     args = ap.parse_args(argv)
     old, new = _release(args.old), _release(args.new)
     for p in (old, new):
         if not p.is_dir():
             print(f"diff: no release at {p}", file=sys.stderr)
             return 2
-    print(report(diff(old, new), old, new))
+    d = diff(old, new)
+    if args.json:
+        print(json.dumps({"old": old.name, "new": new.name, "tables": d}, ensure_ascii=False, indent=1, default=str))
+    else:
+        print(report(d, old, new, args.limit))
     return 0
 
 

@@ -457,18 +457,18 @@ def event_problems(f: Findings, events: Rows, docs: dict[str, dict]) -> None:
             if doc is None:
                 continue
             key = f"{eid} evidence[{i}]"
-            if x["date_surface"] is None:
-                if x["date_start"] is not None or x["date_end"] is not None:
-                    f.add("events", key, "evidence.date_start", "no date without date words", None, x["date_start"])
+            if x["stated_date_surface"] is None:
+                if x["stated_date_start"] is not None or x["stated_date_end"] is not None:
+                    f.add("events", key, "evidence.stated_date_start", "no date without date words", None, x["stated_date_start"])
                 continue
-            if x["date_surface"] not in x["quote"]:
-                f.add("events", key, "evidence.date_surface", "inside the evidence quote", x["date_surface"], x["quote"])
-            if not _reproduces(x["date_surface"], doc["reference_date"], x["date_start"], x["date_end"],
+            if x["stated_date_surface"] not in x["quote"]:
+                f.add("events", key, "evidence.stated_date_surface", "inside the evidence quote", x["stated_date_surface"], x["quote"])
+            if not _reproduces(x["stated_date_surface"], doc["reference_date"], x["stated_date_start"], x["stated_date_end"],
                                _contexts(doc["text"])):
-                f.add("events", key, "evidence.date_start", "re-resolved from date_surface and reference_date",
-                      f"a date {x['date_surface']!r} can mean", f"{x['date_start']}..{x['date_end']}")
-        dated = [x for x in items if x["date_start"] is not None]
-        disagree = any(a["date_end"] < b["date_start"] or b["date_end"] < a["date_start"]
+                f.add("events", key, "evidence.stated_date_start", "re-resolved from date_surface and reference_date",
+                      f"a date {x['stated_date_surface']!r} can mean", f"{x['stated_date_start']}..{x['stated_date_end']}")
+        dated = [x for x in items if x["stated_date_start"] is not None]
+        disagree = any(a["stated_date_end"] < b["stated_date_start"] or b["stated_date_end"] < a["stated_date_start"]
                        for a in dated for b in dated if a is not b)
         if ev["date_disagreement"] != disagree:
             f.add("events", eid, "date_disagreement", "recomputed from the evidence dates", disagree,
@@ -477,7 +477,7 @@ def event_problems(f: Findings, events: Rows, docs: dict[str, dict]) -> None:
         if ev["date_start"] is None:
             want_precision = "unknown"
         else:
-            if best not in [(x["date_start"], x["date_end"], x["date_surface"]) for x in dated]:
+            if best not in [(x["stated_date_start"], x["stated_date_end"], x["stated_date_surface"]) for x in dated]:
                 f.add("events", eid, "date_start", "the date of one evidence item", "one of the evidence dates",
                       f"{best[0]}..{best[1]} ({best[2]!r})")
             want_precision = PRECISION[granularity_of(ev["date_start"], ev["date_end"])] \

@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 import schema
 from scripts import paths, rederive
 from scripts.release import expectations as gx_check
+from scripts.release import gx_report
 from scripts.release.conformance import Problem, check_tables, manifest_problems, read_manifest
 
 
@@ -57,12 +58,20 @@ def validate(release: Path, gx: bool = True, docs_dir: Path | None = None) -> li
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("release", nargs="?", type=Path, default=None)
-    ap.add_argument("--docs", action="store_true", help="also render Great Expectations Data Docs into build/gx/")
+    ap.add_argument("--docs", nargs="?", type=Path, const=paths.BUILD / "gx", default=None, metavar="DIR",
+                    help="also write a self-contained HTML report of the Great Expectations results to DIR/index.html "
+                         "(default build/gx/; replaced on every run)")
     ap.add_argument("--no-gx", action="store_true", help="pandera and cross-table checks only (fast)")
     args = ap.parse_args(argv)
     release = paths.current_release(args.release)
-    docs_dir = paths.BUILD / "gx" if args.docs else None
+    docs_dir = args.docs.resolve() if args.docs else None
+    why = gx_report.refusal(docs_dir) if docs_dir else None
+    if why:
+        print(f"validate: --docs: {why}", file=sys.stderr)
+        return 2
     problems = validate(release, gx=not args.no_gx, docs_dir=docs_dir)
+    if docs_dir and not args.no_gx:
+        print(f"Great Expectations report: {docs_dir / 'index.html'}")
     if problems:
         print(f"{release}: {len(problems)} problem(s)")
         for p in problems:
@@ -72,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  (re-derivation applies this code's rules, v{paths.version()}, to a v{made_by} release: "
                   "a rule changed since then shows as a difference; see dataset/CHANGELOG.md)")
         return 1
-    print(f"{release}: valid" + (f" (Data Docs in {docs_dir})" if docs_dir else ""))
+    print(f"{release}: valid")
     return 0
 
 

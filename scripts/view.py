@@ -79,7 +79,7 @@ def _spans(doc_id: str, t: dict) -> list[Span]:
             if x["doc_id"] == doc_id:
                 out.append(Span(x["char_start"], x["char_end"], "events", ev["event_id"], ev["event_type"],
                                 {"event": ev["event_id"], "title": ev["title_zh"], "type": ev["event_type"],
-                                 "this source's date": f"{x['date_surface'] or '—'} ({x['date_start']} – {x['date_end']})",
+                                 "this source's date": f"{x['stated_date_surface'] or '—'} ({x['stated_date_start']} – {x['stated_date_end']})",
                                  "event date": f"{ev['date_start']} – {ev['date_end']}",
                                  "sources disagree": "yes" if ev["date_disagreement"] else "no"},
                                 {"data-evidence-index": str(i)}))

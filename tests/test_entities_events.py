@@ -68,7 +68,7 @@ def test_events_told_by_several_sources_are_merged(tables):
 
 def test_cross_source_date_disagreement_is_kept(tables):
     yinli = next(e for e in tables["events"] if e["event_id"] == "ev_yinli_2021")
-    dates = {x["doc_id"][:3]: (str(x["date_start"]), str(x["date_end"])) for x in yinli["evidence"]}
+    dates = {x["doc_id"][:3]: (str(x["stated_date_start"]), str(x["stated_date_end"])) for x in yinli["evidence"]}
     assert dates == {"003": ("2021-03-01", "2021-03-31"), "004": ("2021-04-22", "2021-04-22")}
     assert yinli["date_disagreement"] and str(yinli["date_start"]) == "2021-04-22"
 
@@ -87,12 +87,12 @@ def test_load_dataset_keeps_nested_types(release, name):
     assert ds.num_rows == table.num_rows
     assert ds.to_list() == table.to_pylist()
     if name == "events":
-        assert ds.features["evidence"].feature["date_start"].dtype == "date32"
+        assert ds.features["evidence"].feature["stated_date_start"].dtype == "date32"
 
 
 def test_readme_unnest_query_runs(release, monkeypatch):
     import duckdb
-    monkeypatch.chdir(ROOT)
+    monkeypatch.chdir(ROOT / "dataset")  # views.sql's paths are relative to dataset/
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     sql = re.search(r"```sql\n(-- events on a timeline.*?)```", readme, re.S).group(1)
     con = duckdb.connect()

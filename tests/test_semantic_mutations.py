@@ -302,9 +302,9 @@ def _disagreement(d):
 
 
 def _evidence_date(d):
-    x = first(lambda r: any(x["date_start"] for x in r["evidence"]))(d)
-    item = next(i for i in x["evidence"] if i["date_start"])
-    item["date_start"], item["date_end"] = _year(item["date_start"], 3), _year(item["date_end"], 3)
+    x = first(lambda r: any(x["stated_date_start"] for x in r["evidence"]))(d)
+    item = next(i for i in x["evidence"] if i["stated_date_start"])
+    item["stated_date_start"], item["stated_date_end"] = _year(item["stated_date_start"], 3), _year(item["stated_date_end"], 3)
 
 
 def _event_precision(d):
@@ -369,7 +369,7 @@ SEMANTIC = {
     "text_clean altered": (edit("documents", _text_clean), "documents.text_clean: re-derived from text"),
     "noise linked to another document's claim": (edit("noise", _noise_other_doc), "noise.claim_ids: claims of the same document"),
     "event date_disagreement flipped": (edit("events", _disagreement), "events.date_disagreement: recomputed"),
-    "event evidence date shifted": (edit("events", _evidence_date), "events.evidence.date_start: re-resolved from date_surface"),
+    "event evidence date shifted": (edit("events", _evidence_date), "events.evidence.stated_date_start: re-resolved from date_surface"),
     "event precision wrong": (edit("events", _event_precision), "events.date_precision: consistent with the event's dates"),
     "event date from no evidence": (edit("events", _event_date), "events.date_start: the date of one evidence item"),
 }

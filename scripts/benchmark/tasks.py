@@ -48,8 +48,9 @@ def verification(docs: Sequence[Mapping], claims: Iterable[Mapping], verdicts: I
             "claim_id": c["claim_id"], "doc_id": c["doc_id"], "quote": c["quote"],
             "context": sentence(d["text"], c["char_start"], c["char_end"]),
             "reference_date": d["reference_date"], "site": d["site"], "label": v["verdict"],
-            "evidence": [{k: facts_by_id[f][k] for k in ("fact_id", "value_surface", "period_start", "period_end",
-                                                          "source_url", "quote")} for f in v["fact_ids"]],
+            "evidence": [{**{k: facts_by_id[f][k] for k in ("fact_id", "value_surface", "period_start", "period_end",
+                                                             "source_url")}, "fact_quote": facts_by_id[f]["quote"]}
+                         for f in v["fact_ids"]],
         })
     return rows
 

@@ -3,12 +3,16 @@ and the release it describes, so that it cannot drift from either."""
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pyarrow.parquet as pq
 import yaml
 
 import schema
 from schema.derive import data_dictionary
+from scripts import paths
+from scripts.docs import licence
 
 HUB_ID = "kuaishou-ecommerce-claims"
 
@@ -21,9 +25,9 @@ def card_yaml(version: str, rows: dict[str, int]) -> dict:
     return {
         "pretty_name": "Kuaishou e-commerce claims (noisy Chinese web sources)",
         "language": ["zh", "en"],
-        "license": "other",
-        "license_name": "annotations-cc-by-4.0-sources-third-party",
-        "license_link": "LICENSE.md",
+        "license": licence.CARD_LICENSE,
+        "license_name": licence.CARD_LICENSE_NAME,
+        "license_link": licence.TERMS_FILE,
         "task_categories": ["token-classification", "text-classification"],
         "task_ids": ["named-entity-recognition", "fact-checking"],
         "size_categories": ["n<1K"],
@@ -52,12 +56,83 @@ CITATION = """@misc{kuaishou_ecommerce_claims,
   title  = {Kuaishou e-commerce claims: quantitative claims, entities, events and labelled noise from noisy Chinese web text},
   author = {{kuaishou-ecommerce-claims maintainers}},
   year   = {2026},
-  note   = {Release v%s},
-  howpublished = {Hugging Face dataset repository}
+  note   = {Release v%(version)s},
+  url    = {%(url)s},
+  howpublished = {Hugging Face dataset repository, \\url{%(url)s}}
 }"""
 
 
-def render(version: str, rows: dict[str, int], ctx: dict | None = None, release=None) -> str:
+_TICKED_PATH = re.compile(r"`((?:seeds|scripts|schema|tests)/[^`\s]*)`")
+_BARE_PATH = re.compile(r"(?<![\w/`\[.-])((?:seeds|scripts|schema|tests)/[\w./-]*\w)")
+_NOT_PROSE = re.compile(r"(```.*?```|<!--.*?-->)", re.S)
+
+
+def link_project_paths(text: str, code_url: str, root: Path = paths.ROOT) -> str:
+    """Project files named in a document of the dataset repository (`seeds/sources.yaml`, scripts/verdicts.py),
+    which holds none of them, become links into the code repository (root: its checkout, this code's own).
+    Code blocks and comments stay as they are."""
+    def link(m: re.Match, ticked: bool) -> str:
+        path = m[1]
+        if not (root / path).exists():
+            return m[0]
+        shown = f"`{path}`" if ticked else path
+        return f"[{shown}]({code_url}/blob/main/{path})"
+
+    parts = _NOT_PROSE.split(text)
+    for i in range(0, len(parts), 2):
+        parts[i] = _BARE_PATH.sub(lambda m: link(m, False), _TICKED_PATH.sub(lambda m: link(m, True), parts[i]))
+    return "".join(parts)
+
+
+def hub_url(repo_id: str) -> str:
+    return f"https://huggingface.co/datasets/{repo_id}"
+
+
+def remote_path(repo_id: str, path: str) -> str:
+    """The hf:// form of a file of the dataset repository (DuckDB, pandas and polars read it over the network)."""
+    return f"hf://datasets/{repo_id}/{path}"
+
+
+def _load_section(version: str, repo_id: str, code_url: str) -> list[str]:
+    """How to load the data, every client its native way; paths are relative to this repository's root.
+    The tests run every block that names no remote repository in a copy of dataset/ alone."""
+    local = f"v{version}/documents.parquet"
+    query = "SELECT doc_id, site, reference_date, char_count FROM '{}';"
+    return [
+        "## Load\n",
+        f"From the Hub:\n\n```python\nfrom datasets import load_dataset\n"
+        f"docs = load_dataset(\"{repo_id}\", \"documents\", split=\"train\")\n```\n",
+        "From a local copy of this repository, offline (run in its root folder; `datasets` needs the folder's path, "
+        "not `.`):\n\n"
+        "```python\nfrom pathlib import Path\nfrom datasets import load_dataset\n"
+        "docs = load_dataset(str(Path.cwd()), \"documents\", split=\"train\")\n```\n",
+        "pandas and polars read the Parquet files directly. List-of-struct columns (`events.evidence`, the "
+        "`targets` and `evidence` of the benchmark tasks) unnest beside their table's own columns: no struct field "
+        "repeats a column name.\n\n"
+        "```python\nimport pandas as pd\nimport polars as pl\n"
+        f"claims = pd.read_parquet(\"v{version}/claims.parquet\")\n"
+        f"tellings = pl.read_parquet(\"v{version}/events.parquet\").explode(\"evidence\").unnest(\"evidence\")\n```\n",
+        "Croissant (`croissant.json`, one RecordSet per table):\n\n"
+        "```python\nimport mlcroissant as mlc\n"
+        "claims = list(mlc.Dataset(jsonld=\"croissant.json\").records(record_set=\"claims\"))\n```\n",
+        "DuckDB: `views.sql` creates one view per table over this release. In this repository's root, with the "
+        "`duckdb` command line (or `duckdb.execute(open(\"views.sql\").read())` in Python):\n\n"
+        "```sh\nduckdb -c \".read views.sql\" -c \"SELECT doc_id, site, reference_date, char_count FROM documents\"\n```\n",
+        "```sql\n-- DuckDB, in this repository's root\n" + query.format(local) + "\n```\n",
+        "```sql\n-- DuckDB over the Hub (its httpfs extension), nothing downloaded first\n"
+        + query.format(remote_path(repo_id, local)) + "\n```\n",
+        f"The code that builds, validates and scores the data is in the [project repository]({code_url}); its "
+        "`python -m scripts.view` renders an offline site with every claim, noise span, mention and event on the "
+        "text itself.\n",
+    ]
+
+
+def render(version: str, rows: dict[str, int], ctx: dict | None = None, release=None,
+           repo_id: str | None = None, code_url: str | None = None, root: Path = paths.ROOT) -> str:
+    """repo_id, code_url: where the card is published and where the code lives (default: pyproject.toml
+    of root, the project whose files the card links to)."""
+    repo_id = repo_id or paths.declared("hub-repo-id", root)
+    code_url = code_url or paths.declared("code-url", root)
     sch = schema.load()
     head = yaml.safe_dump(card_yaml(version, rows), allow_unicode=True, sort_keys=False)
     parts = [f"---\n{head}---\n",
@@ -68,13 +143,7 @@ def render(version: str, rows: dict[str, int], ctx: dict | None = None, release=
              "names, wrong units, repost dates) labelled rather than silently fixed.\n",
              f"Release **v{version}** (schema {sch.schema_version}). See [DATASHEET.md](DATASHEET.md) for how it "
              "was made and what the noise is, and [CHANGELOG.md](CHANGELOG.md) for what changed between releases.\n",
-             "## Load\n",
-             "```python\nfrom datasets import load_dataset\n"
-             "docs = load_dataset(\"<this repo or local dataset/ folder>\", \"documents\", split=\"train\")\n```\n",
-             "```sql\n-- DuckDB, from the repository root\n"
-             f"SELECT doc_id, site, reference_date, char_count FROM 'dataset/v{version}/documents.parquet';\n```\n",
-             "How to look at the data: the project repository's `python -m scripts.view` renders an offline site with "
-             "every claim, noise span, mention and event on the text itself.\n",
+             *_load_section(version, repo_id, code_url),
              "Offsets: `char_start`/`char_end` are Python `str` indices (Unicode code points, end exclusive) into "
              "`documents.text`; `text[char_start:char_end] == quote` holds for every row of every table.\n",
              "## Tables\n"]
@@ -111,12 +180,11 @@ def render(version: str, rows: dict[str, int], ctx: dict | None = None, release=
         parts.append("`extraction`, `verification` and `noise_detection` are evaluation sets (split `test`, derived from the "
                      "tables above; there is no training split):\n")
         parts.append("```python\nfrom datasets import load_dataset\n"
-                     "ext = load_dataset(\"<this repo>\", \"extraction\", split=\"test\")\n```\n")
-        parts.append("Score with `python -m scripts.evaluate --task extraction --predictions preds.jsonl` (the project "
-                     "repository). Baselines on this release:\n")
+                     f"ext = load_dataset(\"{repo_id}\", \"extraction\", split=\"test\")\n```\n")
+        parts.append("Score with `python -m scripts.evaluate --task extraction --predictions preds.jsonl` (the "
+                     f"[project repository]({code_url})). Baselines on this release:\n")
         parts.append(ctx["baselines"])
-    parts.append("## Citation\n\n```bibtex\n" + CITATION % version + "\n```\n")
-    parts.append("## License\n\nAnnotations, schema and code: CC BY 4.0. The source texts are third-party web "
-                 "pages reproduced verbatim for research; their copyright stays with their authors. To request "
-                 "removal of a text, open an issue in the project repository.\n")
-    return "\n".join(parts)
+    parts.append("## Citation\n\n```bibtex\n" + CITATION % {"version": version, "url": hub_url(repo_id)} + "\n```\n")
+    parts.append("## License\n\n" + licence.statement(code_url))
+    parts.append("### Takedown\n\n" + licence.takedown(code_url))
+    return link_project_paths("\n".join(parts), code_url)

@@ -10,9 +10,10 @@ import absl.logging
 import mlcroissant as mlc
 
 import schema
+from scripts import paths
+from scripts.docs import licence
 
 PARQUET = "application/x-parquet"
-LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 
 
 def _data_type(mlc, type_name: str):
@@ -39,19 +40,22 @@ def _field(mlc, table: str, col, file_id: str, prefix: str = ""):
                      repeated=repeated or None, source=source)
 
 
-def metadata(version: str, manifest: dict):
+def metadata(version: str, manifest: dict, repo_id: str | None = None):
 
     # mlcroissant logs its recommendations (datePublished) as warnings on every build; the
     # tests read the metadata back with mlcroissant and fail on any real issue.
     absl.logging.set_verbosity(absl.logging.ERROR)
 
+    repo_id = repo_id or paths.declared("hub-repo-id")
+    url = f"https://huggingface.co/datasets/{repo_id}"
     sch = schema.load()
     files, sets = [], []
     for name in schema.table_names():
         entry = manifest["tables"][name]
         fid = f"{name}.parquet"
         files.append(mlc.FileObject(id=fid, name=fid, content_url=f"v{version}/{entry['file']}",
-                                    encoding_formats=[PARQUET], sha256=entry["sha256"]))
+                                    encoding_formats=[PARQUET], sha256=entry["sha256"],
+                                    extra_properties={"license": licence.file_licences(name, repo_id)}))
         t = sch.tables[name]
         sets.append(mlc.RecordSet(id=name, name=name, description=f"{t.description} One record = {t.row}.",
                                   key=[f"{name}/{k}" for k in t.key],
@@ -60,12 +64,12 @@ def metadata(version: str, manifest: dict):
         name="kuaishou-ecommerce-claims",
         description="Quantitative claims, entities, mentions, events and labelled noise from five noisy Chinese web "
                     "articles about Kuaishou e-commerce, with character-level provenance.",
-        url="https://huggingface.co/datasets/kuaishou-ecommerce-claims", license=[LICENSE], version=version,
-        cite_as="kuaishou-ecommerce-claims v" + version, in_language=["zh", "en"],
+        url=url, license=licence.dataset_licences(repo_id), version=version,
+        cite_as=f"kuaishou-ecommerce-claims v{version}, {url}", in_language=["zh", "en"],
         distribution=files, record_sets=sets)
 
 
-def render(release: Path) -> str:
+def render(release: Path, repo_id: str | None = None) -> str:
     manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
-    md = metadata(manifest["version"], manifest)
+    md = metadata(manifest["version"], manifest, repo_id)
     return json.dumps(md.to_json(), ensure_ascii=False, indent=2, default=str) + "\n"

@@ -14,7 +14,8 @@ from markupsafe import Markup
 
 import schema
 from schema.derive import data_dictionary, vocab_table
-from scripts import baselines
+from scripts import baselines, paths
+from scripts.docs import card, licence
 from scripts.inputs.agreement import agreement, load_second_pass
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
@@ -63,8 +64,8 @@ def context(release: Path, root: Path) -> dict:
     for e in t["events"]:
         if e["date_disagreement"]:
             date_disagreements.append({"event": e, "evidence": [
-                {"doc": x["doc_id"][:3], "quote": _esc(x["quote"]), "surface": x["date_surface"],
-                 "start": x["date_start"], "end": x["date_end"]} for x in e["evidence"]]})
+                {"doc": x["doc_id"][:3], "quote": _esc(x["quote"]), "surface": x["stated_date_surface"],
+                 "start": x["stated_date_start"], "end": x["stated_date_end"]} for x in e["evidence"]]})
     second_dir = root / "seeds" / "annotations" / "second_pass"
     agree = agreement(t["claims"], {d: docs[d]["text"] for d in docs}, load_second_pass(second_dir)) if second_dir.is_dir() else None
     rel_counts = Counter((r["rule"], r["relation"]) for r in t["claim_relations"])
@@ -93,16 +94,30 @@ def no_html(value: object) -> object:
     return html.escape(value, quote=False) if isinstance(value, str) and not isinstance(value, Markup) else value
 
 
-def render(release: Path, root: Path, prefix: str = "dataset/", ctx: dict | None = None) -> str:
-    """prefix: where dataset/ is seen from the file being written (the root copy, or the Hub copy inside dataset/);
+def render(release: Path, root: Path, prefix: str = "dataset/", repo_id: str | None = None,
+           code_url: str | None = None, ctx: dict | None = None) -> str:
+    """prefix: where dataset/ is seen from the file being written (the root copy, or the Hub copy inside dataset/).
+    repo_id, code_url: where the Hub copy is published and where the code lives (default: pyproject.toml);
     ctx: the context() of this release, when the caller has it already (the build computes it once)."""
+    repo_id = repo_id or paths.declared("hub-repo-id", root)
+    code_url = code_url or paths.declared("code-url", root)
+    hub = prefix == ""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=no_html)
     ctx = dict(ctx or context(release, root))
     # Markdown this code renders from schema/ and the baselines (not from sources): printed as it is
     ctx.update(dictionary={n: Markup(t) for n, t in ctx["dictionary"].items()}, noise_vocab=Markup(ctx["noise_vocab"]),
                baselines=Markup(ctx["baselines"]))
-    return env.get_template("DATASHEET.md.j2").render(**ctx, figure_path=prefix + FIGURE)
+    text = env.get_template("DATASHEET.md.j2").render(
+        **ctx, figure_path=prefix + FIGURE, data=prefix,
+        load_id=repo_id if hub else "dataset",
+        examples="`README.md`" if hub else "`README.md` and `dataset/README.md`",
+        code=f"the [project repository]({code_url})" if hub else "this repository",
+        hub=f"[{repo_id}](https://huggingface.co/datasets/{repo_id})",
+        licence_statement=Markup(licence.statement(code_url)), takedown=Markup(licence.takedown(code_url)))
+    if hub:
+        text = card.link_project_paths(text, code_url)
+    return text
 
 
 KUAISHOU = ("kuaishou", "kuaishou_ecommerce")

@@ -25,3 +25,23 @@ TOLERANCES = {
 }
 NEAR = 0.10            # 近7000亿: just under, by up to 10% (6800亿 is 近7000亿)
 APPROX = 0.05          # 约/左右: within 5% of the stated figure
+
+# The unit each tolerance is written in (vocab tolerance_unit): the tables carry it beside the number.
+UNITS = {
+    "same_quantity": "fraction",
+    "parts_sum_to_total": "fraction",
+    "shares_sum_to_100": "percentage_points",
+    "share_of_base": "fraction",
+    "ratio_multiple": "fraction",
+    "direction_vs_values": "fraction",
+    "scale_mismatch": "factor",
+    "value_match": "fraction",
+    "change_match": "percentage_points",
+}
+
+
+def tolerance(key: str | None) -> dict[str, float | str]:
+    """The `tolerance` and `tolerance_unit` cells of a row checked by `key` (none: nothing compared)."""
+    if key is None or key not in TOLERANCES:
+        return {"tolerance": 0.0, "tolerance_unit": "none"}
+    return {"tolerance": TOLERANCES[key], "tolerance_unit": UNITS[key]}

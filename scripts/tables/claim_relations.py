@@ -10,7 +10,7 @@ from itertools import combinations
 from scripts.errors import InputError, ReleaseError
 from scripts.inputs.annotations import doc_number
 from scripts.normalize.intervals import interval, previous_period, scope_key, widened_overlap
-from scripts.normalize.tolerances import TOLERANCES
+from scripts.normalize.tolerances import TOLERANCES, tolerance
 from scripts.tables.context import Stage
 
 SCALE_FACTOR = TOLERANCES["scale_mismatch"]
@@ -24,7 +24,7 @@ def rid(rule: str, a: str, b: str) -> str:
 def _row(rule, relation, a, b, explanation, expected=None, curated=False):
     return {"relation_id": rid(rule, a["claim_id"], b["claim_id"]), "claim_id_a": a["claim_id"],
             "claim_id_b": b["claim_id"], "relation": relation, "rule": rule,
-            "tolerance": TOLERANCES.get(rule, 0.0), "expected": expected,
+            **tolerance(rule), "expected": expected,
             "cross_document": a["doc_id"] != b["doc_id"], "curated": curated, "explanation": explanation}
 
 

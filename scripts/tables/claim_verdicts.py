@@ -9,7 +9,7 @@ is compared with the change the level facts imply. Facts carry bounds too
 from __future__ import annotations
 
 from scripts.normalize.intervals import both_widened_overlap, half_unit, interval, previous_period, scope_key
-from scripts.normalize.tolerances import TOLERANCES
+from scripts.normalize.tolerances import TOLERANCES, tolerance
 from scripts.tables.context import Stage
 
 
@@ -49,7 +49,7 @@ def _covering(fs: list[dict], start, end) -> list[dict]:
 
 
 def _nei(rule: str, why: str) -> dict:
-    return {"verdict": "not_enough_info", "fact_ids": [], "relative_error": None, "tolerance": 0.0,
+    return {"verdict": "not_enough_info", "fact_ids": [], "relative_error": None, **tolerance(None),
             "rule": rule, "explanation": why}
 
 
@@ -81,7 +81,7 @@ def _judge_level(c: dict, facts: list[dict]) -> dict:
     f = (agree or sorted(cands, key=lambda f: abs(f["value"] - c["value"])))[0]
     rel = _gap(mine, _fact_range(f), f["value"])
     return {"verdict": "supported" if agree else "refuted", "fact_ids": [x["fact_id"] for x in (agree or [f])],
-            "relative_error": rel, "tolerance": tol, "rule": rule,
+            "relative_error": rel, **tolerance("value_match"), "rule": rule,
             "explanation": f"{c['value_surface']} ({c['bound']}) vs disclosed {f['value_surface']}"
                            + ("" if agree else f": off by {rel:.1%}" if rel is not None else "")}
 
@@ -115,7 +115,7 @@ def _judge_change(c: dict, facts: list[dict]) -> dict:
     mine = _claim_range(c)
     # percentage points apart, relative to the disclosed rate (0 when the ranges overlap)
     rel = _gap((mine[0] - tol, mine[1] + tol), (lo, hi), disclosed)
-    out = {"fact_ids": ids, "relative_error": rel, "tolerance": tol, "rule": rule}
+    out = {"fact_ids": ids, "relative_error": rel, **tolerance("change_match"), "rule": rule}
     # 环比 of a full year compares with the year before, as 同比 does: only a quarter or month can mislabel it
     if c["change_basis"] not in ("unspecified", basis) and c["period_granularity"] != "year":
         return dict(out, verdict="refuted", explanation=f"states a {c['change_basis']} change; the disclosure is {basis}: {shown}")
@@ -146,7 +146,7 @@ def _judge_share(c: dict, facts: list[dict]) -> dict | None:
     rel = _gap(_claim_range(c), computed, p["value"] / t["value"] * 100)
     ok = rel is not None and rel <= tol
     return {"verdict": "supported" if ok else "refuted", "fact_ids": [p["fact_id"], t["fact_id"]], "relative_error": rel,
-            "tolerance": tol, "rule": "share_from_levels",
+            **tolerance("value_match"), "rule": "share_from_levels",
             "explanation": f"{c['value_surface']} vs {p['value_surface']} / {t['value_surface']} = "
                            f"{computed[0]:.1f}%..{computed[1]:.1f}% (rounding of both figures)"}
 

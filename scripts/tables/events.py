@@ -63,9 +63,9 @@ def date_spans(events: Iterable[Mapping]) -> dict[str, list[tuple[int, int]]]:
     out: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for ev in events:
         for x in ev["evidence"]:
-            if x["date_surface"]:
-                k = x["char_start"] + x["quote"].find(x["date_surface"])
-                out[x["doc_id"]].append((k, k + len(x["date_surface"])))
+            if x["stated_date_surface"]:
+                k = x["char_start"] + x["quote"].find(x["stated_date_surface"])
+                out[x["doc_id"]].append((k, k + len(x["stated_date_surface"])))
     return out
 
 
@@ -94,20 +94,20 @@ def build_events(path: Path, seeds: dict, entity_ids: set[str]) -> list[dict]:
                     raise InputError(path, eline, f"evidence[{j}].date: {err}") from None
                 d_start, d_end, gran = per.start, per.end, per.granularity
             item_row = {"doc_id": e.doc, "char_start": s, "char_end": t, "quote": seed.text[s:t],
-                        "date_surface": e.date, "date_start": d_start, "date_end": d_end}
+                        "stated_date_surface": e.date, "stated_date_start": d_start, "stated_date_end": d_end}
             evidence.append(item_row)
             if e.best or (best is None and d_start is not None):
                 if e.best or best is None or not best[1]:
                     best = (item_row, e.best, gran)
-        dated = [x for x in evidence if x["date_start"]]
-        disagreement = any(a["date_end"] < b["date_start"] or b["date_end"] < a["date_start"]
+        dated = [x for x in evidence if x["stated_date_start"]]
+        disagreement = any(a["stated_date_end"] < b["stated_date_start"] or b["stated_date_end"] < a["stated_date_start"]
                            for a in dated for b in dated if a is not b)
         b_row, _, gran = best if best else (None, False, None)
         rows.append({
             "event_id": ev.id, "event_type": ev.type, "title_zh": ev.title, "summary_en": ev.en,
-            "date_start": b_row["date_start"] if b_row else None, "date_end": b_row["date_end"] if b_row else None,
+            "date_start": b_row["stated_date_start"] if b_row else None, "date_end": b_row["stated_date_end"] if b_row else None,
             "date_precision": PRECISION.get(gran or "", "unknown") if b_row else "unknown",
-            "date_surface": b_row["date_surface"] if b_row else None,
+            "date_surface": b_row["stated_date_surface"] if b_row else None,
             "participants": list(ev.participants), "location": ev.location,
             "evidence": sorted(evidence, key=lambda x: (x["doc_id"], x["char_start"])),
             "n_sources": len({x["doc_id"] for x in evidence}), "date_disagreement": disagreement, "note": ev.note,
