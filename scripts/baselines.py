@@ -16,7 +16,6 @@ import pyarrow.parquet as pq
 from scripts import paths
 from scripts.evaluate import SCORERS, read_predictions
 from scripts.periods import PeriodError, resolve
-from scripts.reference import normalize
 from scripts.values import ValueError_, parse_value
 
 # A number with the qualifier, scale and unit words parse_value understands.
@@ -68,7 +67,7 @@ def verification_rule(rows: list[dict]) -> list[dict]:
         verdict = "not_enough_info"
         if r["evidence"]:
             nums = [m.group() for m in NUMBER.finditer(r["quote"]) if re.search(r"\d", m.group()) and not re.match(r"\d{4}$", m.group())]
-            official = [normalize(e["value_surface"])["value"] for e in r["evidence"]]
+            official = [e["value"] for e in r["evidence"]]
             verdict = "refuted"
             for n in nums:
                 try:

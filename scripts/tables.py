@@ -154,16 +154,19 @@ def build_tables(seeds_dir: Path = paths.SEEDS) -> tuple[dict[str, pa.Table], li
     from scripts.relations import find_relations
     relations = find_relations(claims, declared)
     reconcile(claims, noise, {s.doc_id: s.source.reference_date for s in seeds})
-    from scripts.reference import load_facts
+    from scripts.reference import load_facts, load_gaps
     from scripts.verdicts import verdicts
     facts = load_facts(seeds_dir / "reference" / "facts.yaml", entity_ids)
-    claim_verdicts = verdicts(claims, facts)
+    claim_verdicts = verdicts(claims, facts, {s.doc_id: s.source.reference_date for s in seeds})
+    gaps = load_gaps(seeds_dir / "reference" / "gaps.yaml", entity_ids, {c["claim_id"] for c in claims},
+                     {f["fact_id"] for f in facts})
     tables = {"documents": to_table("documents", docs), "entities": to_table("entities", entity_rows),
               "claims": to_table("claims", claims), "mentions": to_table("mentions", mentions),
               "events": to_table("events", events), "noise": to_table("noise", noise),
               "claim_relations": to_table("claim_relations", relations),
               "reference_facts": to_table("reference_facts", facts),
-              "claim_verdicts": to_table("claim_verdicts", claim_verdicts)}
+              "claim_verdicts": to_table("claim_verdicts", claim_verdicts),
+              "reference_gaps": to_table("reference_gaps", gaps)}
     from scripts import tasks
     # tasks are derived from the tables as written (documents carry their final columns by now)
     derived = tasks.build(tables["documents"].to_pylist(), tables["claims"].to_pylist(), tables["noise"].to_pylist(),

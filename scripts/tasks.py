@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
+import schema
+
 _END = re.compile(r"[。！？!?\n]")
+# the evidence a verification item carries: the fact_evidence struct as declared in schema/tables.yaml
+EVIDENCE_FIELDS = tuple(c.name for c in schema.load().structs["fact_evidence"])
 
 
 def sentence(text: str, start: int, end: int) -> str:
@@ -34,8 +38,7 @@ def build(docs: list[dict], claims: list[dict], noise: list[dict], verdicts: lis
             "claim_id": c["claim_id"], "doc_id": c["doc_id"], "quote": c["quote"],
             "context": sentence(d["text"], c["char_start"], c["char_end"]),
             "reference_date": d["reference_date"], "site": d["site"], "label": v["verdict"],
-            "evidence": [{k: facts_by_id[f][k] for k in ("fact_id", "value_surface", "period_start", "period_end",
-                                                          "source_url", "quote")} for f in v["fact_ids"]],
+            "evidence": [{k: facts_by_id[f][k] for k in EVIDENCE_FIELDS} for f in v["fact_ids"]],
         })
     noise_detection = [{
         "doc_id": d["doc_id"], "text": d["text"],
