@@ -157,7 +157,9 @@ def build_tables(seeds_dir: Path = paths.SEEDS) -> tuple[dict[str, pa.Table], li
     from scripts.reference import load_facts, load_gaps
     from scripts.verdicts import verdicts
     facts = load_facts(seeds_dir / "reference" / "facts.yaml", entity_ids)
-    claim_verdicts = verdicts(claims, facts, {s.doc_id: s.source.reference_date for s in seeds})
+    multiples = {r["multiple"]["claim_id"]: (r["numerator"]["claim_id"], r["denominator"]["claim_id"])
+                 for rule, r in declared if rule == "ratio_multiple"}
+    claim_verdicts = verdicts(claims, facts, {s.doc_id: s.source.reference_date for s in seeds}, multiples)
     gaps = load_gaps(seeds_dir / "reference" / "gaps.yaml", entity_ids, {c["claim_id"] for c in claims},
                      {f["fact_id"] for f in facts})
     tables = {"documents": to_table("documents", docs), "entities": to_table("entities", entity_rows),

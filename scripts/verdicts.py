@@ -11,7 +11,9 @@ Claims are read as people read them: a lower bound (突破/超过 70% in 2021) i
 supported by a reading inside its period whose values all exceed the threshold,
 even when that reading covers only a month of it. Where several facts match, the
 latest published on or before the document's writing date is preferred (then the
-stronger tier); a verdict names the weakest tier it rests on (verdict_basis)."""
+stronger tier); a verdict names the weakest tier it rests on (verdict_basis). A
+multiple the prose relates to two levels (an annotation's ratio_multiple check) is
+judged from the facts those levels rest on."""
 from __future__ import annotations
 
 import datetime as dt
@@ -54,7 +56,9 @@ def _shown(f: dict) -> str:
     """How a fact is quoted in an explanation: as printed, or the computed range of a derived one."""
     if f["value_as_printed"] is not None:
         return f["value_as_printed"]
-    return f"{f['value']:.4g} [{f['value_low']:.4g}..{f['value_high']:.4g}] ({f['formula']})"
+    def n(v: float) -> str:
+        return f"{v / 1e8:,.0f}亿" if f["unit"] == "CNY" and abs(v) >= 1e8 else f"{v:.4g}"
+    return f"{n(f['value'])} [{n(f['value_low'])}..{n(f['value_high'])}] ({f['formula']})"
 
 
 def _prefer(fs: list[dict], ref: Optional[dt.date]) -> list[dict]:
@@ -219,6 +223,27 @@ def _judge_share(c: dict, facts: list[dict], ref: Optional[dt.date] = None) -> d
                            f"{computed[0]:.1f}%..{computed[1]:.1f}% (rounding of both figures)"}
 
 
+def judge_multiple(c: dict, numerator: dict, denominator: dict, facts: list[dict]) -> dict | None:
+    """A multiple that the prose declares as numerator / denominator (an annotation's ratio_multiple
+    check: 两年增长近4000倍 from 2018 to 2020), checked against the facts the two levels' own verdicts
+    rest on; read as a ratio, with the ratio_multiple tolerance, as claim_relations reads it."""
+    by_id = {f["fact_id"]: f for f in facts}
+    if len(numerator["fact_ids"]) != 1 or len(denominator["fact_ids"]) != 1:
+        return None
+    n, d = by_id[numerator["fact_ids"][0]], by_id[denominator["fact_ids"][0]]
+    (lo_n, hi_n), (lo_d, hi_d) = _fact_range(n), _fact_range(d)
+    if n["change_basis"] != "none" or d["change_basis"] != "none" or lo_d <= 0 or hi_d == float("inf"):
+        return None
+    computed = (lo_n / hi_d, hi_n / lo_d)
+    tol = TOLERANCES["ratio_multiple"]
+    mine = _claim_range(c)
+    ok = _overlap(mine, computed, tol)
+    rel = _gap(mine, computed, n["value"] / d["value"])
+    return {"verdict": "supported" if ok else "refuted", "fact_ids": [d["fact_id"], n["fact_id"]], "relative_error": rel,
+            "tolerance": tol, "rule": "multiple_from_levels",
+            "explanation": f"{c['value_surface']} vs {_shown(n)} / {_shown(d)} = {computed[0]:,.0f}..{computed[1]:,.0f} times"}
+
+
 def judge(c: dict, facts: list[dict], ref: Optional[dt.date] = None) -> dict:
     """The verdict on one claim; ref is its document's writing date (reference_date)."""
     if c["period_start"] is None:
@@ -231,12 +256,25 @@ def judge(c: dict, facts: list[dict], ref: Optional[dt.date] = None) -> dict:
     return v
 
 
-def verdicts(claims: list[dict], facts: list[dict], reference_dates: dict[str, dt.date] | None = None) -> list[dict]:
-    rows = []
+def verdicts(claims: list[dict], facts: list[dict], reference_dates: dict[str, dt.date] | None = None,
+             multiples: dict[str, tuple[str, str]] | None = None) -> list[dict]:
+    """One verdict per claim. multiples: multiple claim id -> (numerator, denominator) claim ids, as
+    an annotation declares them; such a claim is judged from the facts its two levels rest on."""
+    rows = {}
     for c in claims:
         ref = (reference_dates or {}).get(c["doc_id"])
         v = judge(c, facts, ref)
         v_rec = judge(_reading(c, True), facts, ref) if c["reconciled_by"] else v
-        rows.append({"claim_id": c["claim_id"], **v, "verdict_basis": basis(v["fact_ids"], facts),
-                     "verdict_reconciled": v_rec["verdict"]})
-    return rows
+        rows[c["claim_id"]] = dict(v, claim_id=c["claim_id"], verdict_reconciled=v_rec["verdict"])
+    by_id = {c["claim_id"]: c for c in claims}
+    for cid, (num, den) in sorted((multiples or {}).items()):
+        c = by_id[cid]
+        if rows[cid]["verdict"] != "not_enough_info":
+            continue
+        v = judge_multiple(c, rows[num], rows[den], facts)
+        if v:
+            v_rec = judge_multiple(_reading(c, True), rows[num], rows[den], facts) if c["reconciled_by"] else v
+            rows[cid] = dict(v, claim_id=cid, verdict_reconciled=v_rec["verdict"])
+    return [{"claim_id": c["claim_id"], **{k: v for k, v in rows[c["claim_id"]].items() if k not in ("claim_id", "verdict_reconciled")},
+             "verdict_basis": basis(rows[c["claim_id"]]["fact_ids"], facts),
+             "verdict_reconciled": rows[c["claim_id"]]["verdict_reconciled"]} for c in claims]

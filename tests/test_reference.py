@@ -13,7 +13,7 @@ import yaml
 from conftest import ROOT
 from helpers import build_fails, edit
 from scripts.reference import evaluate, normalize
-from scripts.verdicts import basis, judge
+from scripts.verdicts import basis, judge, judge_multiple
 
 WINDOW = 13  # Chinese: "a run of more than a dozen characters" (a run with at least one Han character)
 LATIN_WINDOW = 40  # English: 13 characters are two words ("Kuaishou e-commerce"); 40 are a clause
@@ -230,6 +230,25 @@ def test_the_latest_figure_published_before_the_writing_date_is_preferred():
     assert judge(c, [late, twin], ref=dt.date(2022, 4, 1))["fact_ids"] == ["twin"]
 
 
+def test_a_multiple_is_judged_from_the_facts_its_levels_rest_on():
+    gmv = {"subject_id": "s", "metric": "gmv", "scope": "GMV", "unit": "CNY", "change_basis": "none"}
+    y2018 = dict(gmv, fact_id="a", period_start=dt.date(2018, 1, 1), period_end=dt.date(2018, 12, 31),
+                 value_as_printed="人民币9660万元", source_tier="secondary", source_date=dt.date(2020, 11, 5),
+                 **normalize("人民币9660万元"))
+    y2020 = dict(gmv, fact_id="b", period_start=dt.date(2020, 1, 1), period_end=dt.date(2020, 12, 31), value_as_printed=None,
+                 source_tier="derived", source_date=dt.date(2022, 3, 29), value=3811.7e8, bound="approx",
+                 value_low=3782.6e8, value_high=3840.8e8, formula="x")
+    multiple = {"claim_id": "m", "value": 4000.0, "value_surface": "近4000倍", "bound": "approx", "value_low": None,
+                "value_high": 4000.0}
+    num, den = {"fact_ids": ["b"]}, {"fact_ids": ["a"]}
+    v = judge_multiple(multiple, num, den, [y2018, y2020])
+    assert (v["verdict"], v["rule"], v["fact_ids"]) == ("supported", "multiple_from_levels", ["a", "b"])
+    assert basis(v["fact_ids"], [y2018, y2020]) == "derived"
+    assert judge_multiple(dict(multiple, value=400.0, value_surface="近400倍", value_high=400.0), num, den,
+                          [y2018, y2020])["verdict"] == "refuted"
+    assert judge_multiple(multiple, {"fact_ids": []}, den, [y2018, y2020]) is None  # a level without a fact: no verdict
+
+
 def test_verdict_basis_names_the_weakest_tier():
     facts = [{"fact_id": "p", "source_tier": "primary"}, {"fact_id": "s", "source_tier": "secondary"},
              {"fact_id": "d", "source_tier": "derived"}]
@@ -248,6 +267,9 @@ def test_exact_verdicts_in_the_release(t):
     assert (v["001-c17"]["verdict"], v["001-c17"]["verdict_basis"]) == ("supported", "primary")
     assert (v["001-c18"]["verdict"], v["001-c18"]["verdict_basis"]) == ("supported", "secondary")
     assert (v["001-c19"]["verdict_basis"], v["001-c19"]["fact_ids"]) == ("secondary", ["f_rev_q3_2021_oms", "f_rev_q3_2021"])
+    # 两年增长近4000倍: 2018 (secondary) to 2020 (derived) is 3914..3978 times
+    assert (v["004-c16"]["verdict"], v["004-c16"]["rule"], v["004-c16"]["fact_ids"], v["004-c16"]["verdict_basis"]) == \
+        ("supported", "multiple_from_levels", ["f_gmv_2018", "f_gmv_2020"], "derived")
     assert all((x["verdict_basis"] == "none") == (not x["fact_ids"]) for x in v.values())
 
 
@@ -264,8 +286,8 @@ def test_reference_gaps_ship_and_cover_every_unverified_own_figure(t):
     listed = {cid for g in gaps.values() for cid in g["claim_ids"]}
     claims = {c["claim_id"]: c for c in t["claims"]}
     verdicts = {x["claim_id"]: x for x in t["claim_verdicts"]}
-    missing = sorted(cid for cid, x in verdicts.items() if x["rule"] == "no_fact" and claims[cid]["subject_id"] in OWN
-                     and cid not in listed)
+    missing = sorted(cid for cid, x in verdicts.items() if x["verdict"] == "not_enough_info"
+                     and claims[cid]["subject_id"] in OWN and cid not in listed)
     assert not missing, f"claims about Kuaishou's own figures with no fact and no reference_gaps row: {missing}"
     for g in gaps.values():
         for cid in g["claim_ids"]:
