@@ -56,6 +56,7 @@ def _shown(f: dict) -> str:
     """How a fact is quoted in an explanation: as printed, or the computed range of a derived one."""
     if f["value_as_printed"] is not None:
         return f["value_as_printed"]
+
     def n(v: float) -> str:
         return f"{v / 1e8:,.0f}亿" if f["unit"] == "CNY" and abs(v) >= 1e8 else f"{v:.4g}"
     return f"{n(f['value'])} [{n(f['value_low'])}..{n(f['value_high'])}] ({f['formula']})"
@@ -107,7 +108,7 @@ def _gap(mine: tuple[float, float], theirs: tuple[float, float], ref: float) -> 
     return max(0.0, theirs[0] - mine[1], mine[0] - theirs[1]) / abs(ref)
 
 
-def _within(fs: list[dict], start, end) -> list[dict]:
+def _within(fs: list[dict], start: dt.date, end: dt.date) -> list[dict]:
     return [f for f in fs if start <= f["period_start"] and f["period_end"] <= end]
 
 

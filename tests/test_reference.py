@@ -4,7 +4,6 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
-from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
