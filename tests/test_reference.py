@@ -16,7 +16,7 @@ from scripts.verdicts import basis, judge, judge_multiple
 
 WINDOW = 13  # Chinese: "a run of more than a dozen characters" (a run with at least one Han character)
 LATIN_WINDOW = 40  # English: 13 characters are two words ("Kuaishou e-commerce"); 40 are a clause
-HASHES = ROOT / "tests" / "data" / "copied_windows.sha256"  # 13-character runs of the passages earlier editions quoted
+HASHES = ROOT / "tests" / "data" / "copied_windows.sha256"  # 13-character runs of passages read on source pages
 LATIN_HASHES = ROOT / "tests" / "data" / "copied_windows_40.sha256"  # 40-character runs of the same passages
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 Y2021 = (dt.date(2021, 1, 1), dt.date(2021, 12, 31))
@@ -140,7 +140,8 @@ def test_every_tier_is_present_and_kept_apart(t):
     assert tiers == {"primary", "secondary", "derived"}
     assert facts["f_gmv_2022"]["source_tier"] == "primary"          # the company's own FY2023 release
     assert facts["f_gmv_2021"]["source_tier"] == "secondary"        # a press copy
-    assert facts["f_gmv_2020"]["source_tier"] == "derived"
+    assert facts["f_gmv_2020"]["source_tier"] == "secondary"       # a dated news summary of the FY2020 results
+    assert facts["f_gmv_2020_implied"]["source_tier"] == "derived"
     for f in facts.values():
         if f["source_tier"] == "derived":
             assert f["source_kind"] == "computed" and all(facts[i]["source_tier"] != "derived" for i in f["derived_from"])
@@ -171,7 +172,7 @@ def test_source_dates_corrected(t):
 
 
 def test_the_2020_gmv_is_derived_by_code(t):
-    f = {f["fact_id"]: f for f in t["reference_facts"]}["f_gmv_2020"]
+    f = {f["fact_id"]: f for f in t["reference_facts"]}["f_gmv_2020_implied"]
     assert f["derived_from"] == ["f_gmv_2021", "f_gmv_growth_2021"]
     assert f["value"] == pytest.approx(6800e8 / 1.784)
     # 6800亿 admits 6750..6850亿 and 78.4% admits 78.35..78.45%: 3812亿 lies inside, 3900亿 does not
@@ -266,9 +267,14 @@ def test_exact_verdicts_in_the_release(t):
     assert (v["001-c17"]["verdict"], v["001-c17"]["verdict_basis"]) == ("supported", "primary")
     assert (v["001-c18"]["verdict"], v["001-c18"]["verdict_basis"]) == ("supported", "secondary")
     assert (v["001-c19"]["verdict_basis"], v["001-c19"]["fact_ids"]) == ("secondary", ["f_rev_q3_2021_oms", "f_rev_q3_2021"])
-    # 两年增长近4000倍: 2018 (secondary) to 2020 (derived) is 3914..3978 times
+    # 两年增长近4000倍: 3812亿 (2020) over 9660万 (2018) is about 3946 times
     assert (v["004-c16"]["verdict"], v["004-c16"]["rule"], v["004-c16"]["fact_ids"], v["004-c16"]["verdict_basis"]) == \
-        ("supported", "multiple_from_levels", ["f_gmv_2018", "f_gmv_2020"], "derived")
+        ("supported", "multiple_from_levels", ["f_gmv_2018", "f_gmv_2020"], "secondary")
+    # 2020 GMV: the news summary published before both documents were written is preferred to the level
+    # derived from the 2021 figures (published a year later), which agrees with it
+    for cid in ("003-c01", "004-c15"):
+        assert (v[cid]["verdict"], v[cid]["fact_ids"], v[cid]["verdict_basis"]) == ("supported", ["f_gmv_2020"], "secondary")
+    assert (v["003-c02"]["verdict"], v["003-c02"]["fact_ids"]) == ("supported", ["f_repurchase_2020"])
     assert all((x["verdict_basis"] == "none") == (not x["fact_ids"]) for x in v.values())
 
 
@@ -281,7 +287,7 @@ def test_reference_gaps_ship_and_cover_every_unverified_own_figure(t):
     gaps = {g["gap_id"]: g for g in t["reference_gaps"]}
     assert {"g_gmv_2020_disclosed", "g_gmv_2021_exact", "g_market_value"} <= set(gaps)
     assert gaps["g_gmv_2020_disclosed"]["claim_ids"] == ["003-c01", "004-c15"]
-    assert gaps["g_gmv_2020_disclosed"]["fallback_fact_ids"] == ["f_gmv_2020"]
+    assert gaps["g_gmv_2020_disclosed"]["fallback_fact_ids"] == ["f_gmv_2020", "f_gmv_2020_implied"]
     listed = {cid for g in gaps.values() for cid in g["claim_ids"]}
     claims = {c["claim_id"]: c for c in t["claims"]}
     verdicts = {x["claim_id"]: x for x in t["claim_verdicts"]}

@@ -121,9 +121,9 @@ def test_real_verdicts(t):
     assert (v["000-c11"]["verdict"], v["000-c11"]["verdict_reconciled"]) == ("refuted", "supported")
     assert v["004-c13"]["verdict"] == v["004-c14"]["verdict"] == v["001-c17"]["verdict"] == "supported"
     assert v["001-c04"]["fact_ids"] == ["f_dau_q4_2021"]
-    # no stored page shows the 2020 disclosure: the 2020 level derived from the 2021 level and growth rate supports it
+    # no stored page shows the 2020 release; a dated news summary of it does
     for cid in ("003-c01", "004-c15"):
-        assert (v[cid]["verdict"], v[cid]["fact_ids"], v[cid]["verdict_basis"]) == ("supported", ["f_gmv_2020"], "derived")
+        assert (v[cid]["verdict"], v[cid]["fact_ids"], v[cid]["verdict_basis"]) == ("supported", ["f_gmv_2020"], "secondary")
 
 
 def test_share_from_disclosed_part_and_total():
