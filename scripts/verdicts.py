@@ -137,7 +137,9 @@ def _judge_level(c: dict, facts: list[dict], ref: Optional[dt.date] = None) -> d
     rule, cands = "value_match", []
     if c["period_resolution"] == "document_date":
         # 'now' in a text can only mean what had been measured by then: a period still running (Q1 of
-        # the writing date) was not yet disclosed
+        # the writing date) was not yet disclosed. The latest such period wins even when its page is dated
+        # after the writing date: source_date is the page read (often a later restatement), not the first
+        # disclosure; among readings of that period, _prefer takes what was published by then.
         before = [f for f in same if f["period_end"] <= c["period_start"]]
         if before:
             latest = max(f["period_end"] for f in before)
