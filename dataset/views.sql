@@ -9,6 +9,7 @@ CREATE OR REPLACE VIEW noise AS SELECT * FROM read_parquet('v0.8.0/noise.parquet
 CREATE OR REPLACE VIEW claim_relations AS SELECT * FROM read_parquet('v0.8.0/claim_relations.parquet');
 CREATE OR REPLACE VIEW reference_facts AS SELECT * FROM read_parquet('v0.8.0/reference_facts.parquet');
 CREATE OR REPLACE VIEW claim_verdicts AS SELECT * FROM read_parquet('v0.8.0/claim_verdicts.parquet');
+CREATE OR REPLACE VIEW reference_gaps AS SELECT * FROM read_parquet('v0.8.0/reference_gaps.parquet');
 CREATE OR REPLACE VIEW extraction AS SELECT * FROM read_parquet('v0.8.0/extraction.parquet');
 CREATE OR REPLACE VIEW verification AS SELECT * FROM read_parquet('v0.8.0/verification.parquet');
 CREATE OR REPLACE VIEW noise_detection AS SELECT * FROM read_parquet('v0.8.0/noise_detection.parquet');

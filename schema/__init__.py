@@ -84,7 +84,7 @@ def load() -> Schema:
 
 
 TABLE_ORDER = ("documents", "entities", "claims", "mentions", "events", "noise", "claim_relations",
-               "reference_facts", "claim_verdicts", "extraction", "verification", "noise_detection")
+               "reference_facts", "claim_verdicts", "reference_gaps", "extraction", "verification", "noise_detection")
 
 
 def table_names() -> list[str]:

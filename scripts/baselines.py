@@ -17,7 +17,6 @@ from scripts import paths
 from scripts.evaluate import SCORERS, read_predictions
 from scripts.normalize.periods import PeriodError, resolve
 from scripts.normalize.values import SurfaceValueError, parse_value
-from scripts.tables.reference_facts import normalize
 
 # A number with the qualifier, scale and unit words parse_value understands.
 NUMBER = re.compile(r"(?:近|约为|约|超过|超|逾|不到|不足|起码|至少|高达|突破了|上)?"
@@ -68,7 +67,7 @@ def verification_rule(rows: list[dict]) -> list[dict]:
         verdict = "not_enough_info"
         if r["evidence"]:
             nums = [m.group() for m in NUMBER.finditer(r["quote"]) if re.search(r"\d", m.group()) and not re.match(r"\d{4}$", m.group())]
-            official = [normalize(e["value_surface"])["value"] for e in r["evidence"]]
+            official = [e["value"] for e in r["evidence"]]
             verdict = "refuted"
             for n in nums:
                 try:
@@ -153,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--release", type=Path, default=None)
     ap.add_argument("--out", type=Path, default=paths.BUILD / "baselines")
     args = ap.parse_args(argv)
-    release = paths.current_release(args.release)
+    release = args.release or paths.release_dir(paths.version())
     print(table(run_all(release, args.out)))
     print(f"predictions in {args.out}")
     return 0

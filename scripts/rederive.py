@@ -36,11 +36,11 @@ from scripts.pipeline import to_table
 from scripts.release.conformance import Problem
 from scripts.tables import modules
 from scripts.tables.claim_relations import DECLARED, find_relations
-from scripts.tables.claim_verdicts import verdicts
+from scripts.tables.claim_verdicts import multiples_from, verdicts
 from scripts.tables.claims import locate_period
 from scripts.tables.context import Stage, frozen
 from scripts.tables.events import PRECISION
-from scripts.tables.reference_facts import normalize
+from scripts.tables.reference_facts import evaluate, fact_range, normalize
 
 
 class _Missing:
@@ -294,6 +294,13 @@ def relation_problems(f: Findings, claims: Rows, relations: Rows) -> None:
     """Automatic rules re-run on the claims. A curated (declared) relation names two of its
     three claims, so the third is searched for: the claim that reproduces the stored row
     (or, if none does, comes closest: the comparison then names the columns that differ)."""
+    declared = _declared(claims, relations, f)
+    rebuilt = _arrow_rows("claim_relations", find_relations(claims, declared))
+    compare_rows(f, "claim_relations", ["relation_id"], relations, rebuilt, "re-found by the relation rules")
+
+
+def _declared(claims: Rows, relations: Rows, f: Findings | None = None) -> list[tuple[str, dict]]:
+    """The declared checks, recovered from the curated relation rows (each names two of its three claims)."""
     by_id = {c["claim_id"]: c for c in claims}
     declared = []
     for r in relations:
@@ -301,12 +308,12 @@ def relation_problems(f: Findings, claims: Rows, relations: Rows) -> None:
             continue
         found = _declared_roles(r, by_id, claims)
         if found is None:
-            f.add("claim_relations", r["relation_id"], "(row)",
-                  f"re-found by the relation rules: no claims complete the {r['rule']} check to this relation_id")
+            if f is not None:
+                f.add("claim_relations", r["relation_id"], "(row)",
+                      f"re-found by the relation rules: no claims complete the {r['rule']} check to this relation_id")
         else:
             declared.append((r["rule"], found))
-    rebuilt = _arrow_rows("claim_relations", find_relations(claims, declared))
-    compare_rows(f, "claim_relations", ["relation_id"], relations, rebuilt, "re-found by the relation rules")
+    return declared
 
 
 def _declared_roles(row: dict, by_id: dict[str, dict], claims: Rows) -> dict[str, dict] | None:
@@ -333,17 +340,27 @@ def _declared_roles(row: dict, by_id: dict[str, dict], claims: Rows) -> dict[str
 
 
 def fact_problems(f: Findings, facts: Rows) -> None:
+    """Printed figures re-read from value_as_printed; derived ones re-computed from the facts they name."""
+    by_id = {r["fact_id"]: r for r in facts}
     for r in facts:
-        if r["value_surface"] not in r["quote"]:
-            f.add("reference_facts", r["fact_id"], "value_surface", "inside the quote", r["value_surface"], r["quote"])
-        try:
-            norm = normalize(r["value_surface"])
-        except SurfaceValueError as e:
-            f.add("reference_facts", r["fact_id"], "value_surface", "a readable figure", "a number", str(e))
-            continue
+        if r["source_tier"] == "derived":
+            try:
+                ins = {fid: by_id[fid] for fid in r["derived_from"]}
+                lo, hi = evaluate(r["formula"], {k: fact_range(x) for k, x in ins.items()})
+                mid, _ = evaluate(r["formula"], {k: (x["value"], x["value"]) for k, x in ins.items()})
+            except (KeyError, ValueError, ZeroDivisionError, TypeError) as e:
+                f.add("reference_facts", r["fact_id"], "formula", "computable from derived_from", "a value", str(e))
+                continue
+            norm = {"value": mid, "value_low": lo, "value_high": hi}
+        else:
+            try:
+                norm = normalize(r["value_as_printed"] or "")
+            except SurfaceValueError as e:
+                f.add("reference_facts", r["fact_id"], "value_as_printed", "a readable figure", "a number", str(e))
+                continue
         for col, exp in norm.items():
             if not _same(exp, r[col]):
-                f.add("reference_facts", r["fact_id"], col, "re-derived from value_surface", exp, r[col])
+                f.add("reference_facts", r["fact_id"], col, "re-derived from value_as_printed or formula", exp, r[col])
 
 
 def document_problems(f: Findings, t: dict[str, Rows], manifest: dict | None) -> None:
@@ -490,7 +507,10 @@ def event_problems(f: Findings, events: Rows, docs: dict[str, dict]) -> None:
 # --- derived tables ----------------------------------------------------------------
 
 def verdict_problems(f: Findings, t: dict[str, Rows]) -> None:
-    rebuilt = _arrow_rows("claim_verdicts", verdicts([dict(c) for c in t["claims"]], [dict(x) for x in t["reference_facts"]]))
+    multiples = multiples_from(_declared(t["claims"], t.get("claim_relations", [])))
+    dates = {d["doc_id"]: d["reference_date"] for d in t.get("documents", [])}
+    rebuilt = _arrow_rows("claim_verdicts", verdicts([dict(c) for c in t["claims"]], [dict(x) for x in t["reference_facts"]],
+                                                     dates, multiples))
     compare_rows(f, "claim_verdicts", ["claim_id"], t["claim_verdicts"], rebuilt, "re-judged against reference_facts")
 
 

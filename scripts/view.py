@@ -57,7 +57,9 @@ def _spans(doc_id: str, t: dict) -> list[Span]:
                 "kind": c["claim_kind"], "metric": f"{c['metric']} ({c['scope']})",
                 "change": f"{c['change_basis']} {c['direction_stated']}" if c["is_change"] else "level",
                 "verdict": f"{v['verdict']} (reconciled: {v['verdict_reconciled']})",
-                "official": "; ".join(facts[f]["value_surface"] for f in v["fact_ids"]) or "—",
+                "official": "; ".join(f"{facts[f]['value_as_printed'] or num(facts[f]['value'])} ({facts[f]['source_tier']})"
+                                      for f in v["fact_ids"]) or "—",
+                "official source": "; ".join(facts[f]["statement_en"] for f in v["fact_ids"]) or "—",
                 "English": c["statement_en"]}
         if c["reconciled_by"]:
             info["reconciled value"] = f"{num(c['value_reconciled'])} {c['unit']}"

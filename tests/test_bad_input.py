@@ -88,8 +88,7 @@ MORE = {
     "single common character alias": (_text(A + "entities.yaml", "aliases: [得物]", "aliases: [得物, 的]"), A + "entities.yaml", "is a single character"),
     "occurrence: true": (_text(D0, "    quote: 货车商品数目环比下降79%\n", "    quote: 货车商品数目环比下降79%\n    occurrence: true\n"), D0, "occurrence: Input should be a valid integer"),
     "expect: .nan": (_text(D0, "    expect: 90120000\n", "    expect: .nan\n"), D0, "expect: Input should be a finite number"),
-    "fact figure cut out of a longer number": (_text(FACTS, "  value_surface: 人民币596亿元\n", "  value_surface: 96亿元\n"), FACTS, "only ever a piece of a longer number"),
-    "400-digit number": (_text(FACTS, "  value_surface: 人民币596亿元\n", "  value_surface: " + "9" * 400 + "亿元\n"), FACTS, "has 400 digits"),
+    "400-digit number": (_text(FACTS, "  value_as_printed: 人民币596亿元\n", "  value_as_printed: " + "9" * 400 + "亿元\n"), FACTS, "has 400 digits"),
     "non-ASCII digits in an id": (_text(D0, "  - id: c02\n", "  - id: c٠٢\n"), D0, "id: String should match pattern '^c[0-9]{2,3}$'"),
     "annotation file with no seed": (lambda p: shutil.copy(p / D0, p / A / "005_0000000000000000.yaml"), A + "005_0000000000000000.yaml", "annotation file with no seed"),
 }

@@ -89,8 +89,8 @@ def test_hand_made_extraction_file(release, gold):
 def test_hand_made_verification_file(release, gold):
     labels = {r["claim_id"]: r["label"] for r in gold["verification"]}
     preds = [{"claim_id": "000-c04", "verdict": "refuted"}, {"claim_id": "000-c12", "verdict": "refuted"},
-             {"claim_id": "003-c01", "verdict": "not_enough_info"}]
-    assert (labels["000-c04"], labels["000-c12"], labels["003-c01"]) == ("refuted", "supported", "not_enough_info")
+             {"claim_id": "003-c08", "verdict": "not_enough_info"}]
+    assert (labels["000-c04"], labels["000-c12"], labels["003-c08"]) == ("refuted", "supported", "not_enough_info")
     m = evaluate("verification", preds, release)
     assert m["accuracy"] == round(2 / 113, 6)  # unanswered claims count as wrong
     assert m["refuted_precision"] == 0.5 and m["refuted_recall"] == 0.25  # 1 of 2 refuted predictions right; 4 refuted claims

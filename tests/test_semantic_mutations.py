@@ -137,9 +137,9 @@ def _fact_bound(d):
     f.update(bound="approx")
 
 
-def _fact_quote(d):
-    f = first(lambda r: r["bound"] == "exact")(d)
-    f["quote"] = f["quote"].replace(f["value_surface"], "(figure withheld)")
+def _fact_printed(d):
+    f = first(lambda r: r["bound"] == "exact" and r["unit"] == "CNY" and r["value_as_printed"])(d)
+    f["value_as_printed"] = "人民币1亿元"
 
 
 def _relation(d):
@@ -192,7 +192,7 @@ def _evidence_fact(d):
 
 def _evidence_value(d):
     e = first(lambda r: r["evidence"])(d)["evidence"][0]
-    e["value_surface"] = e["value_surface"] + "0"
+    e["value"] = e["value"] * 10
 
 
 def _context_changed(d):
@@ -338,9 +338,9 @@ SEMANTIC = {
     "supported verdict set to refuted": (edit("claim_verdicts", _refuted), "claim_verdicts.verdict: re-judged against reference_facts"),
     "verdict resting on another fact": (edit("claim_verdicts", _fact_ids), "claim_verdicts.fact_ids: re-judged against reference_facts"),
     "verdict_reconciled copied from verdict": (edit("claim_verdicts", _verdict_reconciled), "claim_verdicts.verdict_reconciled: re-judged"),
-    "reference fact value x10": (edit("reference_facts", _fact_value), "reference_facts.value: re-derived from value_surface"),
-    "reference fact bound": (edit("reference_facts", _fact_bound), "reference_facts.bound: re-derived from value_surface"),
-    "reference fact quote without its figure": (edit("reference_facts", _fact_quote), "reference_facts.value_surface: inside the quote"),
+    "reference fact value x10": (edit("reference_facts", _fact_value), "reference_facts.value: re-derived from value_as_printed"),
+    "reference fact bound": (edit("reference_facts", _fact_bound), "reference_facts.bound: re-derived from value_as_printed"),
+    "reference fact printed figure rewritten": (edit("reference_facts", _fact_printed), "reference_facts.value: re-derived from value_as_printed"),
     "corroborates turned into contradicts": (edit("claim_relations", _relation), "claim_relations.relation: re-found by the relation rules"),
     "relation the rules find dropped": (edit("claim_relations", _relation_dropped), "claim_relations.(row): re-found by the relation rules: a row the rules derive is missing"),
     "curated check outcome flipped": (edit("claim_relations", _curated), "claim_relations.relation: re-found by the relation rules"),

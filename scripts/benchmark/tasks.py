@@ -6,7 +6,11 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
+import schema
+
 _END = re.compile(r"[。！？!?\n]")
+# the evidence a verification item carries: the fact_evidence struct as declared in schema/tables.yaml
+EVIDENCE_FIELDS = tuple(c.name for c in schema.load().structs["fact_evidence"])
 
 
 def sentence(text: str, start: int, end: int) -> str:
@@ -48,9 +52,7 @@ def verification(docs: Sequence[Mapping], claims: Iterable[Mapping], verdicts: I
             "claim_id": c["claim_id"], "doc_id": c["doc_id"], "quote": c["quote"],
             "context": sentence(d["text"], c["char_start"], c["char_end"]),
             "reference_date": d["reference_date"], "site": d["site"], "label": v["verdict"],
-            "evidence": [{**{k: facts_by_id[f][k] for k in ("fact_id", "value_surface", "period_start", "period_end",
-                                                             "source_url")}, "fact_quote": facts_by_id[f]["quote"]}
-                         for f in v["fact_ids"]],
+            "evidence": [{k: facts_by_id[f][k] for k in EVIDENCE_FIELDS} for f in v["fact_ids"]],
         })
     return rows
 

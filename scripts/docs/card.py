@@ -171,7 +171,7 @@ def render(version: str, rows: dict[str, int], ctx: dict | None = None, release=
         v = ctx["verification"]
         parts.append("## Verification\n")
         parts.append(f"Every claim is checked by code against {v['n_facts']} official figures (`reference_facts`, each with "
-                     "its URL and quote) in `claim_verdicts`. As stated: "
+                     "its URL, the figure as printed, a paraphrase and its source tier; gaps in `reference_gaps`) in `claim_verdicts`. As stated: "
                      + ", ".join(f"{k} {n}" for k, n in v["totals"].items()) + "; with the noise labels' likely readings: "
                      + ", ".join(f"{k} {n}" for k, n in v["totals_reconciled"].items()) + ".\n")
         parts.append("Full catalogs with examples: [DATASHEET.md](DATASHEET.md#noise-catalog).\n")

@@ -137,7 +137,8 @@ def _verification(t: dict, claims: dict, noise_by_claim: dict, docs: dict) -> di
             continue
         c = claims[cid]
         refuted.append({"claim": c, "quote": _esc(c["quote"]), "verdict": v,
-                        "official": "; ".join(f"{facts[f]['value_surface']} ({facts[f]['source_publisher']}, {facts[f]['source_date']})"
+                        "official": "; ".join(f"{facts[f]['value_as_printed'] or round(facts[f]['value'])} ({facts[f]['source_tier']}: "
+                                              f"{facts[f]['source_publisher']}, {facts[f]['source_date']})"
                                               for f in v["fact_ids"]),
                         "noise": "; ".join(f"{n['noise_id']} {n['noise_type']}: {_esc(n['likely_reading'])}"
                                            for n in noise_by_claim.get(cid, []) if n["likely_reading"]) or "none labelled"})
@@ -148,6 +149,9 @@ def _verification(t: dict, claims: dict, noise_by_claim: dict, docs: dict) -> di
                   ("gmv", "revenue", "revenue_share", "user_count", "follow_pairs", "repurchase_rate", "merchant_count")]
     return {"per_doc": per_doc, "refuted": refuted, "n_facts": len(facts),
             "fact_kinds": sorted(Counter(f["source_kind"] for f in facts.values()).items()),
+            "fact_tiers": sorted(Counter(f["source_tier"] for f in facts.values()).items()),
+            "basis": sorted(Counter(v["verdict_basis"] for v in verdicts.values() if v["fact_ids"]).items()),
+            "gaps": [dict(g, claims=", ".join(g["claim_ids"]) or "none") for g in t["reference_gaps"]],
             "own": len(own), "own_with_fact": len(own_with_fact), "unverified": unverified,
             "totals": {k: sum(1 for v in verdicts.values() if v["verdict"] == k) for k in labels},
             "totals_reconciled": {k: sum(1 for v in verdicts.values() if v["verdict_reconciled"] == k) for k in labels}}

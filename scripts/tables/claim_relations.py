@@ -11,7 +11,7 @@ from scripts.errors import InputError, ReleaseError
 from scripts.inputs.annotations import doc_number
 from scripts.normalize.intervals import interval, previous_period, scope_key, widened_overlap
 from scripts.normalize.tolerances import TOLERANCES, tolerance
-from scripts.tables.context import Stage
+from scripts.tables.context import Inputs, Stage
 
 SCALE_FACTOR = TOLERANCES["scale_mismatch"]
 NEAR_DAYS = 548        # 18 months
@@ -200,12 +200,11 @@ def find_relations(claims: list[dict], declared: list[tuple[str, dict[str, dict]
 READS = ("claims",)
 
 
-def build(stage: Stage) -> list[dict]:
-    claims = [dict(c) for c in stage.rows("claims")]
-    by_claim = {c["claim_id"]: c for c in claims}
+def declared_checks(inputs: Inputs, by_claim: dict[str, dict]) -> list[tuple[str, dict[str, dict]]]:
+    """The arithmetic checks the annotation files declare: (rule, {role: claim row})."""
     declared = []
-    for seed in stage.inputs.seeds:
-        doc = stage.inputs.annotations[seed.doc_id]
+    for seed in inputs.seeds:
+        doc = inputs.annotations[seed.doc_id]
         for i, chk in enumerate(doc.ann.checks):
             roles = {}
             for role, cid in chk.roles().items():
@@ -214,4 +213,9 @@ def build(stage: Stage) -> list[dict]:
                     raise InputError(doc.path, doc.line("checks", i), f"checks[{i}].{role}: unknown claim {cid}")
                 roles[role] = by_claim[full]
             declared.append((chk.rule, roles))
-    return find_relations(claims, declared)
+    return declared
+
+
+def build(stage: Stage) -> list[dict]:
+    claims = [dict(c) for c in stage.rows("claims")]
+    return find_relations(claims, declared_checks(stage.inputs, {c["claim_id"]: c for c in claims}))

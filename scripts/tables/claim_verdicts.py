@@ -5,12 +5,27 @@ parenthetical remarks), unit and kind of figure (level or change), and its perio
 must cover the claim's. A claim about 'now' (no period words) takes the latest fact
 disclosed before its document was written. A stated change with no disclosed rate
 is compared with the change the level facts imply. Facts carry bounds too
-(超60%): a verdict compares the values each side admits."""
+(超60%): a verdict compares the values each side admits.
+
+Claims are read as people read them: a lower bound (突破/超过 70% in 2021) is
+supported by a reading inside its period whose values all exceed the threshold,
+even when that reading covers only a month of it. Where several facts match, the
+latest published on or before the document's writing date is preferred (then the
+stronger tier); a verdict names the weakest tier it rests on (verdict_basis). A
+multiple the prose relates to two levels (an annotation's ratio_multiple check) is
+judged from the facts those levels rest on."""
 from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
 
 from scripts.normalize.intervals import both_widened_overlap, half_unit, interval, previous_period, scope_key
 from scripts.normalize.tolerances import TOLERANCES, tolerance
+from scripts.tables.claim_relations import declared_checks
 from scripts.tables.context import Stage
+from scripts.tables.reference_facts import fact_range
+
+TIER_RANK = {"primary": 2, "secondary": 1, "derived": 0}
 
 
 def _reading(c: dict, reconciled: bool) -> dict:
@@ -36,7 +51,37 @@ def _claim_range(c: dict) -> tuple[float, float]:
 
 
 def _fact_range(f: dict) -> tuple[float, float]:
-    return interval(dict(f, value_surface=f["value_surface"].replace(",", "")))
+    return fact_range(f)
+
+
+def _shown(f: dict) -> str:
+    """How a fact is quoted in an explanation: as printed, or the computed range of a derived one."""
+    if f["value_as_printed"] is not None:
+        return f["value_as_printed"]
+
+    def n(v: float) -> str:
+        return f"{v / 1e8:,.0f}亿" if f["unit"] == "CNY" and abs(v) >= 1e8 else f"{v:.4g}"
+    return f"{n(f['value'])} [{n(f['value_low'])}..{n(f['value_high'])}] ({f['formula']})"
+
+
+def _prefer(fs: list[dict], ref: Optional[dt.date]) -> list[dict]:
+    """The facts a reader of the document would take: the latest published on or before its
+    writing date (if none was, the latest at all), then the stronger tier; ties are all kept."""
+    if not fs:
+        return fs
+
+    def key(f: dict) -> tuple:
+        return (ref is None or f["source_date"] <= ref, f["source_date"], TIER_RANK[f["source_tier"]])
+    best = max(key(f) for f in fs)
+    return [f for f in fs if key(f) == best]
+
+
+def basis(fact_ids: list[str], facts: list[dict]) -> str:
+    """The weakest tier among the facts a verdict rests on."""
+    if not fact_ids:
+        return "none"
+    tiers = {f["fact_id"]: f["source_tier"] for f in facts}
+    return min((tiers[i] for i in fact_ids), key=TIER_RANK.__getitem__)
 
 
 def _same(c: dict, facts: list[dict], change: bool) -> list[dict]:
@@ -61,12 +106,38 @@ def _gap(mine: tuple[float, float], theirs: tuple[float, float], ref: float) -> 
     return max(0.0, theirs[0] - mine[1], mine[0] - theirs[1]) / abs(ref)
 
 
-def _judge_level(c: dict, facts: list[dict]) -> dict:
+def _within(fs: list[dict], start: dt.date, end: dt.date) -> list[dict]:
+    return [f for f in fs if start <= f["period_start"] and f["period_end"] <= end]
+
+
+def _judge_threshold(c: dict, same: list[dict], ref: Optional[dt.date]) -> dict | None:
+    """突破/超过 X in a period: a reading inside the period whose every admitted value is
+    above X supports it (a reading below X does not refute it: another moment may pass X)."""
+    if c["bound"] not in ("more_than", "at_least") or c["period_resolution"] == "document_date" or c["value_low"] is None:
+        return None
+    above = [f for f in _within(same, c["period_start"], c["period_end"])
+             if _fact_range(f)[0] >= c["value_low"] * (1 - TOLERANCES["value_match"])]
+    if not above:
+        return None
+    above = _prefer(above, ref)
+    f = above[0]
+    return {"verdict": "supported", "fact_ids": [x["fact_id"] for x in above], "relative_error": 0.0,
+            **tolerance("value_match"), "rule": "threshold_reached",
+            "explanation": f"{c['value_surface']} ({c['bound']}) in {c['period_start']}..{c['period_end']}: "
+                           f"the reading for {f['period_start']}..{f['period_end']} is {_shown(f)}, above the threshold"}
+
+
+def _judge_level(c: dict, facts: list[dict], ref: Optional[dt.date] = None) -> dict:
     same = [f for f in _same(c, facts, change=False) if f["unit"] == c["unit"]]
+    threshold = _judge_threshold(c, same, ref)
+    if threshold:
+        return threshold
     rule, cands = "value_match", []
     if c["period_resolution"] == "document_date":
         # 'now' in a text can only mean what had been measured by then: a period still running (Q1 of
-        # the writing date) was not yet disclosed
+        # the writing date) was not yet disclosed. The latest such period wins even when its page is dated
+        # after the writing date: source_date is the page read (often a later restatement), not the first
+        # disclosure; among readings of that period, _prefer takes what was published by then.
         before = [f for f in same if f["period_end"] <= c["period_start"]]
         if before:
             latest = max(f["period_end"] for f in before)
@@ -75,6 +146,7 @@ def _judge_level(c: dict, facts: list[dict]) -> dict:
         cands = _covering(same, c["period_start"], c["period_end"])
     if not cands:
         return _nei("no_fact", "no reference fact covers this subject, metric, scope and period")
+    cands = _prefer(cands, ref)
     tol = TOLERANCES["value_match"]
     mine = _claim_range(c)
     agree = [f for f in cands if both_widened_overlap(mine, _fact_range(f), tol)]
@@ -82,25 +154,26 @@ def _judge_level(c: dict, facts: list[dict]) -> dict:
     rel = _gap(mine, _fact_range(f), f["value"])
     return {"verdict": "supported" if agree else "refuted", "fact_ids": [x["fact_id"] for x in (agree or [f])],
             "relative_error": rel, **tolerance("value_match"), "rule": rule,
-            "explanation": f"{c['value_surface']} ({c['bound']}) vs disclosed {f['value_surface']}"
+            "explanation": f"{c['value_surface']} ({c['bound']}) vs disclosed {_shown(f)}"
                            + ("" if agree else f": off by {rel:.1%}" if rel is not None else "")}
 
 
-def _judge_change(c: dict, facts: list[dict]) -> dict:
+def _judge_change(c: dict, facts: list[dict], ref: Optional[dt.date] = None) -> dict:
     tol = TOLERANCES["change_match"]
-    rates = [f for f in _covering(_same(c, facts, change=True), c["period_start"], c["period_end"]) if f["unit"] == c["unit"]]
+    rates = _prefer([f for f in _covering(_same(c, facts, change=True), c["period_start"], c["period_end"])
+                     if f["unit"] == c["unit"]], ref)
     if rates:
         f = rates[0]
         disclosed, disclosed_range, basis, ids, rule = f["value"], _fact_range(f), f["change_basis"], [f["fact_id"]], "change_match"
-        shown = f["value_surface"]
+        shown = _shown(f)
     else:
         if c["unit"] != "percent":
             return _nei("no_fact", "no disclosed change covers this claim")
         levels = _same(c, facts, change=False)
         prev = previous_period(c["period_start"], c["period_end"], "yoy" if c["period_granularity"] == "year" else c["change_basis"],
                          c["period_granularity"])
-        now = [f for f in levels if (f["period_start"], f["period_end"]) == (c["period_start"], c["period_end"])]
-        before = [f for f in levels if prev and (f["period_start"], f["period_end"]) == prev]
+        now = _prefer([f for f in levels if (f["period_start"], f["period_end"]) == (c["period_start"], c["period_end"])], ref)
+        before = _prefer([f for f in levels if prev and (f["period_start"], f["period_end"]) == prev], ref)
         if not (now and before) or not before[0]["value"]:
             return _nei("no_fact", "no disclosed change, and no level facts for this period and the one before")
         disclosed = (now[0]["value"] - before[0]["value"]) / before[0]["value"] * 100
@@ -109,7 +182,7 @@ def _judge_change(c: dict, facts: list[dict]) -> dict:
         disclosed_range = ((lo_n - hi_b) / hi_b * 100, (hi_n - lo_b) / lo_b * 100)
         basis = "yoy" if prev and prev[0].year == c["period_start"].year - 1 else c["change_basis"]
         ids, rule = [before[0]["fact_id"], now[0]["fact_id"]], "change_from_levels"
-        shown = f"{before[0]['value_surface']} -> {now[0]['value_surface']} ({disclosed:+.1f}%)"
+        shown = f"{_shown(before[0])} -> {_shown(now[0])} ({disclosed:+.1f}%)"
     fact_dir = "increase" if disclosed >= 0 else "decrease"
     lo, hi = sorted((abs(disclosed_range[0]), abs(disclosed_range[1])))
     mine = _claim_range(c)
@@ -126,7 +199,7 @@ def _judge_change(c: dict, facts: list[dict]) -> dict:
                 explanation=f"{c['value_surface']} {c['direction_stated']} vs {shown}" + ("" if ok else ": size differs"))
 
 
-def _judge_share(c: dict, facts: list[dict]) -> dict | None:
+def _judge_share(c: dict, facts: list[dict], ref: Optional[dt.date] = None) -> dict | None:
     """A share stated as 'part 占 total' checked against the part and total the facts disclose."""
     if c["metric"] != "revenue_share" or "占" not in scope_key(c["scope"]):
         return None
@@ -136,7 +209,7 @@ def _judge_share(c: dict, facts: list[dict]) -> dict | None:
         return [f for f in facts if f["subject_id"] == c["subject_id"] and f["metric"] == "revenue"
                 and scope_key(f["scope"]) == scope and f["change_basis"] == "none"
                 and f["period_start"] <= c["period_start"] and c["period_end"] <= f["period_end"]]
-    parts, totals = level(part_scope), level(total_scope)
+    parts, totals = _prefer(level(part_scope), ref), _prefer(level(total_scope), ref)
     if not (parts and totals):
         return None
     p, t = parts[0], totals[0]
@@ -147,32 +220,78 @@ def _judge_share(c: dict, facts: list[dict]) -> dict | None:
     ok = rel is not None and rel <= tol
     return {"verdict": "supported" if ok else "refuted", "fact_ids": [p["fact_id"], t["fact_id"]], "relative_error": rel,
             **tolerance("value_match"), "rule": "share_from_levels",
-            "explanation": f"{c['value_surface']} vs {p['value_surface']} / {t['value_surface']} = "
+            "explanation": f"{c['value_surface']} vs {_shown(p)} / {_shown(t)} = "
                            f"{computed[0]:.1f}%..{computed[1]:.1f}% (rounding of both figures)"}
 
 
-def judge(c: dict, facts: list[dict]) -> dict:
+def judge_multiple(c: dict, numerator: dict, denominator: dict, facts: list[dict]) -> dict | None:
+    """A multiple that the prose declares as numerator / denominator (an annotation's ratio_multiple
+    check: 两年增长近4000倍 from 2018 to 2020), checked against the facts the two levels' own verdicts
+    rest on; read as a ratio, with the ratio_multiple tolerance, as claim_relations reads it."""
+    by_id = {f["fact_id"]: f for f in facts}
+    if len(numerator["fact_ids"]) != 1 or len(denominator["fact_ids"]) != 1:
+        return None
+    n, d = by_id[numerator["fact_ids"][0]], by_id[denominator["fact_ids"][0]]
+    (lo_n, hi_n), (lo_d, hi_d) = _fact_range(n), _fact_range(d)
+    if n["change_basis"] != "none" or d["change_basis"] != "none" or lo_d <= 0 or hi_d == float("inf"):
+        return None
+    computed = (lo_n / hi_d, hi_n / lo_d)
+    tol = TOLERANCES["ratio_multiple"]
+    mine = _claim_range(c)
+    ok = both_widened_overlap(mine, computed, tol)
+    rel = _gap(mine, computed, n["value"] / d["value"])
+    return {"verdict": "supported" if ok else "refuted", "fact_ids": [d["fact_id"], n["fact_id"]], "relative_error": rel,
+            **tolerance("ratio_multiple"), "rule": "multiple_from_levels",
+            "explanation": f"{c['value_surface']} vs {_shown(n)} / {_shown(d)} = {computed[0]:,.0f}..{computed[1]:,.0f} times"}
+
+
+def judge(c: dict, facts: list[dict], ref: Optional[dt.date] = None) -> dict:
+    """The verdict on one claim; ref is its document's writing date (reference_date)."""
     if c["period_start"] is None:
         return _nei("no_period", "the claim states no period")
     if c["is_change"]:
-        return _judge_change(c, facts)
-    v = _judge_level(c, facts)
+        return _judge_change(c, facts, ref)
+    v = _judge_level(c, facts, ref)
     if v["verdict"] == "not_enough_info":
-        return _judge_share(c, facts) or v
+        return _judge_share(c, facts, ref) or v
     return v
 
 
-def verdicts(claims: list[dict], facts: list[dict]) -> list[dict]:
-    rows = []
+def verdicts(claims: list[dict], facts: list[dict], reference_dates: dict[str, dt.date] | None = None,
+             multiples: dict[str, tuple[str, str]] | None = None) -> list[dict]:
+    """One verdict per claim. multiples: multiple claim id -> (numerator, denominator) claim ids, as
+    an annotation declares them; such a claim is judged from the facts its two levels rest on."""
+    rows = {}
     for c in claims:
-        v = judge(c, facts)
-        v_rec = judge(_reading(c, True), facts) if c["reconciled_by"] else v
-        rows.append({"claim_id": c["claim_id"], **v, "verdict_reconciled": v_rec["verdict"]})
-    return rows
+        ref = (reference_dates or {}).get(c["doc_id"])
+        v = judge(c, facts, ref)
+        v_rec = judge(_reading(c, True), facts, ref) if c["reconciled_by"] else v
+        rows[c["claim_id"]] = dict(v, claim_id=c["claim_id"], verdict_reconciled=v_rec["verdict"])
+    by_id = {c["claim_id"]: c for c in claims}
+    for cid, (num, den) in sorted((multiples or {}).items()):
+        c = by_id[cid]
+        if rows[cid]["verdict"] != "not_enough_info":
+            continue
+        mv = judge_multiple(c, rows[num], rows[den], facts)
+        if mv:
+            mv_rec = judge_multiple(_reading(c, True), rows[num], rows[den], facts) if c["reconciled_by"] else mv
+            rows[cid] = dict(mv, claim_id=cid, verdict_reconciled=(mv_rec or mv)["verdict"])
+    return [{"claim_id": c["claim_id"], **{k: v for k, v in rows[c["claim_id"]].items() if k not in ("claim_id", "verdict_reconciled")},
+             "verdict_basis": basis(rows[c["claim_id"]]["fact_ids"], facts),
+             "verdict_reconciled": rows[c["claim_id"]]["verdict_reconciled"]} for c in claims]
 
 
-READS = ("claims", "reference_facts")
+READS = ("claims", "reference_facts", "documents")
+
+
+def multiples_from(declared: list[tuple[str, dict]]) -> dict[str, tuple[str, str]]:
+    """multiple claim id -> (numerator, denominator) claim ids, from declared ratio_multiple checks."""
+    return {roles["multiple"]["claim_id"]: (roles["numerator"]["claim_id"], roles["denominator"]["claim_id"])
+            for rule, roles in declared if rule == "ratio_multiple"}
 
 
 def build(stage: Stage) -> list[dict]:
-    return verdicts([dict(c) for c in stage.rows("claims")], [dict(f) for f in stage.rows("reference_facts")])
+    claims = [dict(c) for c in stage.rows("claims")]
+    declared = declared_checks(stage.inputs, {c["claim_id"]: c for c in claims})
+    dates = {d["doc_id"]: d["reference_date"] for d in stage.rows("documents")}
+    return verdicts(claims, [dict(f) for f in stage.rows("reference_facts")], dates, multiples_from(declared))

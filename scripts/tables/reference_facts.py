@@ -2,24 +2,29 @@
 pages. Their values are normalized by code from the figure as disclosed, with the
 claims' own parser for Chinese forms (人民币9,660万元, 5.7亿) and a small reader
 for English results-release forms (RMB381.2 billion, 320.4 million, 53.2%),
-which jionlp does not parse."""
+which jionlp does not parse. A derived fact (source_tier derived) is computed here
+from the facts it names, with the range its inputs' rounding allows."""
 from __future__ import annotations
 
+import ast
 import datetime as dt
+import math
 import re
 from pathlib import Path
 from typing import Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 import schema
 from scripts.errors import InputError
-from scripts.inputs.yamlio import parse_list, vocab_validator
-from scripts.normalize.values import SurfaceValueError, check_digits, parse_value
+from scripts.inputs.yamlio import line_of, parse_list, vocab_validator
+from scripts.normalize.intervals import interval
+from scripts.normalize.values import SurfaceValueError, parse_value
 from scripts.tables.context import Stage
 
 _EN = re.compile(r"^(?P<q>around|about|nearly|over|more than|exceeded|exceeding)?\s*(?:RMB|US\$|HK\$)?\s*"
-                 r"(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?)\s*(?P<scale>trillion|billion|million|thousand)?\s*(?P<pct>%|percent)?$", re.I)
+                 r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<scale>trillion|billion|million|thousand)?\s*(?P<pct>%|percent)?$", re.I)
+DERIVED = "derived"  # the source tier of a figure computed from other facts
 _SCALE = {None: 1, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _EN_BOUND = {"around": "approx", "about": "approx", "nearly": "approx", "over": "more_than", "more than": "more_than",
              "exceeded": "more_than", "exceeding": "more_than"}
@@ -30,48 +35,58 @@ _TRAD = str.maketrans({"億": "亿", "萬": "万", "幣": "币"})
 
 class FactAnn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    id: str = Field(pattern=schema.load().tables["reference_facts"].column("fact_id").pattern)
+    id: str = Field(pattern=r"^f_[a-z0-9_]+$")
     subject: str
     metric: str
     scope: str
     period_start: dt.date
     period_end: dt.date
-    value_surface: str
     unit: str
     change_basis: str = "none"
-    source_title: str
-    source_publisher: str
-    source_date: dt.date
-    source_url: str = Field(pattern=schema.load().tables["reference_facts"].column("source_url").pattern)
-    source_kind: str
-    quote: str = Field(min_length=5)
+    source_tier: str
+    # a figure read on a page (primary, secondary)
+    value_as_printed: Optional[str] = None
+    bound: Optional[str] = None
+    source_title: Optional[str] = None
+    source_publisher: Optional[str] = None
+    source_date: Optional[dt.date] = None
+    source_url: Optional[str] = Field(default=None, pattern=r"^https?://")
+    source_kind: Optional[str] = None
+    # a figure computed from other facts (derived)
+    formula: Optional[str] = None
+    derived_from: list[str] = Field(default_factory=list)
+    statement_en: str = Field(min_length=10)
+    statement_zh: str = Field(min_length=5)
     note: Optional[str] = None
 
     _metric = field_validator("metric")(vocab_validator("metric"))
     _kind = field_validator("source_kind")(vocab_validator("source_kind"))
+    _tier = field_validator("source_tier")(vocab_validator("source_tier"))
     _unit = field_validator("unit")(vocab_validator("unit"))
     _basis = field_validator("change_basis")(vocab_validator("change_basis"))
+    _bound = field_validator("bound")(vocab_validator("bound"))
 
-
-def whole_number_in(surface: str, quote: str) -> bool:
-    """Some occurrence of surface in quote is not cut out of a longer number (96亿 of 596亿, 9 of 9,660)."""
-    def digit(i: int) -> bool:
-        return 0 <= i < len(quote) and quote[i].isdigit()
-    start = quote.find(surface)
-    while start != -1:
-        end = start + len(surface)
-        cut_left = surface[:1].isdigit() and (digit(start - 1) or (quote[start - 1:start] in (".", ",") and digit(start - 2)))
-        cut_right = surface[-1:].isdigit() and (digit(end) or (quote[end:end + 1] in (".", ",") and digit(end + 1)))
-        if not (cut_left or cut_right):
-            return True
-        start = quote.find(surface, start + 1)
-    return False
+    @model_validator(mode="after")
+    def _tier_fields(self) -> FactAnn:
+        read = ("value_as_printed", "bound", "source_title", "source_publisher", "source_date", "source_url", "source_kind")
+        if self.source_tier == DERIVED:
+            given = [k for k in read if getattr(self, k) is not None]
+            if given:
+                raise ValueError(f"a derived fact has no page: remove {', '.join(given)}")
+            if not (self.formula and self.derived_from):
+                raise ValueError("a derived fact needs formula and derived_from")
+        else:
+            missing = [k for k in read if getattr(self, k) is None]
+            if missing:
+                raise ValueError(f"a {self.source_tier} fact needs {', '.join(missing)}")
+            if self.formula or self.derived_from:
+                raise ValueError(f"formula and derived_from are for derived facts, not {self.source_tier}")
+        return self
 
 
 def normalize(surface: str) -> dict:
     """value, bound, value_low, value_high of a disclosed figure (bounds matter: 超60%)."""
     s = surface.strip().translate(_TRAD)
-    check_digits(s)
     m = _EN.match(s)
     if m:
         v = float(m["num"].replace(",", "")) * _SCALE[(m["scale"] or "").lower() or None]
@@ -82,35 +97,130 @@ def normalize(surface: str) -> dict:
     return {"value": pv.value, "bound": pv.bound, "value_low": pv.low, "value_high": pv.high}
 
 
+_OPS = {ast.Add: lambda a, b: (a[0] + b[0], a[1] + b[1]), ast.Sub: lambda a, b: (a[0] - b[1], a[1] - b[0]),
+        ast.Mult: lambda a, b: _hull([x * y for x in a for y in b]),
+        ast.Div: lambda a, b: _hull([x / y for x in a for y in b])}
+
+
+def _hull(xs: list[float]) -> tuple[float, float]:
+    return min(xs), max(xs)
+
+
+def evaluate(formula: str, ranges: dict[str, tuple[float, float]]) -> tuple[float, float]:
+    """Interval arithmetic over a formula of fact ids, numbers, + - * / and brackets: the
+    values a derived figure can take, given the values each input admits."""
+    def ev(node: ast.AST) -> tuple[float, float]:
+        if isinstance(node, ast.Expression):
+            return ev(node.body)
+        if isinstance(node, ast.Name):
+            if node.id not in ranges:
+                raise ValueError(f"{node.id} is not in derived_from")
+            return ranges[node.id]
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+            return float(node.value), float(node.value)
+        if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
+            a, b = ev(node.left), ev(node.right)
+            if isinstance(node.op, ast.Div) and b[0] <= 0 <= b[1]:
+                raise ValueError("division by a range that includes 0")
+            return _OPS[type(node.op)](a, b)
+        raise ValueError(f"unsupported expression {ast.dump(node)[:40]}")
+    try:
+        return ev(ast.parse(formula, mode="eval"))
+    except SyntaxError as e:
+        raise ValueError(f"not a formula: {e.msg}") from None
+
+
+def fact_range(f: dict) -> tuple[float, float]:
+    """The values a fact admits: its bound and the digits printed (596亿 admits 595.5亿..596.5亿),
+    or for a derived fact the range computed from its inputs'."""
+    if f["value_as_printed"] is None:
+        return f["value_low"], f["value_high"]
+    return interval(dict(f, value_surface=f["value_as_printed"].replace(",", "")))
+
+
+def _row(f: FactAnn, norm: dict) -> dict:
+    return {"fact_id": f.id, "subject_id": f.subject, "metric": f.metric, "scope": f.scope,
+            "period_start": f.period_start, "period_end": f.period_end, "value": norm["value"], "bound": norm["bound"],
+            "value_low": norm["value_low"], "value_high": norm["value_high"], "unit": f.unit,
+            "change_basis": f.change_basis, "value_as_printed": f.value_as_printed, "source_tier": f.source_tier,
+            "formula": f.formula, "derived_from": list(f.derived_from), "source_title": f.source_title,
+            "source_publisher": f.source_publisher, "source_date": f.source_date, "source_url": f.source_url,
+            "source_kind": f.source_kind, "statement_en": f.statement_en, "statement_zh": f.statement_zh, "note": f.note}
+
+
 def load_facts(path: Path, entity_ids: set[str]) -> list[dict]:
-    rows = []
-    for f, line, _ in parse_list(path, FactAnn, lambda f: f.id, "facts"):
+    """Facts read on pages, then the derived ones computed from them (in file order)."""
+    units = schema.load().vocab["metric"]
+    rows: dict[str, dict] = {}
+    derived: list[tuple[FactAnn, int]] = []
+    for f, line, raw in parse_list(path, FactAnn, lambda f: f.id, "facts"):
         if f.subject not in entity_ids:
             raise InputError(path, line, f"subject: unknown entity {f.subject!r}")
-        if f.unit not in schema.load().units_for(f.metric):
+        if f.unit not in units[f.metric]["units"]:
             raise InputError(path, line, f"unit {f.unit} is not allowed for metric {f.metric}")
         if f.period_end < f.period_start:
             raise InputError(path, line, "period_end is before period_start")
+        if f.source_tier == DERIVED:
+            derived.append((f, line))
+            continue
         try:
-            check_digits(f.value_surface)
+            norm = normalize(f.value_as_printed or "")
         except SurfaceValueError as e:
-            raise InputError(path, line, f"value_surface: {e}") from None
-        if f.value_surface not in f.quote:
-            raise InputError(path, line, f"value_surface {f.value_surface!r} is not in the quote")
-        if not whole_number_in(f.value_surface, f.quote):
-            raise InputError(path, line, f"value_surface {f.value_surface!r} is only ever a piece of a longer number "
-                                         "in the quote: copy the whole figure")
+            raise InputError(path, line, f"value_as_printed: {e}") from None
+        if norm["bound"] != f.bound:
+            raise InputError(path, line_of(raw, ("bound",)), f"bound: {f.bound} is declared, but {f.value_as_printed!r} as printed reads "
+                                         f"{norm['bound']}")
+        rows[f.id] = _row(f, norm)
+    for f, line in derived:
+        inputs = []
+        for fid in f.derived_from:
+            if fid not in rows:
+                raise InputError(path, line, f"derived_from: {fid} is not a fact read on a page")
+            inputs.append(rows[fid])
         try:
-            norm = normalize(f.value_surface)
-        except SurfaceValueError as e:
-            raise InputError(path, line, f"value_surface: {e}") from None
-        rows.append({"fact_id": f.id, "subject_id": f.subject, "metric": f.metric, "scope": f.scope,
-                     "period_start": f.period_start, "period_end": f.period_end, "value": norm["value"],
-                     "bound": norm["bound"], "value_low": norm["value_low"], "value_high": norm["value_high"],
-                     "unit": f.unit,
-                     "change_basis": f.change_basis, "value_surface": f.value_surface, "source_title": f.source_title,
-                     "source_publisher": f.source_publisher, "source_date": f.source_date, "source_url": f.source_url,
-                     "source_kind": f.source_kind, "quote": f.quote, "note": f.note})
+            lo, hi = evaluate(f.formula or "", {x["fact_id"]: fact_range(x) for x in inputs})
+            mid, _ = evaluate(f.formula or "", {x["fact_id"]: (x["value"], x["value"]) for x in inputs})
+        except (ValueError, ZeroDivisionError) as e:
+            raise InputError(path, line, f"formula: {e}") from None
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            raise InputError(path, line, "formula: an input is open-ended (a bound), so the result has no range")
+        row = _row(f, {"value": mid, "bound": "approx", "value_low": lo, "value_high": hi})
+        # known from the day the last input was published; sourced from the pages of its inputs
+        row.update(source_date=max(x["source_date"] for x in inputs), source_kind="computed",
+                   source_title=f"computed from {', '.join(f.derived_from)}", source_publisher="this dataset (scripts/reference.py)")
+        rows[f.id] = row
+    return list(rows.values())
+
+
+class GapAnn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^g_[a-z0-9_]+$")
+    subject: str
+    metric: str
+    scope: str
+    claims: list[str] = Field(default_factory=list)
+    searched: str = Field(min_length=10)
+    reason: str = Field(min_length=10)
+    fallback_facts: list[str] = Field(default_factory=list)
+
+    _metric = field_validator("metric")(vocab_validator("metric"))
+
+
+def load_gaps(path: Path, entity_ids: set[str], claim_ids: set[str], fact_ids: set[str]) -> list[dict]:
+    """seeds/reference/gaps.yaml: the claims or metrics for which no reference fact qualified."""
+    rows = []
+    for g, line, _ in parse_list(path, GapAnn, lambda g: g.id, "gaps"):
+        if g.subject not in entity_ids:
+            raise InputError(path, line, f"subject: unknown entity {g.subject!r}")
+        for cid in g.claims:
+            if cid not in claim_ids:
+                raise InputError(path, line, f"claims: unknown claim {cid}")
+        for fid in g.fallback_facts:
+            if fid not in fact_ids:
+                raise InputError(path, line, f"fallback_facts: unknown fact {fid}")
+        rows.append({"gap_id": g.id, "subject_id": g.subject, "metric": g.metric, "scope": g.scope,
+                     "claim_ids": list(g.claims), "searched": g.searched, "reason": g.reason,
+                     "fallback_fact_ids": list(g.fallback_facts)})
     return rows
 
 
