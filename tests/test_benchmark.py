@@ -336,3 +336,25 @@ def test_baselines_are_in_the_card_and_datasheet(release):
     assert "| empty pool → not_enough_info |" in t
     with pytest.raises(PredictionError):
         evaluate("verification", ["oops"], release)
+
+
+def test_a_gold_fact_ranked_below_the_pool_size_takes_the_last_place(release):
+    """004-c16 (近4000倍, no period of its own) rests on the 2018 and 2020 GMV; with a pool of 3 the rule retrieves
+    neither 2018 nor all of 2020's facts, so the gold facts replace the last retrieved ones: the size stays 3."""
+    t = {n: pq.read_table(release / f"{n}.parquet").to_pylist() for n in ("documents", "claims", "reference_facts")}
+    claim = next(c for c in t["claims"] if c["claim_id"] == "004-c16")
+    date = next(d["reference_date"] for d in t["documents"] if d["doc_id"] == claim["doc_id"])
+    index = tasks.FactIndex(t["reference_facts"])
+    retrieved = tasks.evidence_pool(claim, date, index, gold=[], k=3)
+    assert "f_gmv_2018" not in retrieved and len(retrieved) == 3
+    pool = tasks.evidence_pool(claim, date, index, gold=["f_gmv_2018", "f_gmv_2020"], k=3)
+    assert len(pool) == 3 and {"f_gmv_2018", "f_gmv_2020"} <= set(pool) and pool[0] == retrieved[0]
+
+
+def test_partial_matching_is_one_to_one():
+    from scripts.benchmark.metrics import exact_pairs, partial_pairs
+    gold = [{"doc_id": "d", "char_start": 0, "char_end": 4}]
+    halves = [{"doc_id": "d", "char_start": 0, "char_end": 2}, {"doc_id": "d", "char_start": 2, "char_end": 4}]
+    assert len(partial_pairs(halves, gold)) == 1 and exact_pairs(halves, gold) == []  # IoU 1/2 each, one gold span
+    nested = [{"doc_id": "d", "char_start": 0, "char_end": 4}, {"doc_id": "d", "char_start": 0, "char_end": 3}]
+    assert partial_pairs(gold, nested) == [(gold[0], nested[0])]  # the higher IoU wins
