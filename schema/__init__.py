@@ -50,9 +50,17 @@ class Table(BaseModel):
         raise KeyError(f"{self.name} has no column {name!r}")
 
 
+class TaskContract(BaseModel):
+    """The benchmark task configs (scored by scripts/evaluate.py) and the version of their contract."""
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    version: str
+    configs: list[str]
+
+
 class Schema(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     schema_version: str
+    task_contract: TaskContract
     structs: dict[str, list[Column]] = Field(default_factory=dict)
     tables: dict[str, Table]
     vocab: dict[str, dict[str, Any]]
@@ -75,7 +83,11 @@ def load() -> Schema:
     vocab = yaml.safe_load((HERE / "vocab.yaml").read_text(encoding="utf-8"))
     tables = {name: Table(name=name, **spec) for name, spec in raw["tables"].items()}
     structs = {name: [Column(**c) for c in cols] for name, cols in raw.get("structs", {}).items()}
-    schema = Schema(schema_version=raw["schema_version"], structs=structs, tables=tables, vocab=vocab)
+    schema = Schema(schema_version=raw["schema_version"], task_contract=TaskContract(**raw["task_contract"]), structs=structs,
+                    tables=tables, vocab=vocab)
+    for name in schema.task_contract.configs:
+        if name not in tables:
+            raise ValueError(f"schema/tables.yaml: task_contract names unknown table {name!r}")
     for t in tables.values():
         for c in t.columns:
             if c.vocab and c.vocab not in vocab:

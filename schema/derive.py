@@ -52,10 +52,27 @@ def arrow_schema(table: str | Table) -> pa.Schema:
     return pa.schema([arrow_field(c) for c in t.columns], metadata={"table": t.name, "schema_version": load().schema_version})
 
 
-def hf_features(table: str):
-    """datasets.Features for a table, derived from its Arrow schema."""
+def hf_features(table: str) -> datasets.Features:
+    """datasets.Features for a table, derived from its Arrow schema; in the benchmark task configs every
+    vocabulary column (nested ones too) is a ClassLabel whose names are the vocabulary's terms in vocab.yaml
+    order (the Parquet stores the term; the card's dataset_info tells `datasets` to encode it)."""
+    features = datasets.Features.from_arrow_schema(arrow_schema(table))
+    if table not in load().task_contract.configs:
+        return features
+    return datasets.Features({c.name: _class_labels(c.type, c.vocab, features[c.name]) for c in load().tables[table].columns})
 
-    return datasets.Features.from_arrow_schema(arrow_schema(table))
+
+def _class_labels(type_name: str, vocab: str | None, feature):
+    type_name = type_name.replace(" ", "")
+    if type_name == "string" and vocab:
+        return datasets.ClassLabel(names=load().terms(vocab))
+    m = _LIST.match(type_name)
+    if m:
+        return datasets.List(_class_labels(m.group(1), vocab, feature.feature))
+    structs = load().structs
+    if type_name in structs:
+        return {c.name: _class_labels(c.type, c.vocab, feature[c.name]) for c in structs[type_name]}
+    return feature
 
 
 # --- pandas / pandera -------------------------------------------------------

@@ -1,6 +1,6 @@
 """Baselines for the three benchmark tasks, run on the release's task tables
-(text, dates and, for verification with evidence, the official figures), never
-on the annotations. `python -m scripts.baselines [--release DIR] [--out DIR]`
+(text, dates and, for verification, the figures of the candidate evidence pool),
+never on the annotations. `python -m scripts.baselines [--release DIR] [--out DIR]`
 writes their predictions as JSONL and prints the scores."""
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def extraction_baseline(rows: list[dict]) -> list[dict]:
                 except PeriodError:
                     period = None
             preds.append({"doc_id": d["doc_id"], "char_start": m.start(), "char_end": m.end(), "value": v.value,
-                          "unit": unit, "period_start": str(period.start) if period else None,
+                          "unit": unit, "bound": v.bound, "period_start": str(period.start) if period else None,
                           "period_end": str(period.end) if period else None})
     return preds
 
@@ -60,22 +60,26 @@ def verification_majority(rows: list[dict]) -> list[dict]:
     return [{"claim_id": r["claim_id"], "verdict": label} for r in rows]
 
 
+def verification_empty_pool(rows: list[dict]) -> list[dict]:
+    """The leak check: an empty evidence pool means not_enough_info, any other supported. Before the pool
+    (v0.7.0 and earlier, evidence given only for decided claims) this scored far above the majority class."""
+    return [{"claim_id": r["claim_id"], "verdict": "supported" if r["evidence_pool"] else "not_enough_info"} for r in rows]
+
+
 def verification_rule(rows: list[dict]) -> list[dict]:
-    """With evidence given: compare the first number of the claim with the official figure."""
+    """A number of the claim within 1% of a figure in its evidence pool: supported; otherwise not_enough_info."""
     preds = []
     for r in rows:
         verdict = "not_enough_info"
-        if r["evidence"]:
-            nums = [m.group() for m in NUMBER.finditer(r["quote"]) if re.search(r"\d", m.group()) and not re.match(r"\d{4}$", m.group())]
-            official = [e["value"] for e in r["evidence"]]
-            verdict = "refuted"
-            for n in nums:
-                try:
-                    v = parse_value(n).value
-                except SurfaceValueError:
-                    continue
-                if any(abs(v - o) <= 0.01 * abs(o) for o in official):
-                    verdict = "supported"
+        nums = [m.group() for m in NUMBER.finditer(r["quote"]) if re.search(r"\d", m.group()) and not re.match(r"\d{4}$", m.group())]
+        official = [e["value"] for e in r["evidence_pool"]]
+        for n in nums:
+            try:
+                v = parse_value(n).value
+            except SurfaceValueError:
+                continue
+            if any(abs(v - o) <= 0.01 * abs(o) for o in official):
+                verdict = "supported"
         preds.append({"claim_id": r["claim_id"], "verdict": verdict})
     return preds
 
@@ -107,7 +111,8 @@ def noise_baseline(rows: list[dict]) -> list[dict]:
 
 BASELINES = {
     "extraction": {"rules (jionlp numbers)": extraction_baseline},
-    "verification": {"majority class": verification_majority, "value vs evidence": verification_rule},
+    "verification": {"majority class": verification_majority, "empty pool → not_enough_info": verification_empty_pool,
+                     "value in evidence pool": verification_rule},
     "noise_detection": {"line patterns": noise_baseline},
 }
 
@@ -129,9 +134,11 @@ def run_all(release: Path, out: Path | None = None) -> dict:
     return scores
 
 
-HEADLINE = {"extraction": ["span_precision", "span_recall", "span_f1", "value_accuracy", "unit_accuracy", "period_accuracy"],
+HEADLINE = {"extraction": ["span_precision", "span_recall", "span_f1", "partial_f1", "typed_f1", "value_accuracy", "unit_accuracy",
+                           "period_accuracy", "metric_accuracy", "bound_accuracy"],
             "verification": ["accuracy", "macro_f1", "supported_f1", "refuted_f1", "not_enough_info_f1"],
-            "noise_detection": ["span_precision", "span_recall", "span_f1", "page_furniture_f1", "boilerplate_f1"]}
+            "noise_detection": ["span_precision", "span_recall", "span_f1", "partial_precision", "partial_recall", "partial_f1",
+                                "typed_f1", "page_furniture_f1", "boilerplate_f1"]}
 
 
 def table(scores: dict) -> str:

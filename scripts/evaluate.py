@@ -1,17 +1,18 @@
 """Score predictions on a benchmark task:
 `python -m scripts.evaluate --task {extraction,verification,noise_detection} --predictions FILE.jsonl [--release DIR]`.
 
-Prints one JSON object of metrics and exits 0; a malformed prediction file exits 2
+Prints one JSON object of metrics and exits 0; a prediction file the scorer refuses exits 2
 naming the line. Importable: `evaluate(task, predictions, release)`.
 
-Classification metrics come from scikit-learn. Span matching is our own: the
-contract is one-to-one overlap matching (a prediction takes the target it overlaps
-most that no earlier prediction took), which no metrics library implements."""
+Classification metrics come from scikit-learn; span matching (exact, partial, typed; one to one)
+is scripts/benchmark/metrics.py."""
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from collections import defaultdict
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,15 +21,24 @@ from sklearn.metrics import accuracy_score, precision_recall_fscore_support
 
 import schema
 from scripts import paths
-from scripts.benchmark.metrics import prf
+from scripts.benchmark import submission
+from scripts.benchmark.metrics import exact_pairs, overlapping, partial_pairs, prf, span_scores
 
-TASKS = ("extraction", "verification", "noise_detection")
+TASKS = tuple(schema.load().task_contract.configs)
+_DATE = (str, type(None))
 FIELDS: dict[str, dict[str, Any]] = {
     "extraction": {"doc_id": str, "char_start": int, "char_end": int, "value": (int, float), "unit": str,
-                   "period_start": (str, type(None)), "period_end": (str, type(None))},
+                   "period_start": _DATE, "period_end": _DATE},
     "verification": {"claim_id": str, "verdict": str},
     "noise_detection": {"doc_id": str, "char_start": int, "char_end": int, "noise_type": str},
 }
+OPTIONAL: dict[str, dict[str, Any]] = {"extraction": {"metric": str, "bound": str}}
+# prediction fields whose values are terms of a vocabulary
+VOCAB_FIELDS = {"extraction": {"unit": "unit", "metric": "metric", "bound": "bound"},
+                "verification": {"verdict": "verdict"}, "noise_detection": {"noise_type": "noise_type"}}
+# spans that may not share a character: extraction within a document; noise within a document and type
+OVERLAP_GROUP = {"extraction": lambda p: (p["doc_id"],), "noise_detection": lambda p: (p["doc_id"], p["noise_type"])}
+VALUE_TOLERANCE = 0.005  # relative: a value within 0.5% of the gold value is right
 
 
 class PredictionError(ValueError):
@@ -40,18 +50,36 @@ def _gold(task: str, release: Path) -> list[dict]:
     return pq.read_table(release / f"{task}.parquet").to_pylist()
 
 
-def read_predictions(  # noqa: C901 - one check per way a line can be wrong, each with its message
-    path_or_lines, task: str, release: Path) -> list[dict]:
-    """Parse and check prediction lines against the release; raise PredictionError naming the line."""
+def _lines(path_or_lines) -> tuple[str, list[str]]:
     if isinstance(path_or_lines, (str, Path)):
-        where, lines = str(path_or_lines), Path(path_or_lines).read_text(encoding="utf-8").splitlines()
-    else:
-        where, lines = "<predictions>", [json.dumps(p, ensure_ascii=False) if isinstance(p, dict) else p for p in path_or_lines]
+        return str(path_or_lines), Path(path_or_lines).read_text(encoding="utf-8").splitlines()
+    return "<predictions>", [json.dumps(p, ensure_ascii=False) if isinstance(p, dict) else p for p in path_or_lines]
+
+
+def _check_fields(p: dict, task: str, vocab: dict) -> str | None:
+    """Why a parsed line is not a prediction of the task, or None."""
+    for field in FIELDS[task]:
+        if field not in p:
+            return f"missing field {field!r}"
+    for field, kind in {**FIELDS[task], **OPTIONAL.get(task, {})}.items():
+        if field in p and (not isinstance(p[field], kind) or isinstance(p[field], bool)):
+            return f"field {field!r} has the wrong type"
+    for field, voc in VOCAB_FIELDS[task].items():
+        if field in p and p[field] not in vocab[voc]:
+            return f"unknown {field} {p[field]!r} ({', '.join(vocab[voc])})"
+    return None
+
+
+def read_predictions(path_or_lines, task: str, release: Path) -> list[dict]:
+    """Parse and check prediction lines against the release; raise PredictionError naming the line."""
+    where, lines = _lines(path_or_lines)
     gold = _gold(task, release)
     texts = {g["doc_id"]: g["text"] for g in gold} if task != "verification" else {}
     claims = {g["claim_id"] for g in gold} if task == "verification" else set()
     vocab = schema.load().vocab
-    out = []
+    out: list[dict] = []
+    line_of: dict[int, int] = {}
+    first_line: dict[str, int] = {}
     for i, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -61,45 +89,30 @@ def read_predictions(  # noqa: C901 - one check per way a line can be wrong, eac
             raise PredictionError(where, i, f"not JSON: {e.msg}") from None
         if not isinstance(p, dict):
             raise PredictionError(where, i, "a prediction is a JSON object")
-        for field, kind in FIELDS[task].items():
-            if field not in p:
-                raise PredictionError(where, i, f"missing field {field!r}")
-            if not isinstance(p[field], kind) or isinstance(p[field], bool):
-                raise PredictionError(where, i, f"field {field!r} has the wrong type")
+        reason = _check_fields(p, task, vocab)
+        if reason:
+            raise PredictionError(where, i, reason)
         if task == "verification":
             if p["claim_id"] not in claims:
                 raise PredictionError(where, i, f"unknown claim_id {p['claim_id']!r}")
-            if p["verdict"] not in vocab["verdict"]:
-                raise PredictionError(where, i, f"unknown verdict {p['verdict']!r} ({', '.join(vocab['verdict'])})")
+            if p["claim_id"] in first_line:
+                raise PredictionError(where, i, f"claim_id {p['claim_id']!r} repeats line {first_line[p['claim_id']]}")
+            first_line[p["claim_id"]] = i
         else:
             if p["doc_id"] not in texts:
                 raise PredictionError(where, i, f"unknown doc_id {p['doc_id']!r}")
             if not 0 <= p["char_start"] < p["char_end"] <= len(texts[p["doc_id"]]):
                 raise PredictionError(where, i, f"span [{p['char_start']}:{p['char_end']}] is outside the text of {p['doc_id']}")
-            if task == "extraction" and p["unit"] not in vocab["unit"]:
-                raise PredictionError(where, i, f"unknown unit {p['unit']!r} ({', '.join(vocab['unit'])})")
-            if task == "noise_detection" and p["noise_type"] not in vocab["noise_type"]:
-                raise PredictionError(where, i, f"unknown noise_type {p['noise_type']!r}")
+        line_of[id(p)] = i
         out.append(p)
+    if task in OVERLAP_GROUP:
+        clash = overlapping(out, OVERLAP_GROUP[task])
+        if clash:
+            a, b = sorted(clash, key=lambda s: line_of[id(s)])
+            kind = " of the same noise_type" if task == "noise_detection" else ""
+            raise PredictionError(where, line_of[id(b)], f"span [{b['char_start']}:{b['char_end']}] of {b['doc_id']} overlaps "
+                                  f"the span [{a['char_start']}:{a['char_end']}]{kind} on line {line_of[id(a)]}")
     return out
-
-
-def match_spans(preds: list[dict], targets: list[dict]) -> list[tuple[dict, dict]]:
-    """One-to-one: each prediction, in text order, takes the unmatched target of the
-    same document it overlaps most."""
-    taken, pairs = set(), []
-    for p in sorted(preds, key=lambda p: (p["doc_id"], p["char_start"], p["char_end"])):
-        best, best_overlap = None, 0
-        for k, t in enumerate(targets):
-            if k in taken or t["doc_id"] != p["doc_id"]:
-                continue
-            overlap = min(p["char_end"], t["char_end"]) - max(p["char_start"], t["char_start"])
-            if overlap > best_overlap:
-                best, best_overlap = k, overlap
-        if best is not None:
-            taken.add(best)
-            pairs.append((p, targets[best]))
-    return pairs
 
 
 def _targets(gold: list[dict]) -> list[dict]:
@@ -110,25 +123,36 @@ def _round(d: dict) -> dict:
     return {k: (round(v, 6) if isinstance(v, float) else v) for k, v in d.items()}
 
 
+def _iso(d) -> str | None:
+    return None if d is None else str(d)
+
+
+def value_right(pred: Mapping, gold: Mapping) -> bool:
+    return pred["unit"] == gold["unit"] and abs(pred["value"] - gold["value"]) <= VALUE_TOLERANCE * abs(gold["value"])
+
+
+# extraction fields scored on the exact matches: name -> is the prediction's field right
+FIELD_CHECKS = {
+    "value": value_right,
+    "unit": lambda p, t: p["unit"] == t["unit"],
+    "period": lambda p, t: (p["period_start"], p["period_end"]) == (_iso(t["period_start"]), _iso(t["period_end"])),
+    "metric": lambda p, t: p.get("metric") == t["metric"],
+    "bound": lambda p, t: p.get("bound") == t["bound"],
+}
+
+
 def score_extraction(preds: list[dict], gold: list[dict]) -> dict:
     targets = _targets(gold)
-    pairs = match_spans(preds, targets)
-    p, r, f = prf(len(pairs), len(preds), len(targets))
-    n = len(pairs) or 1
-
-    def iso(d):
-        return None if d is None else str(d)
-    value_ok = sum(1 for pr, t in pairs if pr["unit"] == t["unit"] and abs(pr["value"] - t["value"]) <= 0.005 * abs(t["value"]))
-    unit_ok = sum(1 for pr, t in pairs if pr["unit"] == t["unit"])
-    period_ok = sum(1 for pr, t in pairs if (pr["period_start"], pr["period_end"]) == (iso(t["period_start"]), iso(t["period_end"])))
-    return _round({"span_precision": p, "span_recall": r, "span_f1": f,
-                   "value_accuracy": value_ok / n if pairs else 0.0, "unit_accuracy": unit_ok / n if pairs else 0.0,
-                   "period_accuracy": period_ok / n if pairs else 0.0,
-                   "n_predictions": len(preds), "n_targets": len(targets)})
+    exact = exact_pairs(preds, targets)
+    out = {**span_scores("span_", exact, len(preds), len(targets)),
+           **span_scores("partial_", partial_pairs(preds, targets), len(preds), len(targets)),
+           **span_scores("typed_", exact_pairs(preds, targets, value_right), len(preds), len(targets))}
+    for name, right in FIELD_CHECKS.items():
+        out[f"{name}_accuracy"] = sum(1 for p, t in exact if right(p, t)) / len(exact) if exact else 0.0
+    return _round({**out, "n_predictions": len(preds), "n_targets": len(targets)})
 
 
 def score_verification(preds: list[dict], gold: list[dict]) -> dict:
-
     labels = list(schema.load().vocab["verdict"])
     pred = {p["claim_id"]: p["verdict"] for p in preds}
     y_true = [g["label"] for g in gold]
@@ -143,12 +167,19 @@ def score_verification(preds: list[dict], gold: list[dict]) -> dict:
 
 def score_noise(preds: list[dict], gold: list[dict]) -> dict:
     targets = _targets(gold)
-    p, r, f = prf(len(match_spans(preds, targets)), len(preds), len(targets))
-    out = {"span_precision": p, "span_recall": r, "span_f1": f, "n_predictions": len(preds), "n_targets": len(targets)}
-    for t in schema.load().vocab["noise_type"]:
-        tp = [x for x in preds if x["noise_type"] == t]
-        tt = [x for x in targets if x["noise_type"] == t]
-        out[f"{t}_f1"] = prf(len(match_spans(tp, tt)), len(tp), len(tt))[2]
+    same_type = lambda p, t: p["noise_type"] == t["noise_type"]
+    out = {**span_scores("span_", exact_pairs(preds, targets), len(preds), len(targets)),
+           **span_scores("partial_", partial_pairs(preds, targets), len(preds), len(targets)),
+           **span_scores("typed_", exact_pairs(preds, targets, same_type), len(preds), len(targets)),
+           "n_predictions": len(preds), "n_targets": len(targets)}
+    by_type: dict[str, tuple[list, list]] = defaultdict(lambda: ([], []))
+    for p in preds:
+        by_type[p["noise_type"]][0].append(p)
+    for t in targets:
+        by_type[t["noise_type"]][1].append(t)
+    for kind in schema.load().vocab["noise_type"]:
+        tp, tt = by_type[kind]
+        out[f"{kind}_f1"] = prf(len(exact_pairs(tp, tt)), len(tp), len(tt))[2]
     return _round(out)
 
 
@@ -163,7 +194,8 @@ def evaluate(task: str, predictions, release: Path | None = None) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(description=__doc__, epilog="Submission format\n\n" + submission.text(),
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--task", required=True, choices=TASKS)
     ap.add_argument("--predictions", required=True, type=Path)
     ap.add_argument("--release", type=Path, default=None)

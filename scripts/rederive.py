@@ -514,7 +514,7 @@ def verdict_problems(f: Findings, t: dict[str, Rows]) -> None:
     compare_rows(f, "claim_verdicts", ["claim_id"], t["claim_verdicts"], rebuilt, "re-judged against reference_facts")
 
 
-TASKS = ("extraction", "verification", "noise_detection")
+TASKS = tuple(schema.load().task_contract.configs)
 
 
 def task_problems(f: Findings, t: dict[str, Rows]) -> None:

@@ -122,7 +122,7 @@ def _list_struct_columns() -> list:
 
 def test_there_are_list_of_struct_columns_to_check():
     assert {p.id for p in _list_struct_columns()} >= {"events.evidence", "extraction.targets",
-                                                      "verification.evidence", "noise_detection.targets"}
+                                                      "verification.evidence_pool", "noise_detection.targets"}
 
 
 @pytest.mark.parametrize("table, column, struct", _list_struct_columns())

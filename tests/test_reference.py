@@ -99,7 +99,7 @@ def test_the_stored_hashes_are_hashes_only(hashes, latin_hashes):
 def test_no_fact_gap_or_evidence_copies_a_source_sentence(t, hashes, latin_hashes):
     texts = [(f"reference_facts {f['fact_id']}", s) for f in t["reference_facts"] for s in _strings(f)]
     texts += [(f"reference_gaps {g['gap_id']}", s) for g in t["reference_gaps"] for s in _strings(g)]
-    texts += [(f"verification {r['claim_id']} evidence", s) for r in t["verification"] for s in _strings(r["evidence"])]
+    texts += [(f"verification {r['claim_id']} evidence", s) for r in t["verification"] for s in _strings(r["evidence_pool"])]
     assert len(texts) > 500
     copied = [(where, s) for where, s in texts if copied_runs(s, hashes, latin_hashes)]
     assert not copied, copied[:3]
@@ -128,7 +128,7 @@ def test_no_quote_passage_or_excerpt_key_under_seeds_reference():
 
 def test_no_quote_column_in_facts_or_evidence(release):
     assert "quote" not in pq.read_schema(release / "reference_facts.parquet").names
-    evidence = pq.read_schema(release / "verification.parquet").field("evidence").type.value_type
+    evidence = pq.read_schema(release / "verification.parquet").field("evidence_pool").type.value_type
     assert "quote" not in [evidence.field(i).name for i in range(evidence.num_fields)]
 
 

@@ -187,12 +187,24 @@ def _noise_target(d):
 
 
 def _evidence_fact(d):
-    first(lambda r: r["evidence"])(d)["evidence"][0]["fact_id"] = "f_nowhere"
+    first(lambda r: r["evidence_pool"])(d)["evidence_pool"][0]["fact_id"] = "f_nowhere"
 
 
 def _evidence_value(d):
-    e = first(lambda r: r["evidence"])(d)["evidence"][0]
+    e = first(lambda r: r["evidence_pool"])(d)["evidence_pool"][0]
     e["value"] = e["value"] * 10
+
+
+def _pool_swapped(d):
+    """A pool that is not the one the rule draws: its last fact swapped for another claim's."""
+    a = first(lambda r: r["label"] == "not_enough_info")(d)
+    b = next(r for r in d if r["evidence_pool"][-1]["fact_id"] != a["evidence_pool"][-1]["fact_id"]
+             and r["evidence_pool"][-1]["fact_id"] not in [e["fact_id"] for e in a["evidence_pool"]])
+    a["evidence_pool"][-1] = dict(b["evidence_pool"][-1])
+
+
+def _gold_facts_dropped(d):
+    first(lambda r: r["evidence_fact_ids"])(d)["evidence_fact_ids"] = []
 
 
 def _context_changed(d):
@@ -347,8 +359,10 @@ SEMANTIC = {
     "relation expected value": (edit("claim_relations", _relation_expected), "claim_relations.expected: re-found by the relation rules"),
     "relation cross_document flag": (edit("claim_relations", _cross_document), "claim_relations.cross_document: re-found"),
     "verification label differs from the verdict": (edit("verification", _label), "verification.label: rebuilt from the base tables"),
-    "verification evidence figure": (edit("verification", _evidence_value), "verification.evidence: rebuilt from the base tables"),
-    "verification evidence names no fact": (edit("verification", _evidence_fact), "verification.evidence.fact_id: references reference_facts.fact_id"),
+    "verification evidence figure": (edit("verification", _evidence_value), "verification.evidence_pool: rebuilt from the base tables"),
+    "verification evidence names no fact": (edit("verification", _evidence_fact), "verification.evidence_pool.fact_id: references reference_facts.fact_id"),
+    "verification pool not drawn by the rule": (edit("verification", _pool_swapped), "verification.evidence_pool: rebuilt from the base tables"),
+    "verification gold facts dropped": (edit("verification", _gold_facts_dropped), "verification.evidence_fact_ids: rebuilt from the base tables"),
     "verification context": (edit("verification", _context_changed), "verification.context: rebuilt from the base tables"),
     "extraction target value x100": (edit("extraction", _target_value), "extraction.targets: rebuilt from the base tables"),
     "extraction target names no claim": (edit("extraction", _target_claim), "extraction.targets.claim_id: references claims.claim_id"),

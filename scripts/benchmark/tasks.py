@@ -2,15 +2,20 @@
 annotation files): extraction, verification and noise_detection."""
 from __future__ import annotations
 
+import datetime as dt
 import re
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 import schema
 
 _END = re.compile(r"[。！？!?\n]")
 # the evidence a verification item carries: the fact_evidence struct as declared in schema/tables.yaml
 EVIDENCE_FIELDS = tuple(c.name for c in schema.load().structs["fact_evidence"])
+# Every verification row offers this many reference facts (all of them if there are fewer), drawn by
+# one rule for every claim (see evidence_pool), so that the pool's presence or size says nothing of the label.
+POOL_SIZE = 8
 
 
 def sentence(text: str, start: int, end: int) -> str:
@@ -39,20 +44,108 @@ def extraction(docs: Sequence[Mapping], claims: Iterable[Mapping]) -> list[dict]
     } for d in docs]
 
 
+def _midpoint(start: dt.date, end: dt.date) -> float:
+    return (start.toordinal() + end.toordinal()) / 2
+
+
+class FactIndex:
+    """Reference facts by subject, by metric, by both and all together, each list sorted by the midpoint
+    of the fact's period, so the facts nearest a date are found by bisection, not by a scan."""
+
+    def __init__(self, facts: Iterable[Mapping]):
+        self.by_id = {f["fact_id"]: f for f in facts}
+        self.buckets: dict[tuple, list[tuple[float, str]]] = defaultdict(list)
+        for f in self.by_id.values():
+            entry = (_midpoint(f["period_start"], f["period_end"]), f["fact_id"])
+            for key in (("subject", f["subject_id"], "metric", f["metric"]), ("subject", f["subject_id"]),
+                        ("metric", f["metric"]), ()):
+                self.buckets[key].append(entry)
+        for entries in self.buckets.values():
+            entries.sort()
+        self.mids = {key: [m for m, _ in entries] for key, entries in self.buckets.items()}
+
+    def nearest(self, key: tuple, anchor: float, k: int, skip: Collection[str]) -> list[tuple[float, str]]:
+        """The k facts of a bucket nearest the anchor (distance in days, then fact_id), leaving out `skip`:
+        walk outwards from the anchor's place until k are found and the next one is farther."""
+        entries, mids = self.buckets.get(key, []), self.mids.get(key, [])
+        hi = bisect_left(mids, anchor)
+        lo = hi - 1
+        got: list[tuple[float, str]] = []
+        while lo >= 0 or hi < len(entries):
+            if hi >= len(entries) or (lo >= 0 and anchor - mids[lo] <= mids[hi] - anchor):
+                (mid, fid), lo = entries[lo], lo - 1
+            else:
+                (mid, fid), hi = entries[hi], hi + 1
+            d = abs(mid - anchor)
+            if len(got) >= k and d > got[k - 1][0]:
+                break
+            if fid not in skip:
+                got.append((d, fid))
+        return sorted(got)[:k]
+
+
+def _tiers(claim: Mapping) -> list[tuple]:
+    """Buckets from the most to the least related: same subject and metric, same subject, same metric, any."""
+    s, m = claim["subject_id"], claim["metric"]
+    return [("subject", s, "metric", m), ("subject", s), ("metric", m), ()]
+
+
+def evidence_pool(claim: Mapping, reference_date: dt.date, index: FactIndex, gold: Sequence[str],
+                  k: int = POOL_SIZE) -> list[str]:
+    """The candidate facts for a claim, FEVER-style: the k reference facts ranked first by (tier of relatedness:
+    same subject and metric, same subject, same metric, any other; distance in days between the midpoints of the
+    claim's period, or of its document's reference_date when it has none, and of the fact's period; fact_id).
+    The gold facts are always in the pool: one ranked below k takes the place of the last retrieved fact, so the
+    pool keeps its size (on the test split no gold fact ranks below k: tests/test_benchmark.py)."""
+    anchor = (_midpoint(claim["period_start"], claim["period_end"]) if claim["period_start"] is not None
+              else float(reference_date.toordinal()))
+    rank: dict[str, tuple[int, float, str]] = {}
+    tiers = _tiers(claim)
+    for tier, key in enumerate(tiers):
+        if len(rank) >= k:
+            break
+        rank.update((fid, (tier, d, fid)) for d, fid in index.nearest(key, anchor, k - len(rank), rank.keys() | _members(index, tiers[:tier])))
+    missing = [f for f in gold if f not in rank]
+    if missing:
+        others = sorted((r for f, r in rank.items() if f not in gold))
+        kept = [r[2] for r in others[:max(0, len(rank) - len(gold))]]
+        pool = [f for f in gold if f in rank] + kept + missing
+        return sorted(pool, key=lambda f: _rank_key(index.by_id[f], claim, anchor, tiers))
+    return [f for *_, f in sorted(rank.values())]
+
+
+def _members(index: FactIndex, keys: Sequence[tuple]) -> set[str]:
+    return {fid for key in keys for _, fid in index.buckets.get(key, [])}
+
+
+def _rank_key(fact: Mapping, claim: Mapping, anchor: float, tiers: Sequence[tuple]) -> tuple[int, float, str]:
+    tier = next(i for i, key in enumerate(tiers) if _in_bucket(fact, key))
+    return tier, abs(_midpoint(fact["period_start"], fact["period_end"]) - anchor), fact["fact_id"]
+
+
+def _in_bucket(fact: Mapping, key: tuple) -> bool:
+    fields = dict(zip(key[::2], key[1::2]))
+    return fact["subject_id"] == fields.get("subject", fact["subject_id"]) and fact["metric"] == fields.get("metric", fact["metric"])
+
+
 def verification(docs: Sequence[Mapping], claims: Iterable[Mapping], verdicts: Iterable[Mapping],
                  facts: Iterable[Mapping]) -> list[dict]:
+    """One row per claim: the claim in context, its candidate evidence pool (input) and, apart, the gold
+    verdict and the facts it rests on (labels)."""
     by_doc = {d["doc_id"]: d for d in docs}
-    facts_by_id = {f["fact_id"]: f for f in facts}
+    index = FactIndex(facts)
     verdict = {v["claim_id"]: v for v in verdicts}
     rows = []
     for c in claims:
         d = by_doc[c["doc_id"]]
         v = verdict[c["claim_id"]]
+        pool = evidence_pool(c, d["reference_date"], index, v["fact_ids"])
         rows.append({
             "claim_id": c["claim_id"], "doc_id": c["doc_id"], "quote": c["quote"],
             "context": sentence(d["text"], c["char_start"], c["char_end"]),
-            "reference_date": d["reference_date"], "site": d["site"], "label": v["verdict"],
-            "evidence": [{k: facts_by_id[f][k] for k in EVIDENCE_FIELDS} for f in v["fact_ids"]],
+            "reference_date": d["reference_date"], "site": d["site"],
+            "evidence_pool": [{k: index.by_id[f][k] for k in EVIDENCE_FIELDS} for f in pool],
+            "label": v["verdict"], "evidence_fact_ids": list(v["fact_ids"]),
         })
     return rows
 

@@ -6,12 +6,15 @@ import json
 import re
 from pathlib import Path
 
+import datasets
 import pyarrow.parquet as pq
 import yaml
 
 import schema
-from schema.derive import data_dictionary
+from schema.derive import data_dictionary, hf_features
 from scripts import paths
+from scripts.benchmark import submission
+from scripts.benchmark.tasks import POOL_SIZE
 from scripts.docs import licence
 
 HUB_ID = "kuaishou-ecommerce-claims"
@@ -33,6 +36,9 @@ def card_yaml(version: str, rows: dict[str, int]) -> dict:
         "size_categories": ["n<1K"],
         "tags": ["claims", "provenance", "noise", "chinese", "e-commerce", "kuaishou"],
         "configs": configs,
+        # the task configs' features, so that `datasets` encodes their vocabulary columns as ClassLabel
+        "dataset_info": [{"config_name": n, **datasets.DatasetInfo(features=hf_features(n))._to_yaml_dict()}
+                         for n in schema.load().task_contract.configs],
     }
 
 
@@ -127,6 +133,34 @@ def _load_section(version: str, repo_id: str, code_url: str) -> list[str]:
     ]
 
 
+def _benchmark_section(repo_id: str, code_url: str, baselines: str) -> list[str]:
+    contract = schema.load().task_contract
+    return [
+        "## Benchmark tasks\n",
+        f"{', '.join(f'`{n}`' for n in contract.configs)} are evaluation sets (split `test`, derived from the tables "
+        f"above by the build), under task contract **v{contract.version}** (`task_contract` in `schema/tables.yaml`; the "
+        "major number changes when a metric key keeps its name but not its meaning). Their vocabulary columns "
+        "(`label`, `targets.unit`, `targets.noise_type`, …) load as `ClassLabel`, so `features[\"label\"].names` "
+        "gives the verdicts:\n",
+        "```python\nfrom datasets import load_dataset\n"
+        f"ver = load_dataset(\"{repo_id}\", \"verification\", split=\"test\")\n"
+        "ver.features[\"label\"].names  # ['supported', 'refuted', 'not_enough_info']\n```\n",
+        f"Verification is FEVER-style: every claim comes with an `evidence_pool` of {POOL_SIZE} reference facts drawn by one "
+        "rule for every claim (same subject and metric first, then same subject, then same metric, then any; within "
+        "each, nearest in time to the claim's period, or to the document's `reference_date` when the claim has none), "
+        "so the pool's presence and size say nothing of the label; the gold facts are in it, and are given apart, "
+        "as a label (`evidence_fact_ids`), never as input. The `empty pool → not_enough_info` row below is the leak "
+        "check: it must not beat the majority class (it did before v0.9.0, when only decided claims had evidence).\n",
+        "### Submission format\n",
+        submission.text(markdown=True),
+        f"The same text is printed by `python -m scripts.evaluate --help` (installed as `kec-evaluate`); the scorer is "
+        f"`scripts/evaluate.py` with the matching in `scripts/benchmark/metrics.py`, in the [project repository]({code_url}).\n",
+        "### Baselines\n",
+        "Scores on this release's test split (`python -m scripts.baselines`, `scripts/baselines.py`):\n",
+        baselines,
+    ]
+
+
 def render(version: str, rows: dict[str, int], ctx: dict | None = None, release=None,
            repo_id: str | None = None, code_url: str | None = None, root: Path = paths.ROOT) -> str:
     """repo_id, code_url: where the card is published and where the code lives (default: pyproject.toml
@@ -176,14 +210,7 @@ def render(version: str, rows: dict[str, int], ctx: dict | None = None, release=
                      + ", ".join(f"{k} {n}" for k, n in v["totals_reconciled"].items()) + ".\n")
         parts.append("Full catalogs with examples: [DATASHEET.md](DATASHEET.md#noise-catalog).\n")
     if ctx:
-        parts.append("## Benchmark tasks\n")
-        parts.append("`extraction`, `verification` and `noise_detection` are evaluation sets (split `test`, derived from the "
-                     "tables above; there is no training split):\n")
-        parts.append("```python\nfrom datasets import load_dataset\n"
-                     f"ext = load_dataset(\"{repo_id}\", \"extraction\", split=\"test\")\n```\n")
-        parts.append("Score with `python -m scripts.evaluate --task extraction --predictions preds.jsonl` (the "
-                     f"[project repository]({code_url})). Baselines on this release:\n")
-        parts.append(ctx["baselines"])
+        parts += _benchmark_section(repo_id, code_url, ctx["baselines"])
     parts.append("## Citation\n\n```bibtex\n" + CITATION % {"version": version, "url": hub_url(repo_id)} + "\n```\n")
     parts.append("## License\n\n" + licence.statement(code_url))
     parts.append("### Takedown\n\n" + licence.takedown(code_url))

@@ -1,4 +1,4 @@
-"""verification (benchmark task): each claim in context, with its verdict as the label."""
+"""verification (benchmark task): each claim in context with its candidate evidence pool; its verdict and gold facts as labels."""
 from __future__ import annotations
 
 from scripts.benchmark import tasks
