@@ -190,8 +190,10 @@ def _reproduces(words: str | None, ref: dt.date, start: dt.date | None, end: dt.
 
 
 def _contexts(text: str) -> list[str | None]:
-    """Context words a period may have borrowed: the relative-year words and every year the text writes."""
-    return [None, *_CONTEXT_WORDS, *sorted(set(re.findall(r"[0-9]{4}年", text)))]
+    """Context words a period may have borrowed: the relative-year words, every year the text writes and
+    every as-of date it states (the end of a trailing 一年时间)."""
+    return [None, *_CONTEXT_WORDS, *sorted(set(re.findall(r"[0-9]{4}年", text))),
+            *sorted(set(re.findall(r"截[至止][0-9]{4}年[0-9]{1,2}月(?:[0-9]{1,2}[日号])?", text)))]
 
 
 def _granularity_ok(f: Findings, table: str, key: str, start: dt.date, end: dt.date, gran: str) -> None:

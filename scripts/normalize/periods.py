@@ -18,6 +18,9 @@ AS_OF = re.compile(r"^截[至止](.+)$")
 SPAN_JOIN = "…"  # '2018年…2020年': a span whose ends the text states apart (从2018年…到2020年)
 # jionlp reads 一年前 as the whole previous calendar year; the policy wants the date a year back
 AGO = re.compile(r"^([0-9]+|[一两二三四五六七八九十]+)(年|个月)前$")
+# 过去一年 / 近12个月 / 一年时间: the N years (months) that end on the writing date, or on the as-of date that
+# period_context gives (截至2021年12月31日 … 一年时间); jionlp starts 过去一年 a day early (366 days)
+TRAILING = re.compile(r"^(过去|近)?([0-9]+|[一两二三四五六七八九十]+)个?(年|月)(时间)?$")
 # jionlp ends 春节前 on the festival itself; 'before X' ends the day before
 BEFORE_DAY = re.compile(r"^(.*(?:春节|元旦|除夕|中秋节?|国庆节?|端午节?|清明节?|劳动节|五一|元宵节?))前$")
 # Words that date a figure, for the check that a sentence's period governs its claims. Not rate units
@@ -147,6 +150,14 @@ def _ago(n: int, unit: str, reference: dt.date, precision: str) -> tuple[dt.date
     return dt.date(first.year, 1, 1), dt.date(first.year, 12, 31)
 
 
+def _trailing(n: int, unit: str, end: dt.date) -> tuple[dt.date, dt.date]:
+    months = n * 12 if unit == "年" else n
+    k = end.year * 12 + end.month - 1 - months
+    year, month = k // 12, k % 12 + 1
+    last_day = (_month_start(dt.date(year, month, 1), -1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(end.day, last_day)) + dt.timedelta(days=1), end
+
+
 def _span(words: str, reference: dt.date) -> tuple[dt.date, dt.date]:
     """jionlp's reading, corrected where it contradicts the policy (春节前 ends the day before)."""
     start, end = _parse(words, reference)
@@ -174,6 +185,12 @@ def resolve(surface: str | None, reference: dt.date, context: str | None = None,
         kinds = {a.resolution, b.resolution}
         resolution = "context" if "context" in kinds else "relative" if "relative" in kinds else "explicit"
         return Period(a.start, b.end, granularity_of(a.start, b.end), resolution)
+    trailing = TRAILING.match(re.sub(r"\s+", "", surface))
+    if trailing and (trailing.group(1) or trailing.group(4)):
+        anchor = AS_OF.match(re.sub(r"\s+", "", context or ""))
+        end = _parse(anchor.group(1), reference)[1] if anchor else reference
+        start, end = _trailing(_count(trailing.group(2)), trailing.group(3), end)
+        return Period(start, end, granularity_of(start, end), "context" if context else "relative")
     words = re.sub(r"\s+", "", (context or "") + surface)
     ago = AGO.match(words)
     if ago:
