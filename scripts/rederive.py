@@ -29,7 +29,7 @@ import pyarrow as pa
 import schema
 from scripts.inputs.annotations import doc_number
 from scripts.normalize.cleaning import REMOVED_TYPES, clean_text, page_noise_spans
-from scripts.normalize.periods import AS_OF_NOW, PeriodError, granularity_of, resolve
+from scripts.normalize.periods import AS_OF_NOW, PeriodError, granularity_of, resolve, words_outside
 from scripts.normalize.reconcile import reconciled
 from scripts.normalize.values import SCALE_WORDS, SurfaceValueError, parse_value
 from scripts.pipeline import to_table
@@ -178,10 +178,10 @@ def _row_key(name: str, r: dict) -> str:
 # --- base tables ------------------------------------------------------------------
 
 def _reproduces(words: str | None, ref: dt.date, start: dt.date | None, end: dt.date | None,
-                contexts: Iterable[str | None]) -> bool:
+                contexts: Iterable[str | None], precision: str = "day") -> bool:
     for ctx in contexts:
         try:
-            p = resolve(words, ref, ctx)
+            p = resolve(words, ref, ctx, precision)
         except PeriodError:
             continue
         if (p.start, p.end) == (start, end):
@@ -190,8 +190,10 @@ def _reproduces(words: str | None, ref: dt.date, start: dt.date | None, end: dt.
 
 
 def _contexts(text: str) -> list[str | None]:
-    """Context words a period may have borrowed: the relative-year words and every year the text writes."""
-    return [None, *_CONTEXT_WORDS, *sorted(set(re.findall(r"[0-9]{4}年", text)))]
+    """Context words a period may have borrowed: the relative-year words, every year the text writes and
+    every as-of date it states (the end of a trailing 一年时间)."""
+    return [None, *_CONTEXT_WORDS, *sorted(set(re.findall(r"[0-9]{4}年", text))),
+            *sorted(set(re.findall(r"截[至止][0-9]{4}年[0-9]{1,2}月(?:[0-9]{1,2}[日号])?", text)))]
 
 
 def _granularity_ok(f: Findings, table: str, key: str, start: dt.date, end: dt.date, gran: str) -> None:
@@ -220,7 +222,7 @@ def claim_problems(f: Findings, claims: Rows, docs: dict[str, dict]) -> None:
         for col, exp in _expected_value(c).items():
             if not _same(exp, c[col]):
                 f.add("claims", cid, col, "re-derived from value_surface", exp, c[col])
-        _period_problems(f, c, text, ref)
+        _period_problems(f, c, text, ref, doc["reference_date_precision"])
 
 
 def _expected_value(c: dict) -> dict[str, Any]:
@@ -248,13 +250,15 @@ def _expected_value(c: dict) -> dict[str, Any]:
     return exp
 
 
-def _period_problems(f: Findings, c: dict, text: str, ref: dt.date) -> None:
+def _period_problems(f: Findings, c: dict, text: str, ref: dt.date, precision: str) -> None:
     cid, res, surface = c["claim_id"], c["period_resolution"], c["period_surface"]
     start, end, gran = c["period_start"], c["period_end"], c["period_granularity"]
     check = "re-resolved from period_surface and reference_date"
     where = locate_period(text, surface, c["char_start"], c["char_end"]) if surface else None
     if surface and where is None:
         f.add("claims", cid, "period_surface", "in the clause or the text before it", surface, "not found")
+    if res == "document_date" and not surface:
+        _implicit_date_problems(f, c, text)
     if res == "unknown":
         for col, exp in (("period_start", None), ("period_end", None), ("period_granularity", "unknown")):
             if c[col] != exp:
@@ -265,12 +269,12 @@ def _period_problems(f: Findings, c: dict, text: str, ref: dt.date) -> None:
         return
     _granularity_ok(f, "claims", cid, start, end, gran)
     if res == "context":  # words borrowed from elsewhere: one of them must reproduce the period
-        if surface and not _reproduces(surface, ref, start, end, _contexts(text)):
+        if surface and not _reproduces(surface, ref, start, end, _contexts(text), precision):
             f.add("claims", cid, "period_start", check + " (with context words)", f"a period {surface!r} can mean",
                   f"{start}..{end}")
         return
     try:
-        p = resolve(surface, ref)
+        p = resolve(surface, ref, None, precision)
     except PeriodError as e:
         f.add("claims", cid, "period_surface", check, "resolvable words", f"{surface!r} ({e})")
         return
@@ -279,10 +283,21 @@ def _period_problems(f: Findings, c: dict, text: str, ref: dt.date) -> None:
     for col, exp in derived:
         if c[col] != exp:
             f.add("claims", cid, col, check, exp, c[col])
-    if res in ("explicit", "relative") and where and not (c["char_start"] <= where[0] < c["char_end"]):
+    if res in ("explicit", "relative") and where and not all(c["char_start"] <= w[0] < c["char_end"] for w in where):
         f.add("claims", cid, "period_resolution", "context when the period words are outside the clause", "context", res)
     if res == "document_date" and surface and surface not in AS_OF_NOW:
         f.add("claims", cid, "period_resolution", check, "explicit or relative", res)
+
+
+def _implicit_date_problems(f: Findings, c: dict, text: str) -> None:
+    """A claim taken at the writing date without period words must be a level in a sentence that names
+    no period (GUIDELINES.md, Periods, rules 2, 5 and 6)."""
+    check = "a claim without period words is a level in a sentence without period words"
+    stated = words_outside(text, c["char_start"], c["char_end"])
+    if stated:
+        f.add("claims", c["claim_id"], "period_surface", check, "the sentence's period words", ", ".join(stated))
+    if c["is_change"] or c["metric"] in schema.load().terms_with("metric", "amount"):
+        f.add("claims", c["claim_id"], "period_resolution", check, "unknown or stated", "document_date")
 
 
 def reconcile_problems(f: Findings, claims: Rows, noise: Rows, docs: dict[str, dict]) -> None:

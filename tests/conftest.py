@@ -1,5 +1,6 @@
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,11 @@ def _hf_cache(tmp_path_factory):
     # load_dataset writes Arrow caches: keep them out of the user's home and the repo.
     os.environ["HF_DATASETS_CACHE"] = str(tmp_path_factory.mktemp("hf-cache"))
     os.environ["HF_HOME"] = str(tmp_path_factory.mktemp("hf-home"))
+    # a test module may have imported datasets already (it reads the variable once, at import): without this,
+    # load_dataset reuses the home cache, where another checkout's release of the same version may sit
+    datasets = sys.modules.get("datasets")
+    if datasets is not None:
+        datasets.config.HF_DATASETS_CACHE = Path(os.environ["HF_DATASETS_CACHE"])
 
 
 @pytest.fixture(scope="session")

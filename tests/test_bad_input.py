@@ -9,7 +9,7 @@ import sys
 
 import pytest
 from conftest import ROOT, tree_digest
-from helpers import edit
+from helpers import build_fails, edit
 
 from scripts.build import main as build_main
 
@@ -33,6 +33,14 @@ CASES = {
     "unit not allowed for metric": (D4, "    value: 596亿\n    unit: CNY\n", "    value: 596亿\n    unit: count\n", D4, "not allowed for metric gmv"),
     "unresolvable period": (D0, "    period: 2023年一季度\n", "    period: 中长期\n", D0, "cannot resolve period"),
     "period that ends before it starts": (D0, "    period: 2023年一季度\n", "    period: 2023年4月至2023年1月\n", D0, "period"),
+    "period stated elsewhere in the sentence": (D0, '    period: 2022年\n    kind: actual\n    en: "Monthly active sellers',
+                                                '    kind: actual\n    en: "Monthly active sellers', D0,
+                                                "its sentence states period words 2022年"),
+    "change with no period": (D4, '    period_unknown: true\n    kind: actual\n    speaker: xiao_gu\n    en: "Kuaishou e-commerce\'s',
+                              '    kind: actual\n    speaker: xiao_gu\n    en: "Kuaishou e-commerce\'s', D4, "a change compares two periods"),
+    "amount dated by a now word": (D2, "    scope: 年营业额\n    period_unknown: true\n", "    scope: 年营业额\n    period: 目前\n", D2,
+                                   "'目前' dates a level, not the span an amount (sales) sums"),
+    "period context not in the text": (D0, "    period_context: 去年\n", "    period_context: 前年\n", D0, "period_context '前年' is not in the text"),
     "duplicate claim id": (D0, "  - id: c02\n", "  - id: c01\n", D0, "duplicate id c01"),
     "duplicate YAML key": (D0, "    value: 79%\n", "    value: 79%\n    value: 80%\n", D0, "duplicate key 'value'"),
     "expected value disagrees": (D0, "    expect: 90120000\n", "    expect: 901200000000\n", D0, "code reads '9012万元' as 90120000.0"),
@@ -135,3 +143,11 @@ def test_entry_point_stops_with_file_line_reason(project):
     r = subprocess.run([sys.executable, "-m", "scripts.build", "--quiet", "--root", str(project)],
                        cwd=ROOT, capture_output=True, text=True, timeout=300)
     _assert_stopped(project, named, reason, r.returncode, r.stderr, before)
+
+
+def test_a_period_in_the_sentence_is_refused_at_the_claims_line(project):
+    """000-c05 (月活跃卖家稳定在1亿以上) without its period: the sentence opens with 2022年, which governs it."""
+    path, old, new, named, reason = CASES["period stated elsewhere in the sentence"]
+    edit(project / path, old, new)
+    text = (project / D0).read_text(encoding="utf-8")
+    build_fails(project, "000_7c51db7d224d44d0.yaml", reason, line=text[: text.index("  - id: c05")].count("\n") + 1)

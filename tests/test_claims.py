@@ -47,8 +47,36 @@ def test_relative_periods_use_the_content_date_not_the_repost_date(claims):
     # doc 001 is a 2023 repost of a March 2022 text: 去年第四季度 is Q4 2021
     c = claims["001-c09"]
     assert (str(c["period_start"]), str(c["period_end"]), c["period_resolution"]) == ("2021-10-01", "2021-12-31", "relative")
-    # doc 002 (June 2019): 明年春节前 ends at the 2020 Spring Festival
-    assert str(claims["002-c01"]["period_end"]) == "2020-01-25"
+    # doc 002 (June 2019): 明年春节前 ends the day before the 2020 Spring Festival (25 January)
+    assert str(claims["002-c01"]["period_end"]) == "2020-01-24"
+    # doc 001 (March 2022, known to the month): 一年前 is March 2021, not all of 2021
+    c = claims["001-c01"]
+    assert (str(c["period_start"]), str(c["period_end"]), c["period_granularity"]) == ("2021-03-01", "2021-03-31", "month")
+
+
+def _period(c):
+    return (str(c["period_start"]) if c["period_start"] else None, str(c["period_end"]) if c["period_end"] else None,
+            c["period_resolution"])
+
+
+def test_period_policy_cases(claims):
+    """GUIDELINES.md, Periods: one claim for each rule."""
+    # rule 2: the sentence runs the two-year growth from 2018 to 2020
+    assert _period(claims["004-c16"]) == ("2018-01-01", "2020-12-31", "context")
+    assert claims["004-c16"]["period_surface"] == "2018年…2020年"
+    # rule 2: a plan dated by the day the sentence names
+    assert _period(claims["002-c18"]) == ("2019-07-02", "2019-07-02", "context")
+    # rule 3: the sentence's 目前 dates both DAU levels; rule 5: neither GMV of that sentence has a year
+    assert [_period(claims[i]) for i in ("001-c10", "001-c12")] == [("2022-03-20", "2022-03-20", "document_date")] * 2
+    assert [_period(claims[i]) for i in ("001-c11", "001-c13")] == [(None, None, "unknown")] * 2
+    # rule 5: annual and monthly amounts and undated changes have no period, not the writing date
+    for i in ("000-c09", "000-c10", "002-c09", "002-c25", "003-c07", "004-c09", "004-c10"):
+        assert _period(claims[i]) == (None, None, "unknown"), i
+    # rule 6: the Yiwu figures inherit the visit's month; a plain level is taken at the writing date
+    assert _period(claims["002-c21"]) == ("2019-04-01", "2019-04-30", "context")
+    assert _period(claims["002-c04"]) == ("2019-06-26", "2019-06-26", "document_date")
+    # rule 7: undated past
+    assert _period(claims["002-c15"]) == (None, None, "unknown")
 
 
 def test_official_gmv_series_of_doc_004(claims):

@@ -39,7 +39,9 @@ def test_real_contradictions_are_found_by_code(t):
     assert rel[("003-c01", "004-c15", "same_quantity")] == "corroborates"
     # the Q3 2021 revenue split adds up
     assert {rel[("001-c17", p, "parts_sum_to_total")] for p in ("001-c18", "001-c20", "001-c22")} == {"arithmetic_consistent"}
-    assert sum(1 for r in t["claim_relations"] if r["relation"] in ("contradicts", "arithmetic_inconsistent")) == 2
+    # both about 2022 (万亿规模 comments on the 2022 GMV just given): also the same quantity, contradicted
+    assert rel[("000-c04", "000-c06", "same_quantity")] == "contradicts"
+    assert sum(1 for r in t["claim_relations"] if r["relation"] in ("contradicts", "arithmetic_inconsistent")) == 3
 
 
 def test_reconciled_reading_sits_beside_the_stated_one(t):

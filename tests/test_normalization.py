@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from scripts.normalize.periods import PeriodError, resolve
+from scripts.normalize.periods import PeriodError, resolve, words_outside
 from scripts.normalize.values import SurfaceValueError, parse_value
 
 
@@ -57,7 +57,7 @@ D2019, D2021, D2022, D2023 = dt.date(2019, 6, 26), dt.date(2021, 6, 10), dt.date
     ("今年9月", D2023, None, "2023-09-01", "2023-09-30", "month", "relative"),
     ("今年9月", D2019, None, "2019-09-01", "2019-09-30", "month", "relative"),
     ("明年二季度", D2023, None, "2024-04-01", "2024-06-30", "quarter", "relative"),
-    ("明年春节前", D2019, None, "2019-06-26", "2020-01-25", "span", "relative"),
+    ("明年春节前", D2019, None, "2019-06-26", "2020-01-24", "span", "relative"),  # ends the day before the festival
     ("去年第四季度", D2022, None, "2021-10-01", "2021-12-31", "quarter", "relative"),
     ("去年5月底", D2021, None, "2020-05-25", "2020-05-31", "span", "relative"),
     ("今年以来", D2019, None, "2019-01-01", "2019-06-26", "span", "relative"),
@@ -77,7 +77,33 @@ def test_periods_resolve_against_the_reference_date(words, ref, context, start, 
     assert (p.start.isoformat(), p.end.isoformat(), p.granularity, p.resolution) == (start, end, gran, res)
 
 
-@pytest.mark.parametrize("words", ["中长期", "日前", "2021年11月至2021年7月"])
+@pytest.mark.parametrize("words, ref, precision, start, end, gran, res", [
+    # 一年前 is the date a year back, as wide as the writing date is known, not a calendar year (jionlp's reading)
+    ("一年前", D2022, "month", "2021-03-01", "2021-03-31", "month", "relative"),
+    ("一年前", D2022, "day", "2021-03-20", "2021-03-20", "day", "relative"),
+    ("两年前", D2022, "year", "2020-01-01", "2020-12-31", "year", "relative"),
+    ("6个月前", D2022, "quarter", "2021-07-01", "2021-09-30", "quarter", "relative"),
+    # a span whose ends the text states apart (从2018年…到2020年)
+    ("2018年…2020年", D2021, "day", "2018-01-01", "2020-12-31", "span", "explicit"),
+    ("时至今日", D2022, "month", "2022-03-20", "2022-03-20", "point", "document_date"),
+])
+def test_period_policy_readings(words, ref, precision, start, end, gran, res):
+    p = resolve(words, ref, None, precision)
+    assert (p.start.isoformat(), p.end.isoformat(), p.granularity, p.resolution) == (start, end, gran, res)
+
+
+def test_sentence_period_words_are_found_outside_the_claim():
+    text = "快手财报显示,2022年,快手电商GMV达到9012万元,月活跃卖家稳定在1亿以上。电商GMV步入万亿规模阶段后。"
+    s = text.index("月活跃卖家")
+    assert words_outside(text, s, s + len("月活跃卖家稳定在1亿以上")) == ["2022年"]
+    s = text.index("电商GMV步入")  # the next sentence names no period
+    assert words_outside(text, s, s + 6) == []
+    # rate units measure an amount without dating it
+    t2 = "全平台全年投入超5.7亿元资金,近3000人专业团队来服务消费者。"
+    assert words_outside(t2, t2.index("近3000人"), t2.index("来服务")) == []
+
+
+@pytest.mark.parametrize("words", ["中长期", "日前", "2021年11月至2021年7月", "2020年…2018年", "2018年…", "2018年…2019年…2020年"])
 def test_unresolvable_or_backwards_periods_are_refused(words):
     with pytest.raises(PeriodError):
         resolve(words, D2022)

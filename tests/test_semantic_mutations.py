@@ -97,6 +97,14 @@ def _unknown_period(d):
              period_start_reconciled=dt.date(2021, 1, 1), period_end_reconciled=dt.date(2021, 12, 31))
 
 
+def _amount_pinned_to_writing_date(d):
+    """An annual amount with no year (年营业额, 002-c09) read as holding on the writing date."""
+    c = first(lambda r: r["claim_id"] == "002-c09")(d)
+    day = dt.date(2019, 6, 26)
+    c.update(period_start=day, period_end=day, period_granularity="point", period_resolution="document_date",
+             period_start_reconciled=day, period_end_reconciled=day)
+
+
 def _reconciled_value(d):
     c = first(lambda r: not r["reconciled_by"] and r["unit"] == "CNY")(d)
     c["value_reconciled"] = c["value"] * 10
@@ -344,6 +352,8 @@ SEMANTIC = {
     "context period no context can give": (edit("claims", _context_period), "claims.period_start: re-resolved from period_surface and reference_date (with context words)"),
     "'now' claim moved off the reference date": (edit("claims", _document_date), "claims.period_start: re-resolved from period_surface and reference_date"),
     "period on a claim without one": (edit("claims", _unknown_period), "claims.period_start: empty when period_resolution is unknown"),
+    "annual amount pinned to the writing date": (edit("claims", _amount_pinned_to_writing_date),
+                                                 "claims.period_resolution: a claim without period words is a level in a sentence without period words — e.g. 002-c09"),
     "reconciled value without a noise label": (edit("claims", _reconciled_value), "claims.value_reconciled: re-derived from the noise labels"),
     "reconciled_by dropped": (edit("claims", _reconciled_by_dropped), "claims.reconciled_by: re-derived from the noise labels"),
     "refuted verdict set to supported": (edit("claim_verdicts", _supported), "claim_verdicts.verdict: re-judged against reference_facts"),

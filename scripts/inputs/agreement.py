@@ -64,3 +64,28 @@ def agreement(claims: list[dict], texts: dict[str, str], second: dict[str, list[
                     value_agreement=round(d["value"] / m, 3), unit_agreement=round(d["unit"] / m, 3),
                     period_agreement=round(d["period"] / m, 3))
     return {"per_doc": {k: rates(v) for k, v in per_doc.items()}, "total": rates(tot)}
+
+
+def load_period_pass(folder: Path) -> dict[str, dict]:
+    """The independent period pass (second_pass/periods/<doc_id>.periods.jsonl), by claim id."""
+    rows = {}
+    for f in sorted(folder.glob("*.periods.jsonl")):
+        for line in f.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                r = json.loads(line)
+                rows[r["claim_id"]] = r
+    return rows
+
+
+def period_agreement(claims: list[dict], second: dict[str, dict]) -> dict:
+    """Share of the release's claims whose period (first and last day, or none) the period pass reads
+    the same; the claims it reads otherwise, and the release claims it did not read."""
+    def span(start, end):
+        return (str(start) if start else None, str(end) if end else None)
+    read = [c for c in claims if c["claim_id"] in second]
+    differ = sorted(c["claim_id"] for c in read
+                    if span(c["period_start"], c["period_end"]) != span(second[c["claim_id"]]["period_start"],
+                                                                          second[c["claim_id"]]["period_end"]))
+    agree = len(read) - len(differ)
+    return {"read": len(read), "agree": agree, "agreement": round(agree / (len(read) or 1), 3), "differ": differ,
+            "unread": sorted(c["claim_id"] for c in claims if c["claim_id"] not in second)}

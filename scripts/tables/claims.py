@@ -12,7 +12,7 @@ from scripts.inputs.annotations import ClaimAnn, LoadedDoc, doc_number
 from scripts.inputs.seeds import Seed
 from scripts.inputs.spans import SpanError, exclusion_spans, find_all, locate, locate_or_fail
 from scripts.normalize.cleaning import page_noise_spans
-from scripts.normalize.periods import PeriodError, resolve
+from scripts.normalize.periods import AS_OF_NOW, SPAN_JOIN, PeriodError, resolve, words_outside
 from scripts.normalize.reconcile import reconciled
 from scripts.normalize.values import SurfaceValueError, Value, parse_value
 from scripts.tables.context import Stage
@@ -29,13 +29,45 @@ def _fail(doc: LoadedDoc, i: int, field: str, reason: str) -> NoReturn:
     raise InputError(doc.path, doc.line("claims", i), f"claims[{i}].{field}: {reason}")
 
 
-def locate_period(text: str, words: str, start: int, end: int) -> tuple[int, int] | None:
-    """The period words inside the clause, else the nearest occurrence before it."""
-    k = text[start:end].find(words)
-    if k != -1:
-        return start + k, start + k + len(words)
-    before = [s for s in find_all(text, words) if start - PERIOD_SEARCH_BACK <= s < start]
-    return (before[-1], before[-1] + len(words)) if before else None
+def locate_period(text: str, words: str, start: int, end: int) -> list[tuple[int, int]] | None:
+    """Each part of the period words (one, or the two ends of `A…B`) inside the clause, else its nearest
+    occurrence before it; None when a part is in neither place."""
+    spans = []
+    for part in words.split(SPAN_JOIN):
+        k = text[start:end].find(part)
+        if k != -1:
+            spans.append((start + k, start + k + len(part)))
+            continue
+        before = [s for s in find_all(text, part) if start - PERIOD_SEARCH_BACK <= s < start]
+        if not before:
+            return None
+        spans.append((before[-1], before[-1] + len(part)))
+    return spans
+
+
+def check_period_policy(text: str, s: int, e: int, c: ClaimAnn) -> str | None:
+    """The parts of the period policy (GUIDELINES.md, *Periods*) that code can check; the reason, or None."""
+    if c.period and c.period_unknown:
+        return "period and period_unknown exclude each other: words that date the figure give it a period"
+    if c.period_context and not [k for k in find_all(text, c.period_context) if s - PERIOD_SEARCH_BACK <= k < e]:
+        return f"period_context {c.period_context!r} is not in the text before the claim (context words are stated, not inferred)"
+    if c.period_unknown:
+        return None
+    amount = c.metric in schema.load().terms_with("metric", "amount")
+    if c.period is None:
+        stated = words_outside(text, s, e)
+        if stated:
+            return (f"its sentence states period words {', '.join(dict.fromkeys(stated))}: a period stated anywhere in "
+                    "the sentence governs its claims (give them as period) unless they date something else "
+                    "(then period_unknown: true)")
+        if c.change is not None:
+            return "a change compares two periods: give the period words, or period_unknown: true"
+        if amount:
+            return f"{c.metric} is an amount summed over a span: give the words naming it, or period_unknown: true"
+    elif amount and c.period in AS_OF_NOW:
+        return (f"{c.period!r} dates a level, not the span an amount ({c.metric}) sums: "
+                "give the words naming the span, or period_unknown: true")
+    return None
 
 
 def _value(doc: LoadedDoc, i: int, c: ClaimAnn) -> tuple[Value, str, str]:
@@ -77,19 +109,22 @@ def claim_row(seed: Seed, doc: LoadedDoc, i: int, c: ClaimAnn, entity_ids: set[s
     v, unit, bound = _value(doc, i, c)
     low, high = v.low, v.high
     covered = [(s + vs, s + ve)]
+    reason = check_period_policy(text, s, e, c)
+    if reason:
+        _fail(doc, i, "period", reason)
     if c.period_unknown:
         period = None
     else:
         try:
-            period = resolve(c.period, seed.source.reference_date, c.period_context)
+            period = resolve(c.period, seed.source.reference_date, c.period_context, seed.source.reference_date_precision)
         except PeriodError as err:
             _fail(doc, i, "period", str(err))
     if c.period:
         where = locate_period(text, c.period, s, e)
         if where is None:
             _fail(doc, i, "period", f"{c.period!r} is neither in the quote nor in the {PERIOD_SEARCH_BACK} characters before it")
-        covered.append(where)
-        if period and period.resolution not in ("context", "document_date") and not (s <= where[0] < e):
+        covered += where
+        if period and period.resolution not in ("context", "document_date") and not all(s <= w[0] < e for w in where):
             period = period.__class__(period.start, period.end, period.granularity, "context")
     is_change = c.change is not None
     row = {
