@@ -1,12 +1,11 @@
-"""Derived forms of the schema: pyarrow schema, Hugging Face Features, pandera
-schema and the Markdown data dictionary. Nothing here declares a column; it
+"""Derived forms of the schema: pyarrow schema, pandera schema and the Markdown data
+dictionary (the Hugging Face Features are in schema/hf.py, so validation never imports `datasets`). Nothing here declares a column; it
 only translates what schema/tables.yaml says."""
 from __future__ import annotations
 
 import datetime as dt
 import re
 
-import datasets
 import pandas as pd
 import pandera.pandas as pa_
 import pyarrow as pa
@@ -22,14 +21,14 @@ _SCALARS = {
     "date32": pa.date32(),
     "timestamp[ms,Asia/Shanghai]": pa.timestamp("ms", tz="Asia/Shanghai"),
 }
-_LIST = re.compile(r"^list<(.+)>$")
+LIST = re.compile(r"^list<(.+)>$")
 
 
 def arrow_type(type_name: str) -> pa.DataType:
     type_name = type_name.replace(" ", "")
     if type_name in _SCALARS:
         return _SCALARS[type_name]
-    m = _LIST.match(type_name)
+    m = LIST.match(type_name)
     if m:
         return pa.list_(arrow_type(m.group(1)))
     structs = load().structs
@@ -50,29 +49,6 @@ def arrow_field(col: Column) -> pa.Field:
 def arrow_schema(table: str | Table) -> pa.Schema:
     t = load().tables[table] if isinstance(table, str) else table
     return pa.schema([arrow_field(c) for c in t.columns], metadata={"table": t.name, "schema_version": load().schema_version})
-
-
-def hf_features(table: str) -> datasets.Features:
-    """datasets.Features for a table, derived from its Arrow schema; in the benchmark task configs every
-    vocabulary column (nested ones too) is a ClassLabel whose names are the vocabulary's terms in vocab.yaml
-    order (the Parquet stores the term; the card's dataset_info tells `datasets` to encode it)."""
-    features = datasets.Features.from_arrow_schema(arrow_schema(table))
-    if table not in load().task_contract.configs:
-        return features
-    return datasets.Features({c.name: _class_labels(c.type, c.vocab, features[c.name]) for c in load().tables[table].columns})
-
-
-def _class_labels(type_name: str, vocab: str | None, feature):
-    type_name = type_name.replace(" ", "")
-    if type_name == "string" and vocab:
-        return datasets.ClassLabel(names=load().terms(vocab))
-    m = _LIST.match(type_name)
-    if m:
-        return datasets.List(_class_labels(m.group(1), vocab, feature.feature))
-    structs = load().structs
-    if type_name in structs:
-        return {c.name: _class_labels(c.type, c.vocab, feature[c.name]) for c in structs[type_name]}
-    return feature
 
 
 # --- pandas / pandera -------------------------------------------------------

@@ -11,7 +11,7 @@ import yaml
 from conftest import ROOT
 
 import schema
-from schema.derive import hf_features
+from schema.hf import hf_features
 from scripts import baselines
 from scripts.benchmark import submission, tasks
 from scripts.evaluate import PredictionError, evaluate, main

@@ -4,7 +4,8 @@ import pytest
 from conftest import ROOT
 
 import schema
-from schema.derive import arrow_schema, data_dictionary, hf_features, pandera_schema
+from schema.derive import arrow_schema, data_dictionary, pandera_schema
+from schema.hf import hf_features
 
 TABLES = schema.table_names()
 

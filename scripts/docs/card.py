@@ -11,7 +11,8 @@ import pyarrow.parquet as pq
 import yaml
 
 import schema
-from schema.derive import data_dictionary, hf_features
+from schema.derive import data_dictionary
+from schema.hf import hf_features
 from scripts import paths
 from scripts.benchmark import submission
 from scripts.benchmark.tasks import POOL_SIZE
