@@ -188,8 +188,9 @@ def test_hand_made_extraction_file(release, gold, tmp_path, capsys):
         {**n, "char_start": 1673, "char_end": 1677, "value": 8.12e10, "unit": "CNY"},
         # P3 = "不", the first character of 004-c13 "不到1亿": IoU 1/4
         {**n, "char_start": 1647, "char_end": 1648, "value": 1.0, "unit": "count"},
-        # P4 = 004-c16 exactly, but value 400 (gold 4000), bound exact (gold approx), no metric; period null is right
-        {**n, "char_start": 1691, "char_end": 1697, "value": 400.0, "unit": "times", "bound": "exact"},
+        # P4 = 004-c16 exactly, but value 400 (gold 4000), bound exact (gold approx), no metric; period 2018-2020 is right
+        {**n, "char_start": 1691, "char_end": 1697, "value": 400.0, "unit": "times", "bound": "exact",
+         "period_start": "2018-01-01", "period_end": "2020-12-31"},
         # P5 = "1亿" of 004-c13: IoU 3/4 (P3 ends where it starts: no overlap)
         {**n, "char_start": 1648, "char_end": 1651, "value": 1e9, "unit": "CNY"},
         # P6: no target there
@@ -203,7 +204,7 @@ def test_hand_made_extraction_file(release, gold, tmp_path, capsys):
     # exact: P1, P4 -> 2: precision 2/6, recall 2/113, F1 4/119
     # partial (IoU >= 1/2, one to one): P1 (1), P4 (1), P2 (4/5), P5 (3/4) -> 4: precision 4/6, recall 4/113, F1 8/119
     # typed (exact, value within 0.5% and same unit): P1 only (P4 says 400) -> 1: precision 1/6, recall 1/113, F1 2/119
-    # fields over the 2 exact matches: value 1/2, unit 2/2, period 2/2 (2019; null = null), metric 1/2, bound 1/2
+    # fields over the 2 exact matches: value 1/2, unit 2/2, period 2/2 (2019; 2018-2020), metric 1/2, bound 1/2
     assert code == 0 and m["n_predictions"] == 6 and m["n_targets"] == 113
     assert (m["span_precision"], m["span_recall"], m["span_f1"]) == (round(2 / 6, 6), round(2 / 113, 6), round(4 / 119, 6))
     assert (m["partial_precision"], m["partial_recall"], m["partial_f1"]) == (round(4 / 6, 6), round(4 / 113, 6), round(8 / 119, 6))
