@@ -17,7 +17,7 @@ from scripts.inputs.seeds import Seed, load_seeds
 from scripts.tables import DagError
 
 Row = Mapping[str, Any]
-SHARED_ANNOTATIONS = ("entities.yaml", "events.yaml")  # the annotation files that belong to no one seed
+SHARED_ANNOTATIONS = ("entities.yaml", "events.yaml", "names.yaml")  # the annotation files that belong to no one seed
 
 
 @dataclass

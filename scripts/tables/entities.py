@@ -13,5 +13,5 @@ def build(stage: Stage) -> list[dict]:
     return [{
         "entity_id": e.id, "canonical_name": e.name, "name_en": e.en, "entity_type": e.type,
         "aliases": list(e.aliases) + list(e.noisy), "noisy_aliases": list(e.noisy),
-        "noisy_alias_notes": list(e.noisy.values()), "parent_id": e.parent, "role": e.role,
+        "noisy_alias_notes": [n.why for n in e.noisy.values()], "parent_id": e.parent, "role": e.role,
         "description": e.description, "n_mentions": per_entity.get(e.id, 0)} for e in stage.inputs.entities.items]
