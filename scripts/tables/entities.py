@@ -1,4 +1,5 @@
-"""entities: the registry (seeds/annotations/entities.yaml) with its mention counts."""
+"""entities: the registry (seeds/annotations/entities.yaml) with its mention counts. The names the
+texts contain that are not entities (seeds/annotations/names.yaml) are checked here too."""
 from __future__ import annotations
 
 from collections import Counter
@@ -9,6 +10,8 @@ READS = ("mentions",)
 
 
 def build(stage: Stage) -> list[dict]:
+    # names that are not entities: read (a bad row refused with file:line) with the registry
+    stage.reports["name_exclusions"] = stage.inputs.name_review.reasons()
     per_entity = Counter(m["entity_id"] for m in stage.rows("mentions"))
     return [{
         "entity_id": e.id, "canonical_name": e.name, "name_en": e.en, "entity_type": e.type,
