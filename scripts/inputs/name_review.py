@@ -47,13 +47,22 @@ class NameReview(BaseModel):
         return dict(sorted(Counter(x.reason for x in self.excluded).items()))
 
 
-def load_name_review(path: Path, entities: Entities, texts: list[str]) -> NameReview:
-    """names.yaml, refusing with file:line a duplicate, a name that is also an entity alias (an entity
-    or an exclusion, not both) and an excluded name that occurs in none of the texts (a stale row)."""
+def _read(path: Path) -> tuple[NameReview, LineDict]:
     raw = load_yaml(path)
     if not isinstance(raw, LineDict):
         raise InputError(path, 1, "expected a mapping with the sections excluded and not_names")
-    review = parse(NameReview, raw, path)
+    return parse(NameReview, raw, path), raw
+
+
+def read_name_review(path: Path) -> NameReview:
+    """names.yaml read on its own (the datasheet counts its reasons); the build uses load_name_review."""
+    return _read(path)[0]
+
+
+def load_name_review(path: Path, entities: Entities, texts: list[str]) -> NameReview:
+    """names.yaml, refusing with file:line a duplicate, a name that is also an entity alias (an entity
+    or an exclusion, not both) and an excluded name that occurs in none of the texts (a stale row)."""
+    review, raw = _read(path)
     aliases = {a: e.id for e in entities.items for a in [*e.aliases, *e.noisy]}
     for section, key in (("excluded", "name"), ("not_names", "word")):
         seen: set[str] = set()
