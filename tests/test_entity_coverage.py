@@ -108,7 +108,7 @@ def test_names_the_review_found_missing_are_entities_with_their_mentions(tables,
 
 
 def test_counts(tables, review):
-    assert (len(tables["entities"]), len(tables["mentions"]), len(tables["noise"])) == (103, 603, 91)
+    assert (len(tables["entities"]), len(tables["mentions"]), len(tables["noise"])) == (106, 606, 91)
     assert review.reasons() == {"background_event": 3, "byline": 3, "collective": 1, "merchandise": 4,
                                 "page_noise": 8, "place": 9, "unresolved_garbling": 1}
 
