@@ -27,6 +27,11 @@ def _length_of(df, columns):
     return df[columns[0]] == df[columns[1]].map(len)
 
 
+def _true_implies_value(df, columns):
+    """Where the flag (first column) is true, the second column is not null."""
+    return ~df[columns[0]].astype(bool) | df[columns[1]].notna()
+
+
 def _unit_allowed(df):
     sch = load()
     return df.apply(lambda r: r["metric"] in sch.vocab["metric"] and r["unit"] in sch.units_for(r["metric"]), axis=1)
@@ -68,7 +73,7 @@ def _supported_within_tolerance(df):
 
 
 RULES = {
-    "ordered": _ordered, "not_after": _not_after, "length_of": _length_of,
+    "ordered": _ordered, "not_after": _not_after, "length_of": _length_of, "true_implies_value": _true_implies_value,
     "unit_allowed_for_metric": lambda df: _unit_allowed(df),
     "non_negative_unless_change": _non_negative,
     "percent_share_within_0_100": lambda df: _share_0_100(df),

@@ -29,6 +29,7 @@ import pyarrow as pa
 import schema
 from scripts.inputs.annotations import doc_number
 from scripts.normalize.cleaning import REMOVED_TYPES, clean_text, page_noise_spans
+from scripts.normalize.containment import innermost
 from scripts.normalize.periods import AS_OF_NOW, PeriodError, granularity_of, resolve, words_outside
 from scripts.normalize.reconcile import reconciled
 from scripts.normalize.values import SCALE_WORDS, SurfaceValueError, parse_value
@@ -436,7 +437,11 @@ def _entity_problems(f: Findings, t: dict[str, Rows]) -> dict[str, str]:
 def entity_mention_problems(f: Findings, t: dict[str, Rows], docs: dict[str, dict]) -> None:
     ents = {e["entity_id"]: e for e in t["entities"]}
     owner = _entity_problems(f, t)
-    page_noise = page_noise_spans(t["noise"])
+    noise_type = {n["noise_id"]: n["noise_type"] for n in t["noise"]}
+    holder = innermost(t["noise"], [(m["doc_id"], m["char_start"], m["char_end"]) for m in t["mentions"]])
+    page_rows = [n for n in t["noise"] if n["noise_type"] in REMOVED_TYPES]
+    in_page = {at: k is not None for at, k in
+               innermost(page_rows, [(m["doc_id"], m["char_start"], m["char_end"]) for m in t["mentions"]]).items()}
     last_end: dict[str, tuple[int, str]] = {}
     for m in sorted(t["mentions"], key=lambda m: (m["doc_id"], m["char_start"])):
         mid, e = m["mention_id"], ents.get(m["entity_id"])
@@ -453,9 +458,17 @@ def entity_mention_problems(f: Findings, t: dict[str, Rows], docs: dict[str, dic
             if m["is_noisy_variant"] != noisy:
                 f.add("mentions", mid, "is_noisy_variant", "the quote is one of the entity's noisy aliases", noisy,
                       m["is_noisy_variant"])
-        inside = any(a <= m["char_start"] and m["char_end"] <= b for a, b in page_noise.get(m["doc_id"], []))
+        at = (m["doc_id"], m["char_start"], m["char_end"])
+        inside = in_page.get(at, False)
         if m["in_page_noise"] != inside:
             f.add("mentions", mid, "in_page_noise", "inside a page-noise span", inside, m["in_page_noise"])
+        if m["noise_id"] != holder.get(at):
+            f.add("mentions", mid, "noise_id", "the shortest noise span containing the mention", holder.get(at), m["noise_id"])
+        elif m["is_noisy_variant"] and m["noise_id"] is None:
+            f.add("mentions", mid, "noise_id", "a noisy variant lies in a noise span", "a noise_id", None)
+        elif m["noise_id"] is not None and m["is_noisy_variant"] and noise_type.get(m["noise_id"]) in REMOVED_TYPES:
+            f.add("mentions", mid, "noise_id", "a noisy variant's noise span labels the garbling, not the page",
+                  "a content noise type", noise_type[m["noise_id"]])
         prev = last_end.get(m["doc_id"])
         if prev and m["char_start"] < prev[0]:
             f.add("mentions", mid, "char_start", "mentions do not overlap (longest match wins)", f">= {prev[0]}",

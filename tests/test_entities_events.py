@@ -55,7 +55,7 @@ def test_mentions_quote_their_text(tables):
     texts = {d["doc_id"]: d["text"] for d in tables["documents"]}
     for m in tables["mentions"]:
         assert texts[m["doc_id"]][m["char_start"]:m["char_end"]] == m["quote"]
-    assert sum(e["n_mentions"] for e in tables["entities"]) == len(tables["mentions"]) == 565
+    assert sum(e["n_mentions"] for e in tables["entities"]) == len(tables["mentions"]) == 606
 
 
 def test_events_told_by_several_sources_are_merged(tables):

@@ -236,7 +236,7 @@ def test_readme_analyst_routes_run_from_the_project_root(monkeypatch):
     (sh,) = [b for b in _blocks(readme, "sh") if "duckdb" in b]
     r = subprocess.run(["bash", "-c", sh.replace("../.venv/bin/", f"{bin_dir}/")], cwd=ROOT,
                        capture_output=True, text=True, timeout=120)
-    assert r.returncode == 0 and "113" in r.stdout, r.stderr
+    assert r.returncode == 0 and "116" in r.stdout, r.stderr
     monkeypatch.chdir(ROOT)
     blocks = _blocks(readme, "python")
     assert any("file_search_path" in b for b in blocks)

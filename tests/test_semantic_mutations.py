@@ -296,6 +296,11 @@ def _noisy_variant(d):
     m["is_noisy_variant"] = False
 
 
+def _noise_id_other(d):
+    m = first(lambda r: r["noise_id"] == "001-n34")(d)
+    m["noise_id"] = "001-n18"  # a garbled-name span of the same document and entity, elsewhere
+
+
 def _in_page_noise(d):
     m = first(lambda r: not r["in_page_noise"])(d)
     m["in_page_noise"] = True
@@ -389,6 +394,7 @@ SEMANTIC = {
     "mention pointed at another entity": (_mention_entity, "mentions.entity_id: the quote is an alias of the entity"),
     "mention no longer flagged noisy": (edit("mentions", _noisy_variant), "mentions.is_noisy_variant"),
     "mention flagged as page noise": (edit("mentions", _in_page_noise), "mentions.in_page_noise: inside a page-noise span"),
+    "mention pointed at another noise span": (edit("mentions", _noise_id_other), "mentions.noise_id: the shortest noise span containing the mention"),
     "mention id not its position": (edit("mentions", _mention_id), "mentions.mention_id: <doc number>-m<char_start>"),
     "text_clean altered": (edit("documents", _text_clean), "documents.text_clean: re-derived from text"),
     "noise linked to another document's claim": (edit("noise", _noise_other_doc), "noise.claim_ids: claims of the same document"),

@@ -17,6 +17,7 @@ from schema.derive import data_dictionary, vocab_table
 from scripts import baselines, paths
 from scripts.docs import card, licence
 from scripts.inputs.agreement import agreement, load_second_pass
+from scripts.inputs.name_review import read_name_review
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
 FIGURE = "figures/gmv_timeline.svg"
@@ -66,6 +67,8 @@ def context(release: Path, root: Path) -> dict:
             date_disagreements.append({"event": e, "evidence": [
                 {"doc": x["doc_id"][:3], "quote": _esc(x["quote"]), "surface": x["stated_date_surface"],
                  "start": x["stated_date_start"], "end": x["stated_date_end"]} for x in e["evidence"]]})
+    names = root / "seeds" / "annotations" / "names.yaml"
+    name_exclusions = read_name_review(names).reasons() if names.is_file() else {}
     second_dir = root / "seeds" / "annotations" / "second_pass"
     agree = agreement(t["claims"], {d: docs[d]["text"] for d in docs}, load_second_pass(second_dir)) if second_dir.is_dir() else None
     rel_counts = Counter((r["rule"], r["relation"]) for r in t["claim_relations"])
@@ -78,7 +81,7 @@ def context(release: Path, root: Path) -> dict:
         "doc_ids": sorted(docs), "completeness": manifest["completeness"],
         "catalog": catalog, "contradictions": contradictions, "date_disagreements": date_disagreements,
         "relation_counts": sorted(rel_counts.items()), "agreement": agree, "figure": FIGURE,
-        "verification": verification,
+        "verification": verification, "name_exclusions": name_exclusions,
         "baselines": _baselines(release),
         "n_claims": len(t["claims"]), "n_reconciled": sum(1 for c in t["claims"] if c["reconciled_by"]),
         "dictionary": {n: data_dictionary(n) for n in schema.table_names()},

@@ -13,6 +13,15 @@ from scripts.errors import InputError
 from scripts.inputs.yamlio import parse_list, vocab_validator
 
 
+class NoisyAlias(BaseModel):
+    """A garbled surface form: the noise type every occurrence of it must be labelled with, and why it is this entity."""
+    model_config = ConfigDict(extra="forbid")
+    type: str
+    why: str = Field(min_length=5)
+
+    _type = field_validator("type")(vocab_validator("noise_type"))
+
+
 class EntityAnn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str = Field(pattern=schema.load().tables["entities"].column("entity_id").pattern)
@@ -20,7 +29,7 @@ class EntityAnn(BaseModel):
     en: str
     type: str
     aliases: list[str] = Field(default_factory=list)
-    noisy: dict[str, str] = Field(default_factory=dict)  # garbled alias -> why it is this entity
+    noisy: dict[str, NoisyAlias] = Field(default_factory=dict)  # garbled alias -> its noise type and why
     parent: Optional[str] = None
     role: Optional[str] = None
     description: str
@@ -40,6 +49,10 @@ class Entities(BaseModel):
 
     def ids(self) -> set[str]:
         return {e.id for e in self.items}
+
+    def noisy_types(self) -> dict[str, str]:
+        """noisy alias -> the noise type each of its occurrences must lie in."""
+        return {a: n.type for e in self.items for a, n in e.noisy.items()}
 
 
 def load_entities(path: Path) -> Entities:

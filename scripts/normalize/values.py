@@ -21,6 +21,8 @@ SUFFIXES = {"以上": "at_least", "以下": "at_most", "左右": "approx", "规�
 MULTI = {"多": "more_than", "余": "more_than"}
 COUNT_WORDS = ("人次", "对", "人", "家", "个", "条", "笔", "间", "名", "部", "组", "位", "款", "户", "次", "项", "张", "种")
 
+UNIT_WORDS = {"%": "percent", "倍": "times", "元": "CNY", "分钱": "CNY", "公斤": "kg", None: None}  # else a count word
+
 MAX_DIGITS = 15  # a float64 holds 15 significant decimal digits exactly; more is a garbled number
 
 CN_NUMERALS = "零一二两三四五六七八九十百千万亿"
@@ -30,7 +32,7 @@ _SCALE = rf"(?:{'|'.join(SCALE_WORDS)})?"
 # The one pattern of a stated number with its qualifier, scale and unit words: parse_value
 # reads it anchored; the baselines search text with it.
 SURFACE = (rf"(?P<prefix>{'|'.join(PREFIXES)})?(?P<core>{_NUM}{_SCALE})(?P<multi>[多余])?"
-           rf"(?P<unit>%|倍|元|{'|'.join(COUNT_WORDS)})?(?P<suffix>{'|'.join(SUFFIXES)})?")
+           rf"(?P<unit>%|倍|元|分钱|公斤|{'|'.join(COUNT_WORDS)})?(?P<suffix>{'|'.join(SUFFIXES)})?")
 _RX = re.compile(rf"^{SURFACE}$")
 
 
@@ -72,8 +74,9 @@ def parse_value(surface: str, implied_scale: str | None = None) -> Value:
     if not m:
         raise SurfaceValueError(f"value {surface!r} is not a number with optional qualifier, scale and unit words")
     core = m["core"] + (implied_scale or "")
-    value, rng = parse_core(core)
-    unit = {"%": "percent", "倍": "times", "元": "CNY", None: None}.get(m["unit"], "count")
+    # a sub-unit of the yuan is read by jionlp with its number (一分钱 -> 0.01 yuan)
+    value, rng = parse_core(core + m["unit"] if m["unit"] == "分钱" else core)
+    unit = UNIT_WORDS.get(m["unit"], "count")
     bound = "exact"
     for part, table in ((m["prefix"], PREFIXES), (m["multi"], MULTI), (m["suffix"], SUFFIXES)):
         if part:

@@ -13,11 +13,12 @@ from typing import Any
 from scripts.errors import InputError
 from scripts.inputs.annotations import LoadedDoc, load_doc_annotations
 from scripts.inputs.entity_registry import Entities, load_entities
+from scripts.inputs.name_review import NameReview, load_name_review
 from scripts.inputs.seeds import Seed, load_seeds
 from scripts.tables import DagError
 
 Row = Mapping[str, Any]
-SHARED_ANNOTATIONS = ("entities.yaml", "events.yaml")  # the annotation files that belong to no one seed
+SHARED_ANNOTATIONS = ("entities.yaml", "events.yaml", "names.yaml")  # the annotation files that belong to no one seed
 
 
 @dataclass
@@ -47,6 +48,10 @@ class Inputs:
     @cached_property
     def entities(self) -> Entities:
         return load_entities(self.annotations_dir / "entities.yaml")
+
+    @cached_property
+    def name_review(self) -> NameReview:
+        return load_name_review(self.annotations_dir / "names.yaml", self.entities, [s.text for s in self.seeds])
 
     @cached_property
     def entity_ids(self) -> set[str]:

@@ -1,4 +1,5 @@
-"""entities: the registry (seeds/annotations/entities.yaml) with its mention counts."""
+"""entities: the registry (seeds/annotations/entities.yaml) with its mention counts. The names the
+texts contain that are not entities (seeds/annotations/names.yaml) are checked here too."""
 from __future__ import annotations
 
 from collections import Counter
@@ -9,9 +10,11 @@ READS = ("mentions",)
 
 
 def build(stage: Stage) -> list[dict]:
+    # names that are not entities: read (a bad row refused with file:line) with the registry
+    stage.reports["name_exclusions"] = stage.inputs.name_review.reasons()
     per_entity = Counter(m["entity_id"] for m in stage.rows("mentions"))
     return [{
         "entity_id": e.id, "canonical_name": e.name, "name_en": e.en, "entity_type": e.type,
         "aliases": list(e.aliases) + list(e.noisy), "noisy_aliases": list(e.noisy),
-        "noisy_alias_notes": list(e.noisy.values()), "parent_id": e.parent, "role": e.role,
+        "noisy_alias_notes": [n.why for n in e.noisy.values()], "parent_id": e.parent, "role": e.role,
         "description": e.description, "n_mentions": per_entity.get(e.id, 0)} for e in stage.inputs.entities.items]

@@ -1,29 +1,57 @@
 """mentions: every occurrence of every entity alias, found by code (longest match),
-unless an alias exclusion in the annotation file covers it."""
+unless an alias exclusion in the annotation file covers it. Each carries the noise
+row that contains it (noise_id); an occurrence of a noisy alias outside a noise
+span of the alias's declared type stops the build."""
 from __future__ import annotations
 
+from scripts.errors import InputError
 from scripts.inputs.annotations import doc_number
+from scripts.inputs.coverage import line_col
 from scripts.inputs.entity_registry import alias_table, find_mentions
+from scripts.inputs.seeds import Seed
 from scripts.inputs.spans import exclusion_spans
-from scripts.normalize.cleaning import page_noise_spans
+from scripts.normalize.cleaning import REMOVED_TYPES
+from scripts.normalize.containment import containing
 from scripts.tables.context import Stage
 
 READS = ("noise",)
 
 
+def _check_noisy(seed: Seed, m: dict, noise_id: str | None, noise_type: dict[str, str], want: str) -> None:
+    """Refuse, rather than derive, a noisy occurrence without its noise row: a noise row is a reviewed
+    judgement (likely reading, basis, confidence) of that occurrence, and the noise-detection gold is built from it."""
+    if noise_id is not None and noise_type[noise_id] == want:
+        return
+    line, col = line_col(seed.text, m["char_start"])
+    found = f"its innermost noise span is {noise_id} ({noise_type[noise_id]})" if noise_id else "no noise span contains it"
+    raise InputError(seed.path, line, f"column {col}: noisy alias {m['quote']!r} of {m['entity_id']} at "
+                     f"[{m['char_start']}:{m['char_end']}] must lie in a {want} noise span, but {found}: "
+                     f"add a noise row to seeds/annotations/{seed.doc_id}.yaml")
+
+
 def build(stage: Stage) -> list[dict]:
     inp = stage.inputs
     aliases = alias_table(inp.entities)
-    page_noise = page_noise_spans(stage.rows("noise"))
+    declared = inp.entities.noisy_types()
+    noise = stage.rows("noise")
+    noise_type = {n["noise_id"]: n["noise_type"] for n in noise}
+    spans: dict[str, list[tuple[int, int, str]]] = {}
+    for n in noise:
+        spans.setdefault(n["doc_id"], []).append((n["char_start"], n["char_end"], n["noise_id"]))
     rows = []
     for seed in inp.seeds:
         doc = inp.annotations[seed.doc_id]
         excluded = [(s, e) for s, e, _ in exclusion_spans(seed.text, doc, "alias_exclusions")]
-        noise_here = page_noise.get(seed.doc_id, [])
-        for m in find_mentions(seed.text, aliases, excluded):
+        found = find_mentions(seed.text, aliases, excluded)
+        inside = containing(spans.get(seed.doc_id, []), [(m["char_start"], m["char_end"]) for m in found])
+        for m in found:
+            keys = inside[(m["char_start"], m["char_end"])]
+            noise_id = str(keys[0]) if keys else None
+            if m["is_noisy_variant"]:
+                _check_noisy(seed, m, noise_id, noise_type, declared[m["quote"]])
             # keyed by position, not rank, so adding an alias elsewhere renumbers nothing
             rows.append({"mention_id": f"{doc_number(seed.doc_id)}-m{m['char_start']:05d}", "entity_id": m["entity_id"],
                          "doc_id": seed.doc_id, "char_start": m["char_start"], "char_end": m["char_end"],
-                         "quote": m["quote"], "is_noisy_variant": m["is_noisy_variant"],
-                         "in_page_noise": any(a <= m["char_start"] and m["char_end"] <= b for a, b in noise_here)})
+                         "quote": m["quote"], "is_noisy_variant": m["is_noisy_variant"], "noise_id": noise_id,
+                         "in_page_noise": any(noise_type[k] in REMOVED_TYPES for k in keys)})
     return rows
