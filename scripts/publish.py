@@ -10,8 +10,9 @@ repository's history into that commit and deletes the tags of earlier releases.
 
 Refuses, cheapest check first: an invalid repository id, a card that does not describe the newest release,
 a file set with a symlink or a path outside dataset/, and, unless --dry-run, a work tree with uncommitted
-changes or no token; then a release that does not validate (stopping at the first failing stage). `--dry-run` renders the repository into a temporary folder, prints its path and
-what would be uploaded with sizes, and touches no network. The token comes from HF_TOKEN or
+changes or no token; then a release that does not validate (stopping at the first failing stage).
+`--dry-run` renders the repository into a temporary folder, prints its path and what would be uploaded
+with sizes, and touches no network. The token comes from HF_TOKEN or
 `hf auth login`; it is never printed."""
 from __future__ import annotations
 

@@ -220,6 +220,7 @@ def test_publish_entry_point_rejects_an_invalid_repo_id():
 def test_publish_refuses_a_dirty_tree_and_names_hf_auth_login(project, tmp_path, monkeypatch, capsys):
     """Both refusals come before the long validation (an upload needs a clean tree and a token first)."""
     import huggingface_hub
+
     from scripts.publish import main
     for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_OIDC_RESOURCE"):
         monkeypatch.delenv(name, raising=False)
