@@ -1,4 +1,6 @@
 import contextlib
+import copy
+import hashlib
 import io
 import os
 import re
@@ -61,7 +63,6 @@ def fresh_release(tmp_path_factory, version):
 
 
 def tree_digest(path: Path) -> dict[str, str]:
-    import hashlib
     return {p.relative_to(path).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(path.rglob("*")) if p.is_file()}
 
@@ -116,3 +117,29 @@ def gx_defect_report(release, tmp_path_factory):
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         rc = main([str(broken), "--docs", str(docs)])
     return rc, out.getvalue(), err.getvalue(), docs
+
+
+@pytest.fixture(scope="module")
+def pandera_once_per_content():
+    """For suites that validate many copies of the release, each differing from it in a table or two:
+    the real pandera check runs once per distinct (table, content) in the module, and a table identical
+    to one already checked gets a copy of that check's findings. Sound because pandera_problems is a
+    function of the table's name and content alone (the schema is fixed for the session)."""
+    import pyarrow as pa
+
+    from scripts.release import conformance
+    real = conformance.pandera_problems
+    found: dict = {}
+
+    def once(name, tbl):
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, tbl.schema) as w:
+            w.write_table(tbl)
+        key = (name, hashlib.sha256(sink.getvalue()).hexdigest())
+        if key not in found:
+            found[key] = real(name, tbl)
+        return copy.deepcopy(found[key])
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(conformance, "pandera_problems", once)
+        yield
