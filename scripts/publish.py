@@ -8,9 +8,11 @@ figures/), with the card, Croissant, the datasheet and LICENSE.md rendered for t
 revision, and the upload is tagged v<version>. `--squash-history` (a takedown) also squashes the Hub
 repository's history into that commit and deletes the tags of earlier releases.
 
-Refuses an invalid repository id, a release that does not validate and, unless --dry-run, a work tree
-with uncommitted changes. `--dry-run` renders the repository into a temporary folder, prints its path and
-what would be uploaded with sizes, and touches no network. The token comes from HF_TOKEN or
+Refuses, cheapest check first: an invalid repository id, a card that does not describe the newest release,
+a file set with a symlink or a path outside dataset/, and, unless --dry-run, a work tree with uncommitted
+changes or no token; then a release that does not validate (stopping at the first failing stage).
+`--dry-run` renders the repository into a temporary folder, prints its path and what would be uploaded
+with sizes, and touches no network. The token comes from HF_TOKEN or
 `hf auth login`; it is never printed."""
 from __future__ import annotations
 
@@ -142,19 +144,30 @@ def main(argv: list[str] | None = None) -> int:
         print(f"publish: refusing to publish: dataset/README.md describes {', '.join(sorted(described)) or 'no release'}, "
               f"not the newest release v{version}; run `python -m scripts.build`", file=sys.stderr)
         return 1
-    problems = validate(release)
-    if problems:
-        print(f"publish: refusing to publish {release}: it does not validate "
-              f"({len(problems)} problem(s); run `python -m scripts.validate`)", file=sys.stderr)
-        return 1
     try:
         files = files_to_upload(dataset_root, version)
     except UploadError as e:
         print(f"publish: {e}", file=sys.stderr)
         return 1
+    # the cheap refusals (file set above, work tree and token here) come before the long validation
+    dirty = uncommitted(root)
+    token = None
+    if not args.dry_run:
+        if dirty:
+            print(f"publish: refusing to publish: {dirty}", file=sys.stderr)
+            return 1
+        token = huggingface_hub.get_token()
+        if not token:
+            print("publish: no Hugging Face token. Set HF_TOKEN in the environment or run `hf auth login`, "
+                  "then try again.", file=sys.stderr)
+            return 2
+    problems = validate(release, first_failure=True)
+    if problems:
+        print(f"publish: refusing to publish {release}: it does not validate "
+              f"({len(problems)} problem(s); run `python -m scripts.validate`)", file=sys.stderr)
+        return 1
     staged = stage(root, dataset_root, version, repo_id, files)
     sizes = {f: (staged / f).stat().st_size for f in files}
-    dirty = uncommitted(root)
     if args.dry_run:
         print(f"would upload {len(files)} files ({human(sum(sizes.values()))}) to datasets/{repo_id}, "
               f"delete earlier release folders there{', squash its history' if args.squash_history else ''} "
@@ -166,14 +179,6 @@ def main(argv: list[str] | None = None) -> int:
             print(f"note: a real upload would refuse: {dirty}")
         return 0
     try:
-        if dirty:
-            print(f"publish: refusing to publish: {dirty}", file=sys.stderr)
-            return 1
-        token = huggingface_hub.get_token()
-        if not token:
-            print("publish: no Hugging Face token. Set HF_TOKEN in the environment or run `hf auth login`, "
-                  "then try again.", file=sys.stderr)
-            return 2
         api = huggingface_hub.HfApi(token=token)
         print(f"uploading {len(files)} files ({human(sum(sizes.values()))}) to datasets/{repo_id}…")
         try:

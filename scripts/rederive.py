@@ -337,21 +337,24 @@ def _declared_roles(row: dict, by_id: dict[str, dict], claims: Rows) -> dict[str
     a, b = by_id.get(row["claim_id_a"]), by_id.get(row["claim_id_b"])
     if a is None or b is None:
         return None
-    best: tuple[int, dict[str, dict]] | None = None
+    orders, rows = [], []
     for x in claims:
         for order in permutations((a, b, x)):
             try:
                 got = fn(*order)
             except (ArithmeticError, TypeError, ValueError):
                 continue
-            if got["relation_id"] != row["relation_id"]:
-                continue
-            got = _arrow_rows("claim_relations", [got])[0]
-            differing = sum(not _same(got[k], row.get(k, _MISSING)) for k in got)
-            if best is None or differing < best[0]:
-                best = (differing, dict(zip(names, order)))
-            if differing == 0:
-                return best[1]
+            if got["relation_id"] == row["relation_id"]:
+                orders.append(order)
+                rows.append(got)
+    # one Arrow round trip for all candidates (they share the key, so the stable sort keeps their order)
+    best: tuple[int, dict[str, dict]] | None = None
+    for order, got in zip(orders, _arrow_rows("claim_relations", rows) if rows else []):
+        differing = sum(not _same(got[k], row.get(k, _MISSING)) for k in got)
+        if best is None or differing < best[0]:
+            best = (differing, dict(zip(names, order)))
+        if differing == 0:
+            break
     return best[1] if best else None
 
 

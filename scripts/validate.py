@@ -45,12 +45,14 @@ def check_meaning(release: Path, tables: dict, form: list) -> list:
                              untrusted={p.table for p in form if p.column == "(schema)"})
 
 
-def validate(release: Path, gx: bool = True, docs_dir: Path | None = None) -> list:
+def validate(release: Path, gx: bool = True, docs_dir: Path | None = None, first_failure: bool = False) -> list:
+    """Every problem of form, meaning and (with gx) Great Expectations. With first_failure, stop after
+    the first stage that finds one: enough to refuse a release, without the long stages after it."""
     tables, problems = check_form(release)
-    if not release.is_dir():
+    if not release.is_dir() or (first_failure and problems):
         return problems
     problems += check_meaning(release, tables, problems)
-    if gx:
+    if gx and not (first_failure and problems):
         problems += gx_check.run(release, docs_dir, tables)
     return problems
 

@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=paths.BUILD / "viewer")
     args = ap.parse_args(argv)
     release = paths.current_release(args.release)
-    problems = validate(release, gx=False)  # form and meaning: pages show what a valid release says
+    problems = validate(release, gx=False, first_failure=True)  # form and meaning: pages show what a valid release says
     if problems:
         print(f"view: {release} does not validate ({len(problems)} problem(s), e.g. {problems[0]}); "
               "run `python -m scripts.validate`", file=sys.stderr)

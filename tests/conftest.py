@@ -1,4 +1,9 @@
+import contextlib
+import copy
+import hashlib
+import io
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -64,6 +69,83 @@ def fresh_release(tmp_path_factory, version):
 
 
 def tree_digest(path: Path) -> dict[str, str]:
-    import hashlib
     return {p.relative_to(path).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(path.rglob("*")) if p.is_file()}
+
+
+# files no manifest or card names, laid beside the named ones in the publish fixture below
+STRAY = ("notes.txt", "figures/draft.svg", "{release}/extra.csv")
+
+
+@pytest.fixture(scope="session")
+def publish_dry_run(tmp_path_factory, version):
+    """`publish --dry-run --repo-id acme-lab/kec-claims`, run once in-process (the validation with Great
+    Expectations is its long part) on a scratch copy of the project in which the STRAY files lie beside
+    the named ones. Returns its exit status, stdout, stderr and the rendered folder it printed."""
+    from scripts.publish import main
+    project = copy_project(tmp_path_factory.mktemp("publish") / "project")
+    for name in STRAY:
+        (project / "dataset" / name.format(release=f"v{version}")).write_text("stray", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        rc = main(["--dry-run", "--repo-id", "acme-lab/kec-claims", "--root", str(project)])
+    printed = re.search(r"^rendered repository for acme-lab/kec-claims .*: (\S+)$", out.getvalue(), re.M)
+    rendered = Path(printed.group(1)) if printed else None
+    yield rc, out.getvalue(), err.getvalue(), rendered
+    if rendered:
+        shutil.rmtree(rendered, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def gx_defect_report(release, tmp_path_factory):
+    """`python -m scripts.validate COPY --docs DIR`, run once in-process with Great Expectations, on a copy
+    of the release whose first claim_verdicts.verdict is "maybe" (outside its vocabulary), into a report
+    folder that an earlier run left (its marker and a stale page). Returns exit status, stdout, stderr
+    and the report folder."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from scripts.release import gx_report
+    from scripts.release.write import write_parquet
+    from scripts.validate import main
+    broken = tmp_path_factory.mktemp("gx-defect") / release.name
+    shutil.copytree(release, broken)
+    t = pq.read_table(broken / "claim_verdicts.parquet")
+    verdicts = t.column("verdict").to_pylist()
+    verdicts[0] = "maybe"
+    i = t.schema.get_field_index("verdict")
+    write_parquet(t.set_column(i, t.schema.field(i), pa.array(verdicts)), broken / "claim_verdicts.parquet")
+    docs = broken.parent / "report"
+    docs.mkdir()
+    (docs / gx_report.MARKER).write_text("", encoding="utf-8")
+    (docs / "stale.html").write_text("an earlier run", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        rc = main([str(broken), "--docs", str(docs)])
+    return rc, out.getvalue(), err.getvalue(), docs
+
+
+@pytest.fixture(scope="module")
+def pandera_once_per_content():
+    """For suites that validate many copies of the release, each differing from it in a table or two:
+    the real pandera check runs once per distinct (table, content) in the module, and a table identical
+    to one already checked gets a copy of that check's findings. Sound because pandera_problems is a
+    function of the table's name and content alone (the schema is fixed for the session)."""
+    import pyarrow as pa
+
+    from scripts.release import conformance
+    real = conformance.pandera_problems
+    found: dict = {}
+
+    def once(name, tbl):
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, tbl.schema) as w:
+            w.write_table(tbl)
+        key = (name, hashlib.sha256(sink.getvalue()).hexdigest())
+        if key not in found:
+            found[key] = real(name, tbl)
+        return copy.deepcopy(found[key])
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(conformance, "pandera_problems", once)
+        yield

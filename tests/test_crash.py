@@ -1,7 +1,8 @@
 """Nothing half-done after a crash: a build killed with SIGKILL while it stages the release,
 or right after it renamed the release into place, leaves debris that the next normal
 build removes; after that build the card describes the newest release. A staging folder
-of a build still running beside it is left alone."""
+of a build still running beside it is left alone. The killed builds are processes of their
+own, forked from a server that imported the build once (tests/helpers.py)."""
 import os
 import re
 import shutil
@@ -11,9 +12,10 @@ import sys
 import time
 
 import pytest
-from conftest import ROOT
+from helpers import build_process
 
 from scripts.build import build
+from scripts.build import main as build_main
 from scripts.release.write import STAGING
 
 NEW = "0.7.99"  # a version no one releases: the build writes a new folder in the scratch project
@@ -33,21 +35,20 @@ def _card_version(project) -> set[str]:
 def _kill_when(project, ready, timeout=240.0) -> bool:
     """Start a build as a process of its own and SIGKILL it as soon as ready() holds.
     Returns whether it was killed (False: it finished first)."""
-    p = subprocess.Popen([sys.executable, "-m", "scripts.build", "--quiet", "--root", str(project)], cwd=ROOT,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    p = build_process(project, project.parent / "build.log")
     deadline = time.monotonic() + timeout
     try:
-        while p.poll() is None and time.monotonic() < deadline:
+        while p.is_alive() and time.monotonic() < deadline:
             if ready():
-                p.send_signal(signal.SIGKILL)
-                p.wait()
+                os.kill(p.pid, signal.SIGKILL)
+                p.join()
                 return True
             time.sleep(0.002)
         return False
     finally:
-        if p.poll() is None:
+        if p.is_alive():
             p.kill()
-            p.wait()
+        p.join()
 
 
 @pytest.fixture
@@ -97,28 +98,24 @@ def test_debris_of_a_dead_build_goes_that_of_a_live_one_stays(project):
         sleeper.wait()
 
 
-def _small_disk():  # runs in the child: writes past 40 KiB fail with EFBIG instead of killing it
-    import resource
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (40 * 1024, 40 * 1024))
-
-
 def test_disk_full_while_staging_leaves_nothing(new_version):
     project = new_version
     before = sorted(p.name for p in (project / "dataset").iterdir())
-    r = subprocess.run([sys.executable, "-B", "-m", "scripts.build", "--quiet", "--root", str(project)], cwd=ROOT,
-                       capture_output=True, text=True, timeout=300, preexec_fn=_small_disk)
-    assert r.returncode == 1, r.stdout + r.stderr
-    assert r.stderr.startswith("build failed: ") and "File too large" in r.stderr, r.stderr
-    assert "Traceback" not in r.stderr
+    log = project.parent / "build.log"
+    p = build_process(project, log, max_file_bytes=40 * 1024)
+    p.join(300)
+    err = log.read_text(encoding="utf-8")
+    assert p.exitcode == 1, err
+    assert err.startswith("build failed: ") and "File too large" in err, err
+    assert "Traceback" not in err
     assert sorted(p.name for p in (project / "dataset").iterdir()) == before
     assert _debris(project) == []
 
 
-def test_unwritable_dataset_folder_is_one_line(project):
+def test_unwritable_dataset_folder_is_one_line(project, capsys):
     shutil.rmtree(project / "dataset")
     (project / "dataset").write_text("not a folder", encoding="utf-8")
-    r = subprocess.run([sys.executable, "-m", "scripts.build", "--quiet", "--root", str(project)], cwd=ROOT,
-                       capture_output=True, text=True, timeout=300)
-    assert r.returncode == 1 and r.stderr.startswith("build failed: ") and "dataset" in r.stderr, r.stderr
-    assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert build_main(["--quiet", "--root", str(project)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("build failed: ") and "dataset" in err, err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err

@@ -1,8 +1,6 @@
 """The foundation: seeds, documents, deterministic and immutable releases."""
 import hashlib
 import json
-import subprocess
-import sys
 
 import pyarrow.parquet as pq
 import pytest
@@ -10,6 +8,7 @@ import yaml
 from conftest import ROOT, copy_project, tree_digest
 
 from scripts.build import build
+from scripts.build import main as build_main
 from scripts.errors import InputError, ReleaseError
 
 SHARED = ROOT.parent / "shared" / "seeds"
@@ -71,13 +70,13 @@ def test_text_clean_drops_page_noise_and_keeps_the_article(release):
     assert "网盛生意宝" not in docs["004_54b17cd3334fa9d2"]["text_clean"]
 
 
-def test_two_builds_are_byte_identical(tmp_path, version):
-    a = copy_project(tmp_path / "a", with_dataset=False)
+def test_two_builds_are_byte_identical(tmp_path, version, fresh_release):
+    """A second build from scratch, in another folder, against the session's fresh one."""
     b = copy_project(tmp_path / "b", with_dataset=False)
-    build(root=a, quiet=True)
     build(root=b, quiet=True)
-    da, db = tree_digest(a / "dataset" / f"v{version}"), tree_digest(b / "dataset" / f"v{version}")
+    da, db = tree_digest(fresh_release), tree_digest(b / "dataset" / f"v{version}")
     assert da == db and len(da) >= 3
+    assert (fresh_release.parent / "README.md").read_bytes() == (b / "dataset" / "README.md").read_bytes()
 
 
 def test_committed_release_equals_fresh_build(release, fresh_release):
@@ -127,16 +126,11 @@ def test_manifest_records_inputs_and_tables(release):
         assert pq.ParquetFile(release / entry["file"]).metadata.num_rows == entry["rows"]
 
 
-def test_build_cli_reports_file_and_line_and_exits_nonzero(tmp_path):
+def test_build_cli_reports_file_and_line_and_exits_nonzero(tmp_path, capsys):
     root = copy_project(tmp_path / "p", with_dataset=False)
     ann = root / "seeds" / "annotations" / "004_54b17cd3334fa9d2.yaml"
     text = ann.read_text(encoding="utf-8")
     ann.write_text(text.replace("quote: 图片.png", "quote: 图片.jpg"), encoding="utf-8")
     line = text.splitlines().index("  - id: n03") + 1
-    code = ("import sys; from pathlib import Path; from scripts import build as b; "
-            "from scripts.errors import InputError\n"
-            f"try: b.build(root=Path({str(root)!r}), quiet=True)\n"
-            "except InputError as e: print(e, file=sys.stderr); sys.exit(1)")
-    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
-    assert r.returncode == 1
-    assert f"004_54b17cd3334fa9d2.yaml:{line}: noise[2].quote: quote not found" in r.stderr
+    assert build_main(["--quiet", "--root", str(root)]) == 1
+    assert f"004_54b17cd3334fa9d2.yaml:{line}: noise[2].quote: quote not found" in capsys.readouterr().err

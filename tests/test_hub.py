@@ -186,47 +186,59 @@ def test_licence_fields_agree_in_card_croissant_and_datasheet(repo):
         assert tomllib.load(f)["project"]["license"] == licence.ANNOTATIONS_SPDX
 
 
-def test_publish_dry_run_renders_the_repository_for_the_given_id(version):
-    r = subprocess.run([sys.executable, "-m", "scripts.publish", "--dry-run", "--repo-id", "acme-lab/kec-claims"],
-                       cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert r.returncode == 0, r.stderr
-    rendered = Path(re.search(r"rendered repository for acme-lab/kec-claims .*: (\S+)$", r.stdout, re.M).group(1))
-    try:
-        card = (rendered / "README.md").read_text(encoding="utf-8")
-        meta = json.loads((rendered / "croissant.json").read_text(encoding="utf-8"))
-        assert 'load_dataset("acme-lab/kec-claims", "documents"' in card and "hf://datasets/acme-lab/kec-claims/" in card
-        assert meta["url"] == "https://huggingface.co/datasets/acme-lab/kec-claims"
-        for name in ("README.md", "croissant.json", "DATASHEET.md", "LICENSE.md"):
-            text = (rendered / name).read_text(encoding="utf-8")
-            assert f"datasets/{REPO_ID}" not in text and f'"{REPO_ID}"' not in text, f"{name} names the declared repository"
-            assert not re.search(r"<(this|your|repo|org)\b|ORG/NAME|TODO|FIXME", text, re.I), name
-        assert sorted(p.name for p in rendered.iterdir() if p.name.startswith("v")) == [f"v{version}", "views.sql"]
-    finally:
-        shutil.rmtree(rendered)
+def test_publish_dry_run_renders_the_repository_for_the_given_id(publish_dry_run, version):
+    rc, out, err, rendered = publish_dry_run  # publish --dry-run --repo-id acme-lab/kec-claims
+    assert rc == 0, err
+    card = (rendered / "README.md").read_text(encoding="utf-8")
+    meta = json.loads((rendered / "croissant.json").read_text(encoding="utf-8"))
+    assert 'load_dataset("acme-lab/kec-claims", "documents"' in card and "hf://datasets/acme-lab/kec-claims/" in card
+    assert meta["url"] == "https://huggingface.co/datasets/acme-lab/kec-claims"
+    for name in ("README.md", "croissant.json", "DATASHEET.md", "LICENSE.md"):
+        text = (rendered / name).read_text(encoding="utf-8")
+        assert f"datasets/{REPO_ID}" not in text and f'"{REPO_ID}"' not in text, f"{name} names the declared repository"
+        assert not re.search(r"<(this|your|repo|org)\b|ORG/NAME|TODO|FIXME", text, re.I), name
+    assert sorted(p.name for p in rendered.iterdir() if p.name.startswith("v")) == [f"v{version}", "views.sql"]
 
 
 @pytest.mark.parametrize("repo_id", ["bad id", "no-namespace", "org/na me", "a/b/c"])
-def test_publish_rejects_an_invalid_repo_id(repo_id):
-    r = subprocess.run([sys.executable, "-m", "scripts.publish", "--dry-run", "--repo-id", repo_id],
+def test_publish_rejects_an_invalid_repo_id_before_anything_else(repo_id, tmp_path, capsys):
+    """The id is checked first: the root given holds nothing, so any step after the check (reading the
+    version, the card, the files, validating) would fail differently."""
+    from scripts.publish import main
+    assert main(["--dry-run", "--repo-id", repo_id, "--root", str(tmp_path / "nothing")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"publish: --repo-id {repo_id!r}") and len(err.splitlines()) == 1, err
+
+
+def test_publish_entry_point_rejects_an_invalid_repo_id():
+    """The command as a process of its own (its one such test): exit status and stderr as a shell sees them."""
+    r = subprocess.run([sys.executable, "-m", "scripts.publish", "--dry-run", "--repo-id", "bad id"],
                        cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert r.returncode == 2 and "--repo-id" in r.stderr and "Traceback" not in r.stderr
+    assert r.returncode == 2 and "--repo-id" in r.stderr and "Traceback" not in r.stderr, r.stderr
 
 
-def test_publish_refuses_a_dirty_tree_and_names_hf_auth_login(project, tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN")}
-    env.update(HF_HOME=str(tmp_path / "hf"), HF_TOKEN_PATH=str(tmp_path / "token"), GIT_AUTHOR_NAME="t",
-               GIT_AUTHOR_EMAIL="t@example.org", GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.org")
+def test_publish_refuses_a_dirty_tree_and_names_hf_auth_login(project, tmp_path, monkeypatch, capsys):
+    """Both refusals come before the long validation (an upload needs a clean tree and a token first)."""
+    import huggingface_hub
+
+    from scripts.publish import main
+    for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_OIDC_RESOURCE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(huggingface_hub.constants, "HF_TOKEN_PATH", str(tmp_path / "token"))
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.org", GIT_COMMITTER_NAME="t",
+               GIT_COMMITTER_EMAIL="t@example.org")
     git = ["git", "-C", str(project)]
     subprocess.run(git + ["init", "-q"], check=True)
     subprocess.run(git + ["add", "-A"], check=True)
     subprocess.run(git + ["commit", "-q", "-m", "snapshot"], check=True, env=env)
-    cmd = [sys.executable, "-m", "scripts.publish", "--repo-id", "acme/kec", "--root", str(project)]
-    clean = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env, timeout=300)
-    assert clean.returncode == 2 and "no Hugging Face token" in clean.stderr and "hf auth login" in clean.stderr
-    assert "huggingface-cli" not in clean.stderr and "Traceback" not in clean.stderr
+    argv = ["--repo-id", "acme/kec", "--root", str(project)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "no Hugging Face token" in err and "hf auth login" in err and "huggingface-cli" not in err
     (project / "dataset" / "CHANGELOG.md").write_text("edited\n", encoding="utf-8")
-    dirty = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env, timeout=300)
-    assert dirty.returncode == 1 and "uncommitted change" in dirty.stderr and "CHANGELOG.md" in dirty.stderr
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert "uncommitted change" in err and "CHANGELOG.md" in err
 
 
 def test_readme_analyst_routes_run_from_the_project_root(monkeypatch):

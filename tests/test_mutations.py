@@ -1,7 +1,8 @@
 """Mutation suite: copy the valid release, inject one defect, and require that
 `python -m scripts.validate` fails and names that defect. The intact copy passes.
-Cases run in-process without Great Expectations (no case here tests GX); GX runs on
-the intact copy, and one subprocess run checks the entry point end to end."""
+Cases run in-process without Great Expectations (no case here tests GX); GX runs once on a copy
+with a defect of form (shared with tests/test_tools.py), and one subprocess run checks the entry
+point end to end, GX included, on an intact copy."""
 import datetime as dt
 import json
 import shutil
@@ -17,6 +18,9 @@ from scripts.files import sha256_file
 from scripts.release.write import write_parquet
 from scripts.validate import main as validate_main
 from scripts.validate import validate
+
+# pandera runs once per distinct table content: each case differs from the release in a table or two
+pytestmark = pytest.mark.usefixtures("pandera_once_per_content")
 
 
 def rows(release, table):
@@ -203,7 +207,7 @@ def copy(release, tmp_path):
 
 
 def test_intact_release_passes(copy):
-    # without GX: tests/test_schema.py runs the whole command, GX included, on the committed release
+    # without GX: the entry-point test below runs the whole command, GX included, on an intact copy
     assert validate(copy, gx=False) == []
 
 
@@ -220,18 +224,39 @@ def test_validation_names_the_defect(copy, kind, capsys):
     assert expected in report, f"{kind}: {expected!r} not in\n{report}"
 
 
-def test_great_expectations_sees_a_defect_of_form(copy):
-    """GX stays part of validation: on a vocabulary defect its suite fails too."""
-    set_field("noise", ANY, noise_type="gibberish")(copy)
-    report = "\n".join(str(p) for p in validate(copy))
-    assert "noise.noise_type: great_expectations expect_column_values_to_be_in_set" in report, report
+def test_great_expectations_sees_a_defect_of_form(gx_defect_report):
+    """GX stays part of validation: on a vocabulary defect its suite fails too (the shared run of
+    `validate --docs` on a copy whose first claim_verdicts.verdict is "maybe")."""
+    rc, out, err, _ = gx_defect_report
+    assert rc == 1, err
+    assert "claim_verdicts.verdict: great_expectations expect_column_values_to_be_in_set" in out, out
 
 
-def test_entry_point_exits_1_naming_the_defect(copy):
-    """The command in a process of its own, as CI runs it (GX is tested in-process above)."""
-    set_field("claims", lambda r: r["value_surface"] == "596亿", value=596e9, value_reconciled=596e9)(copy)
-    r = subprocess.run([sys.executable, "-m", "scripts.validate", str(copy), "--no-gx"], cwd=ROOT, capture_output=True,
+# `python -m scripts.validate RELEASE` as runpy runs it, with an audit hook that records every file opened
+_RECORD_OPENS = """
+import json, os, runpy, sys
+opened = []
+sys.addaudithook(lambda event, args: opened.append(os.fspath(args[0]))
+                 if event == "open" and isinstance(args[0], (str, os.PathLike)) else None)
+record, sys.argv = sys.argv[1], ["validate"] + sys.argv[2:]
+try:
+    runpy.run_module("scripts.validate", run_name="__main__", alter_sys=True)
+finally:
+    with open(record, "w", encoding="utf-8") as f:
+        json.dump(opened, f)
+"""
+
+
+def test_entry_point_passes_an_intact_copy_opening_nothing_else(copy, tmp_path):
+    """The whole command (Great Expectations included) in a process of its own, as CI runs it: exit 0
+    and `valid` for a copy of the committed release; and a user with only dataset/ can validate: nothing
+    in seeds/ or in the repository's own dataset/ is opened (a process of its own also keeps the audit
+    hook, which cannot be removed, out of the test session)."""
+    record = tmp_path / "opened.json"
+    r = subprocess.run([sys.executable, "-c", _RECORD_OPENS, str(record), str(copy)], cwd=ROOT, capture_output=True,
                        text=True, timeout=300)
-    assert r.returncode == 1, r.stdout + r.stderr
-    assert "claims.value: re-derived from value_surface" in r.stdout, r.stdout
-    assert "Traceback" not in r.stderr, r.stderr
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.strip().endswith(f"{copy}: valid") and "Traceback" not in r.stderr, r.stdout + r.stderr
+    opened = json.loads(record.read_text(encoding="utf-8"))
+    assert any(p.startswith(str(copy)) for p in opened)
+    assert [p for p in opened if p.startswith((str(ROOT / "seeds"), str(ROOT / "dataset")))] == []

@@ -6,7 +6,7 @@ import sys
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import ROOT
+from conftest import ROOT, STRAY
 
 import schema
 
@@ -95,8 +95,6 @@ def test_queries_return_what_the_docs_promise(release, monkeypatch):
 
 
 def test_diff_between_two_releases():
-    import json
-
     from scripts.diff import diff
     d = diff(ROOT / "dataset" / "v0.2.0", ROOT / "dataset" / "v0.3.0")
     assert d["entities"]["added"] == ["jt_express"]
@@ -110,19 +108,26 @@ def test_diff_between_two_releases():
     assert '~ 001-m169.entity_id: "jd_logistics" → "jt_express"' in r.stdout
     assert f"… and {len(d['mentions']['changed']) - 3} more changed rows" in r.stdout
     assert f"… and {len(d['noise']['added']) - 3} more added rows" in r.stdout
-    j = subprocess.run([sys.executable, "-m", "scripts.diff", "0.2.0", "0.3.0", "--json"], cwd=ROOT, capture_output=True, text=True)
-    assert j.returncode == 0 and json.loads(j.stdout)["tables"]["noise"]["added"] == d["noise"]["added"]
+
+
+def test_diff_json_and_list_of_struct_cells(capsys):
+    """The other forms in-process (the command as a process of its own: the test above)."""
+    import json
+
+    from scripts.diff import diff, main
+    assert main(["0.2.0", "0.3.0", "--json"]) == 0
+    added = diff(ROOT / "dataset" / "v0.2.0", ROOT / "dataset" / "v0.3.0")["noise"]["added"]
+    assert json.loads(capsys.readouterr().out)["tables"]["noise"]["added"] == added
     # a list of structs: the first item that differs, only its changed fields
-    s = subprocess.run([sys.executable, "-m", "scripts.diff", "0.7.0", "0.8.0"], cwd=ROOT, capture_output=True, text=True)
-    assert re.search(r'~ ev_\w+\.evidence\[0\]: \{"date_surface": .*→ \{"stated_date_surface"', s.stdout)
+    assert main(["0.7.0", "0.8.0"]) == 0
+    assert re.search(r'~ ev_\w+\.evidence\[0\]: \{"date_surface": .*→ \{"stated_date_surface"', capsys.readouterr().out)
 
 
-def test_publish_dry_run_lists_files_and_tag(version):
-    r = subprocess.run([sys.executable, "-m", "scripts.publish", "--repo-id", "acme/kec", "--dry-run"],
-                       cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert r.returncode == 0, r.stderr
-    assert f"tag v{version}" in r.stdout
-    listed = dict(re.findall(r"^  (\S+)  \((\d[\d.]* [KM]?B)\)$", r.stdout, re.M))  # every file with its size
+def test_publish_dry_run_lists_files_and_tag(publish_dry_run, version):
+    rc, out, err, _ = publish_dry_run
+    assert rc == 0, err
+    assert f"tag v{version}" in out
+    listed = dict(re.findall(r"^  (\S+)  \((\d[\d.]* [KM]?B)\)$", out, re.M))  # every file with its size
     assert f"v{version}/claims.parquet" in listed and "README.md" in listed and "croissant.json" in listed
     assert not any(f.startswith(".") for f in listed)
     # the takedown policy: only the newest release is uploaded
@@ -147,17 +152,14 @@ def test_publish_refuses_a_card_of_another_release(project, capsys):
     assert f"describes 0.6.0, not the newest release v{version}" in capsys.readouterr().err
 
 
-def test_publish_uploads_only_what_the_manifests_and_the_card_name(project, capsys):
-    from scripts.publish import main
-    dataset = project / "dataset"
-    (dataset / "notes.txt").write_text("scratch", encoding="utf-8")
-    (dataset / "figures" / "draft.svg").write_text("<svg/>", encoding="utf-8")
-    release = dataset / f"v{__import__('scripts.paths', fromlist=['version']).version(project)}"
-    (release / "extra.csv").write_text("a,b\n", encoding="utf-8")
-    assert main(["--repo-id", "acme/kec", "--dry-run", "--root", str(project)]) == 0
-    listed = {line.strip().split("  (")[0] for line in capsys.readouterr().out.splitlines()[1:]}
-    assert "notes.txt" not in listed and "figures/draft.svg" not in listed
-    assert f"{release.name}/extra.csv" not in listed and f"{release.name}/noise.parquet" in listed
+def test_publish_uploads_only_what_the_manifests_and_the_card_name(publish_dry_run, version):
+    rc, out, err, rendered = publish_dry_run  # run on a copy holding STRAY files beside the named ones
+    assert rc == 0, err
+    listed = {line.strip().split("  (")[0] for line in out.splitlines()[1:] if line.startswith("  ")}
+    stray = {name.format(release=f"v{version}") for name in STRAY}
+    assert stray == {"notes.txt", "figures/draft.svg", f"v{version}/extra.csv"}
+    assert not listed & stray and f"v{version}/noise.parquet" in listed
+    assert not any((rendered / name).exists() for name in stray)
 
 
 def test_publish_refuses_a_symlink_among_the_named_files(project, capsys):

@@ -3,23 +3,24 @@
 the data means can betray it. Validation must fail and name the defect; the form
 checks alone (pandera, cross-table, manifest) must not see it. (validate() is form then
 meaning; each exit status follows from it: see tests/test_mutations.py.) Run in-process and
-without Great Expectations (no case here is about GX: tests/test_schema.py runs the whole
-command on the committed release, tests/test_mutations.py once as a process on a broken copy)."""
+without Great Expectations (no case here is about GX: tests/test_mutations.py runs the whole
+command once as a process on an intact copy, and checks there that validation opens nothing
+outside the release)."""
 import datetime as dt
 import hashlib
 import json
 import shutil
-import subprocess
-import sys
 
 import pytest
-from conftest import ROOT
 from test_mutations import edit, first, rows, write
 
 import schema
 from scripts.normalize.values import parse_value
 from scripts.validate import check_form, check_meaning
 from scripts.validate import main as validate_main
+
+# pandera runs once per distinct table content: each case differs from the release in a table or two
+pytestmark = pytest.mark.usefixtures("pandera_once_per_content")
 
 
 def _year(d: dt.date, n: int) -> dt.date:
@@ -418,30 +419,6 @@ def test_at_least_30_semantic_kinds():
 
 def test_intact_copy_passes_without_gx(copy, capsys):
     assert validate_main([str(copy), "--no-gx"]) == 0, capsys.readouterr().out
-
-
-_RECORD_OPENS = """
-import json, os, sys
-opened = []
-sys.addaudithook(lambda event, args: opened.append(os.fspath(args[0]))
-                 if event == "open" and isinstance(args[0], (str, os.PathLike)) else None)
-from scripts.validate import main
-rc = main([sys.argv[1], "--no-gx"])
-print(json.dumps(opened))
-sys.exit(rc)
-"""
-
-
-def test_validation_needs_only_the_release(copy):
-    """A user with only dataset/ can validate: nothing in seeds/ or in the repository's own
-    dataset/ is opened while a copy elsewhere is validated (a process of its own, so that the
-    audit hook that records every open stays out of the test session)."""
-    r = subprocess.run([sys.executable, "-c", _RECORD_OPENS, str(copy)], cwd=ROOT, capture_output=True, text=True,
-                       timeout=300)
-    assert r.returncode == 0, r.stdout + r.stderr
-    opened = json.loads(r.stdout.splitlines()[-1])
-    assert any(p.startswith(str(copy)) for p in opened)
-    assert [p for p in opened if p.startswith((str(ROOT / "seeds"), str(ROOT / "dataset")))] == []
 
 
 @pytest.mark.parametrize("kind", sorted(SEMANTIC))
