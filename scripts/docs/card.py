@@ -17,11 +17,16 @@ from scripts.docs import licence
 HUB_ID = "kuaishou-ecommerce-claims"
 
 
-def card_yaml(version: str, rows: dict[str, int]) -> dict:
+def card_yaml(version: str, rows: dict[str, int], splits: dict[str, dict] | None = None) -> dict:
+    """splits: the manifest's generated splits (split -> {tables: {name: entry}}): each table's own
+    split first, then those of its declared generated splits that the release holds."""
     names = schema.table_names()
     tables = schema.load().tables
-    configs = [{"config_name": n, "data_files": [{"split": tables[n].split, "path": f"v{version}/{n}.parquet"}],
-                **({"default": True} if n == "documents" else {})} for n in names]
+    held = {s: set(e["tables"]) for s, e in (splits or {}).items()}
+    configs = [{"config_name": n, "data_files": [
+        {"split": s, "path": f"v{version}/{tables[n].file(s)}"}
+        for s in [tables[n].split] + [g for g in tables[n].generated_splits if n in held.get(g, ())]],
+        **({"default": True} if n == "documents" else {})} for n in names]
     return {
         "pretty_name": "Kuaishou e-commerce claims (noisy Chinese web sources)",
         "language": ["zh", "en"],
@@ -127,14 +132,24 @@ def _load_section(version: str, repo_id: str, code_url: str) -> list[str]:
     ]
 
 
+def _generated_splits_note(splits: dict[str, dict]) -> str:
+    sizes = ", ".join(f"`{s}` ({e['generator'].get('docs', '?')} documents, seed {e['generator'].get('seed', '?')})"
+                      for s, e in sorted(splits.items()))
+    return (f", and generated splits {sizes}: new noisy documents written by `scripts/generate.py` from this "
+            "dataset's own reference facts, entities, seed-text clauses and templates, with the noise kinds of the five "
+            "sources injected and the gold spans exact by construction. No generated document is one of the five, "
+            "so the test split is untouched; train on the generated splits and report on `test`")
+
+
 def render(version: str, rows: dict[str, int], ctx: dict | None = None, release=None,
-           repo_id: str | None = None, code_url: str | None = None, root: Path = paths.ROOT) -> str:
+           repo_id: str | None = None, code_url: str | None = None, root: Path = paths.ROOT,
+           splits: dict[str, dict] | None = None) -> str:
     """repo_id, code_url: where the card is published and where the code lives (default: pyproject.toml
     of root, the project whose files the card links to)."""
     repo_id = repo_id or paths.declared("hub-repo-id", root)
     code_url = code_url or paths.declared("code-url", root)
     sch = schema.load()
-    head = yaml.safe_dump(card_yaml(version, rows), allow_unicode=True, sort_keys=False)
+    head = yaml.safe_dump(card_yaml(version, rows, splits), allow_unicode=True, sort_keys=False)
     parts = [f"---\n{head}---\n",
              "# Kuaishou e-commerce claims\n",
              "Five noisy Chinese web articles about Kuaishou (快手) e-commerce, turned into tables: what each "
@@ -177,10 +192,12 @@ def render(version: str, rows: dict[str, int], ctx: dict | None = None, release=
         parts.append("Full catalogs with examples: [DATASHEET.md](DATASHEET.md#noise-catalog).\n")
     if ctx:
         parts.append("## Benchmark tasks\n")
-        parts.append("`extraction`, `verification` and `noise_detection` are evaluation sets (split `test`, derived from the "
-                     "tables above; there is no training split):\n")
+        parts.append("`extraction`, `verification` and `noise_detection` have a `test` split (the five real documents, "
+                     "derived from the tables above)" + (_generated_splits_note(splits) if splits else "") + ":\n")
         parts.append("```python\nfrom datasets import load_dataset\n"
-                     f"ext = load_dataset(\"{repo_id}\", \"extraction\", split=\"test\")\n```\n")
+                     f"ext = load_dataset(\"{repo_id}\", \"extraction\", split=\"test\")\n"
+                     + "".join(f"ext_{s} = load_dataset(\"{repo_id}\", \"extraction\", split=\"{s}\")\n"
+                               for s in sorted(splits or {})) + "```\n")
         parts.append("Score with `python -m scripts.evaluate --task extraction --predictions preds.jsonl` (the "
                      f"[project repository]({code_url})). Baselines on this release:\n")
         parts.append(ctx["baselines"])
