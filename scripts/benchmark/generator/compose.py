@@ -215,7 +215,7 @@ class Composer:
                with_period: bool = True) -> str:
         rng, doc = self.rng, self.doc
         value = surface(fig, rng)
-        wrong = value.replace("亿", "万", 1) if "亿" in value and "万" not in value and rng.random() < 0.3 else None
+        wrong = value.replace("亿", "万", 1) if "亿" in value and "万" not in value and rng.random() < 0.2 else None
         written = wrong or value
         value_at = doc.add(written)
         cid = self._annotate(fig, start, written, value_at, pwords,
@@ -255,10 +255,17 @@ class Composer:
         else:
             doc.add(text)
 
+    def labelled_clause(self) -> None:
+        """A seed sentence with its one labelled noise span, label and all."""
+        lab = self.rng.choice(self.mat.labelled)
+        at = self.doc.add(lab.text)
+        fields = dict(lab.noise)
+        self.doc.add_noise(at + lab.start, fields.pop("quote"), fields)
+
     def entity_clause(self) -> None:
         rng, doc = self.rng, self.doc
         entity = rng.choice(sorted(self.mat.garbled))
-        name = self._garble(entity, 0.6)
+        name = self._garble(entity, 0.35)
         frame = rng.choice(T.ENTITY_CLAUSES)
         pre, post = frame.split("{n}")
         doc.add(pre)

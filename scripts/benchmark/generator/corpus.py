@@ -93,7 +93,9 @@ def compose(mat: Material, seed: int, number: int) -> tuple[str, Doc, dict[str, 
 
     events = [e for e in mat.events if int(e["date"][:4]) <= ref.year]
     units: list = [lambda f=f, lv=lv: c.claim_sentence(f, lv) for f, lv in figs]
-    units += [lambda seo=(rng.random() < 0.25): c.seed_clause(seo) for _ in range(rng.randint(2, 6))]
+    stuffed = [rng.random() < 0.15 for _ in range(rng.randint(2, 6))]  # SEO keywords in some seed clauses
+    units += [lambda seo=seo: c.seed_clause(seo) for seo in stuffed]
+    units += [c.labelled_clause for _ in range(rng.randint(0, 2))]
     units += [c.own_clause for _ in range(rng.randint(0, 2))]
     units += [c.entity_clause for _ in range(rng.randint(0, 2))]
     chosen = {e["quote"]: e for e in rng.sample(events, min(len(events), rng.randint(0, 2)))}
