@@ -52,6 +52,19 @@ def surface(fig: Figure, rng: random.Random) -> str:
     return core
 
 
+def checked_surface(fig: Figure, rng: random.Random) -> str:
+    """surface(), refused unless the project's own parser reads it back as the figure's value."""
+    text = surface(fig, rng)
+    if fig.value is not None:
+        try:
+            v = parse_value(text).value
+        except SurfaceValueError as e:
+            raise GeneratorError(f"{text!r}: {e}") from None
+        if abs(v - fig.value) > 1e-9 * abs(fig.value):
+            raise GeneratorError(f"{text!r} reads as {v}, the figure is {fig.value} ({fig.origin})")
+    return text
+
+
 def period_words(start: dt.date | None, end: dt.date | None) -> str | None:
     """Absolute period words for [start, end], or None when no plain wording reads back the same."""
     if start is None or end is None:
@@ -139,15 +152,14 @@ class Composer:
             doc.add_noise(subj_at + k, spin[1], {
                 "type": "synonym_substitution", "likely_reading": spin[0], "basis": "known_fact",
                 "explanation": f"{spin[0]} spun to {spin[1]} by the generator's synonym spinner."})
-        ids: list[str] = []
         if fig.change is not None:
-            ids.append(self._change(fig, start, pwords, speaker, basis, written_subj))
-            if level is not None:
+            self._change(fig, start, pwords, speaker, basis, written_subj)
+            if level is not None:  # the level's quote starts at the subject; its period words stand before it
                 doc.add(self._verb(surface(level, rng)))
-                ids.append(self._level(level, subj_at, pwords, speaker, "known_fact", written_subj, with_period=False))
+                self._level(level, subj_at, pwords, speaker, "known_fact", written_subj)
         else:
             doc.add(self._verb(surface(fig, rng)))
-            ids.append(self._level(fig, start, pwords, speaker, basis, written_subj))
+            self._level(fig, start, pwords, speaker, basis, written_subj)
         doc.add("。")
 
     def _verb(self, value: str) -> str:
@@ -171,7 +183,7 @@ class Composer:
         ann.update(subject=fig.subject, metric=fig.metric, scope=scope)
         if pwords:
             ann["period"] = pwords
-        elif fig.period_start is None and fig.kind != "actual":
+        elif fig.undated:
             ann["period_unknown"] = True
         ann["kind"] = fig.kind
         if change:
@@ -186,7 +198,7 @@ class Composer:
         rng, doc = self.rng, self.doc
         assert fig.change is not None
         cbasis, direction = fig.change
-        value = surface(fig, rng)
+        value = checked_surface(fig, rng)
         if cbasis == "yoy" and direction == "increase" and rng.random() < 0.2:
             mt = "年对年(YOY)的增长是"
             at = doc.add(mt)
@@ -211,10 +223,9 @@ class Composer:
                 "explanation": f"{word} swapped for its antonym {written} by the generator's spinner.", "claims": [cid]})
         return cid
 
-    def _level(self, fig: Figure, start: int, pwords: str | None, speaker: str | None, basis: str, scope: str,
-               with_period: bool = True) -> str:
+    def _level(self, fig: Figure, start: int, pwords: str | None, speaker: str | None, basis: str, scope: str) -> str:
         rng, doc = self.rng, self.doc
-        value = surface(fig, rng)
+        value = checked_surface(fig, rng)
         wrong = value.replace("亿", "万", 1) if "亿" in value and "万" not in value and rng.random() < 0.2 else None
         written = wrong or value
         value_at = doc.add(written)

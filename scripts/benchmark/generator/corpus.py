@@ -84,8 +84,8 @@ def compose(mat: Material, seed: int, number: int) -> tuple[str, Doc, dict[str, 
         line = T.REPOST_LINE.format(d=published.strftime("%Y年%m月%d日 %H:%M:%S"))
         at = doc.add(line)
         doc.add_noise(at, line, {
-            "type": "date_mismatch", "likely_reading": f"written {ref.isoformat()}", "basis": "page_structure",
-            "explanation": "The page date of a repost, months after the content was written."})
+            "type": "date_mismatch", "basis": "page_structure",
+            "explanation": f"The page date of a repost; the content was written on {ref.isoformat()} (sources.yaml)."})
         doc.exclude(at, line, "minor_date")
         doc.add(sep)
     elif rng.random() < 0.5:

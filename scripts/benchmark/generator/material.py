@@ -41,6 +41,7 @@ class Figure:
     period_end: dt.date | None
     change: tuple[str, str] | None  # (basis, direction) for a change
     annotated_bound: str | None = None
+    undated: bool = False  # the seed marked the period unknown (period_unknown): no date is guessed
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ def _seed_figures(seed, doc) -> list[Figure]:
             p = None  # 目前: the figure holds at whatever date the new document is written
         out.append(Figure(f"{num}-{c.id}", c.subject, c.metric, c.scope, None, c.value, c.unit or "",
                           "", c.kind, p.start if p else None, p.end if p else None,
-                          (c.change.basis, c.change.direction) if c.change else None, c.bound))
+                          (c.change.basis, c.change.direction) if c.change else None, c.bound, c.period_unknown))
     return out
 
 
