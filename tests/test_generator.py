@@ -119,3 +119,12 @@ def test_validation_finds_a_tampered_split_and_a_shared_document(release, tmp_pa
     assert any("row count 3" in p for p in found)
     assert [str(p) for p in splits.disjoint({"test": test_ids, "train": test_ids | {"1000_x"}})] == [
         "split test.doc_id: shares documents with split train — e.g. 000_7c51db7d224d44d0"]
+
+
+def test_croissant_reads_the_generated_splits_as_record_sets(release):
+    import mlcroissant as mlc
+    manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+    ds = mlc.Dataset(jsonld=str(ROOT / "dataset" / "croissant.json"))
+    for split, spec in manifest["splits"].items():
+        for name, entry in spec["tables"].items():
+            assert sum(1 for _ in ds.records(record_set=f"{name}_{split}")) == entry["rows"], (name, split)
