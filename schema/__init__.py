@@ -37,7 +37,18 @@ class Table(BaseModel):
     rules: list[dict[str, Any]] = Field(default_factory=list)  # cross-column rules, implemented in schema/rules.py
     total_over: Optional[str] = None  # table.column whose every value must have a row here
     split: str = "train"  # the Hugging Face split of the table's config
+    # further splits of the config, built from generated documents (pyproject.toml declares their seed and size)
+    generated_splits: list[str] = Field(default_factory=list)
     columns: list[Column]
+
+    def file(self, split: str | None = None) -> str:
+        """The table's file inside a release folder: <table>.parquet for its own split,
+        <split>/<table>.parquet for a generated one."""
+        if split is None or split == self.split:
+            return f"{self.name}.parquet"
+        if split not in self.generated_splits:
+            raise KeyError(f"{self.name} has no split {split!r}")
+        return f"{split}/{self.name}.parquet"
 
     @property
     def column_names(self) -> list[str]:
@@ -97,6 +108,15 @@ def load() -> Schema:
 
 TABLE_ORDER = ("documents", "entities", "claims", "mentions", "events", "noise", "claim_relations",
                "reference_facts", "claim_verdicts", "reference_gaps", "extraction", "verification", "noise_detection")
+
+
+def generated_splits() -> dict[str, list[str]]:
+    """split -> the tables that have it (in table order), as the tables declare them."""
+    out: dict[str, list[str]] = {}
+    for name in table_names():
+        for split in load().tables[name].generated_splits:
+            out.setdefault(split, []).append(name)
+    return out
 
 
 def table_names() -> list[str]:

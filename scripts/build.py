@@ -14,7 +14,7 @@ from scripts.docs import datasheet, figures, hub
 from scripts.errors import InputError, ReleaseError
 from scripts.files import sha256_file, write_text_atomic
 from scripts.progress import Stages
-from scripts.release import write
+from scripts.release import splits, write
 from scripts.release.conformance import check_tables
 from scripts.tables import DagError
 
@@ -36,8 +36,12 @@ def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool
             problems += rederive.problems(tbls, {"inputs": inputs}, untrusted={p.table for p in problems})
             if problems:
                 raise ReleaseError("validation failed:\n  " + "\n  ".join(str(p) for p in problems))
+        with st.stage("generated train/validation splits (cached when the inputs did not change)"):
+            test_ids = set(tbls["documents"].column("doc_id").to_pylist())
+            split_tables = splits.build(root, test_ids)
         with st.stage("write Parquet and manifest"):
-            staged = write.stage(tbls, version, pipeline.input_files(seeds_dir), root, dataset_root, completeness)
+            staged = write.stage(tbls, version, pipeline.input_files(seeds_dir), root, dataset_root, completeness,
+                                 split_tables, splits.declared(root))
         with st.stage("move release into place"):
             target = paths.release_dir(version, dataset_root)
             summary["status"] = write.publish_staged(staged, target)
@@ -51,7 +55,8 @@ def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool
             for name, text in hub.render_files(root, dataset_root, version, ctx=ctx).items():
                 write_text_atomic(dataset_root / name, text)
             write_text_atomic(root / "DATASHEET.md", datasheet.render(target, root, ctx=ctx))
-    summary.update(release=str(target), rows=rows, seconds=st.total)
+    summary.update(release=str(target), rows=rows, seconds=st.total,
+                   splits={s: {n: t.num_rows for n, t in ts.items()} for s, ts in split_tables.items()})
     return summary
 
 

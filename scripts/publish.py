@@ -56,8 +56,10 @@ def files_to_upload(dataset_root: Path, version: str) -> list[str]:
             names += re.findall(r"figures/[A-Za-z0-9_.-]+", (dataset_root / doc).read_text(encoding="utf-8"))
     m = dataset_root / f"v{version}" / "manifest.json"
     try:
-        tables = json.loads(m.read_text(encoding="utf-8"))["tables"]
-        listed = [f"v{version}/{e['file']}" for e in tables.values()]
+        manifest = json.loads(m.read_text(encoding="utf-8"))
+        listed = [f"v{version}/{e['file']}" for e in manifest["tables"].values()]
+        # the generated splits' files (<split>/<table>.parquet) that the card's configs also name
+        listed += [f"v{version}/{e['file']}" for s in manifest.get("splits", {}).values() for e in s["tables"].values()]
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise UploadError(f"{m}: cannot read the tables it lists ({e})") from None
     names += [m.relative_to(dataset_root).as_posix()] + listed

@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 import schema
 from scripts import paths, rederive
 from scripts.release import expectations as gx_check
-from scripts.release import gx_report
+from scripts.release import gx_report, splits
 from scripts.release.conformance import Problem, check_tables, manifest_problems, read_manifest
 
 
@@ -36,6 +36,7 @@ def check_form(release: Path) -> tuple[dict, list]:
             tables[p.stem] = pq.read_table(p)
         except Exception as e:  # a truncated or foreign file is a finding, not a crash
             problems.append(Problem(p.stem, "(file)", f"unreadable Parquet: {e}"))
+    problems += splits.problems(release, read_manifest(release)[0], tables)
     return tables, problems + check_tables(tables)
 
 

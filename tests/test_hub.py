@@ -179,7 +179,8 @@ def test_licence_fields_agree_in_card_croissant_and_datasheet(repo):
     meta = json.loads((repo / "croissant.json").read_text(encoding="utf-8"))
     assert meta["license"] == [licence.ANNOTATIONS_URL, licence.terms_url(REPO_ID)]
     per_file = {f["@id"].removesuffix(".parquet"): f["license"] for f in meta["distribution"]}
-    assert per_file == {t: licence.file_licences(t, REPO_ID) for t in schema.table_names()}
+    assert per_file == {t: licence.file_licences(t, REPO_ID) for t in schema.table_names()} | {
+        f"{s}/{t}": licence.file_licences(t, REPO_ID) for s, ts in schema.generated_splits().items() for t in ts}
     # the source texts are where the third-party licence says they are, and only there
     assert licence.terms_url(REPO_ID) in per_file["documents"] and per_file["claim_verdicts"] == [licence.ANNOTATIONS_URL]
     with open(ROOT / "pyproject.toml", "rb") as f:

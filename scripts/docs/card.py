@@ -21,11 +21,16 @@ from scripts.docs import licence
 HUB_ID = "kuaishou-ecommerce-claims"
 
 
-def card_yaml(version: str, rows: dict[str, int]) -> dict:
+def card_yaml(version: str, rows: dict[str, int], splits: dict[str, dict] | None = None) -> dict:
+    """splits: the manifest's generated splits (split -> {tables: {name: entry}}): each table's own
+    split first, then those of its declared generated splits that the release holds."""
     names = schema.table_names()
     tables = schema.load().tables
-    configs = [{"config_name": n, "data_files": [{"split": tables[n].split, "path": f"v{version}/{n}.parquet"}],
-                **({"default": True} if n == "documents" else {})} for n in names]
+    held = {s: set(e["tables"]) for s, e in (splits or {}).items()}
+    configs = [{"config_name": n, "data_files": [
+        {"split": s, "path": f"v{version}/{tables[n].file(s)}"}
+        for s in [tables[n].split] + [g for g in tables[n].generated_splits if n in held.get(g, ())]],
+        **({"default": True} if n == "documents" else {})} for n in names]
     return {
         "pretty_name": "Kuaishou e-commerce claims (noisy Chinese web sources)",
         "language": ["zh", "en"],
@@ -134,17 +139,28 @@ def _load_section(version: str, repo_id: str, code_url: str) -> list[str]:
     ]
 
 
-def _benchmark_section(repo_id: str, code_url: str, baselines: str) -> list[str]:
+def _generated_splits_note(splits: dict[str, dict]) -> str:
+    sizes = ", ".join(f"`{s}` ({e['generator'].get('docs', '?')} documents, seed {e['generator'].get('seed', '?')})"
+                      for s, e in sorted(splits.items()))
+    return (f", and generated splits {sizes}: new noisy documents written by `scripts/generate.py` from this "
+            "dataset's own reference facts, entities, seed-text clauses and templates, with the noise kinds of the five "
+            "sources injected and the gold spans exact by construction. No generated document is one of the five, "
+            "so the test split is untouched; train on the generated splits and report on `test`. The train size "
+            "was chosen by measuring the build of the generated corpus: see the CHANGELOG, v0.9.0")
+
+
+def _benchmark_section(repo_id: str, code_url: str, baselines: str, splits: dict[str, dict] | None) -> list[str]:
     contract = schema.load().task_contract
     return [
         "## Benchmark tasks\n",
-        f"{', '.join(f'`{n}`' for n in contract.configs)} are evaluation sets (split `test`, derived from the tables "
-        f"above by the build), under task contract **v{contract.version}** (`task_contract` in `schema/tables.yaml`; the "
+        f"{', '.join(f'`{n}`' for n in contract.configs)} have a `test` split (the five real documents, derived from "
+        f"the tables above by the build){_generated_splits_note(splits) if splits else ''}; all under task contract **v{contract.version}** (`task_contract` in `schema/tables.yaml`; the "
         "major number changes when a metric key keeps its name but not its meaning). Their vocabulary columns "
         "(`label`, `targets.unit`, `targets.noise_type`, …) load as `ClassLabel`, so `features[\"label\"].names` "
         "gives the verdicts:\n",
         "```python\nfrom datasets import load_dataset\n"
         f"ver = load_dataset(\"{repo_id}\", \"verification\", split=\"test\")\n"
+        + "".join(f"ver_{s} = load_dataset(\"{repo_id}\", \"verification\", split=\"{s}\")\n" for s in sorted(splits or {})) +
         "ver.features[\"label\"].names  # ['supported', 'refuted', 'not_enough_info']\n```\n",
         f"Verification is FEVER-style: every claim comes with an `evidence_pool` of {POOL_SIZE} reference facts drawn by one "
         "rule for every claim (same subject and metric first, then same subject, then same metric, then any; within "
@@ -163,13 +179,14 @@ def _benchmark_section(repo_id: str, code_url: str, baselines: str) -> list[str]
 
 
 def render(version: str, rows: dict[str, int], ctx: dict | None = None, release=None,
-           repo_id: str | None = None, code_url: str | None = None, root: Path = paths.ROOT) -> str:
+           repo_id: str | None = None, code_url: str | None = None, root: Path = paths.ROOT,
+           splits: dict[str, dict] | None = None) -> str:
     """repo_id, code_url: where the card is published and where the code lives (default: pyproject.toml
     of root, the project whose files the card links to)."""
     repo_id = repo_id or paths.declared("hub-repo-id", root)
     code_url = code_url or paths.declared("code-url", root)
     sch = schema.load()
-    head = yaml.safe_dump(card_yaml(version, rows), allow_unicode=True, sort_keys=False)
+    head = yaml.safe_dump(card_yaml(version, rows, splits), allow_unicode=True, sort_keys=False)
     parts = [f"---\n{head}---\n",
              "# Kuaishou e-commerce claims\n",
              "Five noisy Chinese web articles about Kuaishou (快手) e-commerce, turned into tables: what each "
@@ -211,7 +228,7 @@ def render(version: str, rows: dict[str, int], ctx: dict | None = None, release=
                      + ", ".join(f"{k} {n}" for k, n in v["totals_reconciled"].items()) + ".\n")
         parts.append("Full catalogs with examples: [DATASHEET.md](DATASHEET.md#noise-catalog).\n")
     if ctx:
-        parts += _benchmark_section(repo_id, code_url, ctx["baselines"])
+        parts += _benchmark_section(repo_id, code_url, ctx["baselines"], splits)
     parts.append("## Citation\n\n```bibtex\n" + CITATION % {"version": version, "url": hub_url(repo_id)} + "\n```\n")
     parts.append("## License\n\n" + licence.statement(code_url))
     parts.append("### Takedown\n\n" + licence.takedown(code_url))

@@ -50,16 +50,19 @@ def metadata(version: str, manifest: dict, repo_id: str | None = None):
     url = f"https://huggingface.co/datasets/{repo_id}"
     sch = schema.load()
     files, sets = [], []
-    for name in schema.table_names():
-        entry = manifest["tables"][name]
-        fid = f"{name}.parquet"
+    # each table's own file, then its generated splits' files (<split>/<table>.parquet) as record sets <table>_<split>
+    parts = [(name, name, manifest["tables"][name], "") for name in schema.table_names()]
+    parts += [(name, f"{name}_{split}", entry, f" Split `{split}`: generated documents.")
+              for split, spec in sorted(manifest.get("splits", {}).items()) for name, entry in spec["tables"].items()]
+    for name, set_id, entry, note in parts:
+        fid = entry["file"] if set_id != name else f"{name}.parquet"
         files.append(mlc.FileObject(id=fid, name=fid, content_url=f"v{version}/{entry['file']}",
                                     encoding_formats=[PARQUET], sha256=entry["sha256"],
                                     extra_properties={"license": licence.file_licences(name, repo_id)}))
         t = sch.tables[name]
-        sets.append(mlc.RecordSet(id=name, name=name, description=f"{t.description} One record = {t.row}.",
-                                  key=[f"{name}/{k}" for k in t.key],
-                                  fields=[_field(mlc, name, c, fid) for c in t.columns]))
+        sets.append(mlc.RecordSet(id=set_id, name=set_id, description=f"{t.description} One record = {t.row}.{note}",
+                                  key=[f"{set_id}/{k}" for k in t.key],
+                                  fields=[_field(mlc, set_id, c, fid) for c in t.columns]))
     return mlc.Metadata(
         name="kuaishou-ecommerce-claims",
         description="Quantitative claims, entities, mentions, events and labelled noise from five noisy Chinese web "

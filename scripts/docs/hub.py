@@ -21,7 +21,8 @@ def render_files(root: Path, dataset_root: Path, version: str, repo_id: str | No
     rows = {n: t["rows"] for n, t in manifest["tables"].items()}
     ctx = ctx if ctx is not None else datasheet.context(release, root)
     return {
-        "README.md": card.render(version, rows, ctx, release, repo_id=repo_id, code_url=code_url, root=root),
+        "README.md": card.render(version, rows, ctx, release, repo_id=repo_id, code_url=code_url, root=root,
+                                 splits=manifest.get("splits")),
         "croissant.json": croissant.render(release, repo_id=repo_id),
         "views.sql": views.render(version),
         "DATASHEET.md": datasheet.render(release, root, prefix="", repo_id=repo_id, code_url=code_url),

@@ -69,11 +69,18 @@ def read_release(release: Path) -> dict[str, pa.Table]:
     return {p.stem: pq.read_table(p) for p in sorted(release.glob("*.parquet"))}
 
 
-def manifest(version: str, release: Path, inputs: list[Path], root: Path, completeness: list[dict]) -> dict:
-    tables = {}
-    for name in schema.table_names():
-        f = release / f"{name}.parquet"
-        tables[name] = {"file": f.name, "sha256": sha256_file(f), "rows": pq.ParquetFile(f).metadata.num_rows}
+def _entry(release: Path, file: str) -> dict:
+    f = release / file
+    return {"file": file, "sha256": sha256_file(f), "rows": pq.ParquetFile(f).metadata.num_rows}
+
+
+def manifest(version: str, release: Path, inputs: list[Path], root: Path, completeness: list[dict],
+             splits: dict[str, dict] | None = None) -> dict:
+    """splits: split -> {"generator": {seed, docs, first}, "tables": [names]} of the generated splits written."""
+    tables = {name: _entry(release, schema.load().tables[name].file()) for name in schema.table_names()}
+    extra = {"splits": {split: {"generator": spec["generator"],
+                                "tables": {n: _entry(release, schema.load().tables[n].file(split)) for n in spec["tables"]}}
+                        for split, spec in splits.items()}} if splits else {}
     return {
         "name": "kuaishou-ecommerce-claims",
         "version": version,
@@ -82,13 +89,16 @@ def manifest(version: str, release: Path, inputs: list[Path], root: Path, comple
         "inputs": {p.relative_to(root).as_posix(): sha256_file(p) for p in inputs},
         # per document: numbers found by the completeness scan and what accounts for each
         "completeness": completeness,
+        **extra,
     }
 
 
 def stage(tables: dict[str, pa.Table], version: str, inputs: list[Path], root: Path, dataset_root: Path,
-          completeness: list[dict]) -> Path:
+          completeness: list[dict], splits: dict[str, dict[str, pa.Table]] | None = None,
+          generators: dict[str, dict] | None = None) -> Path:
     """Write the release into a scratch folder beside its final place (same
-    filesystem, so the final move is a rename)."""
+    filesystem, so the final move is a rename). splits: the generated splits' tables
+    (split -> table -> Arrow), written as <split>/<table>.parquet; generators: their seed and size."""
     dataset_root.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f"{STAGING}{os.getpid()}-", dir=dataset_root))
     try:
@@ -96,7 +106,12 @@ def stage(tables: dict[str, pa.Table], version: str, inputs: list[Path], root: P
         release.mkdir()
         for name in schema.table_names():
             write_parquet(tables[name], release / f"{name}.parquet")
-        m = manifest(version, release, inputs, root, completeness)
+        for split, tbls in (splits or {}).items():
+            (release / split).mkdir()
+            for name, tbl in tbls.items():
+                write_parquet(tbl, release / schema.load().tables[name].file(split))
+        written = {s: {"generator": (generators or {}).get(s, {}), "tables": list(t)} for s, t in (splits or {}).items()}
+        m = manifest(version, release, inputs, root, completeness, written)
         (release / "manifest.json").write_text(json.dumps(m, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
                                                encoding="utf-8")
     except BaseException:  # disk full, interrupted: nothing half-written stays behind
@@ -106,8 +121,11 @@ def stage(tables: dict[str, pa.Table], version: str, inputs: list[Path], root: P
 
 
 def differing_files(a: Path, b: Path) -> list[str]:
-    names = sorted({p.name for p in a.iterdir()} | {p.name for p in b.iterdir()})
-    return [n for n in names if not (a / n).exists() or not (b / n).exists()
+    """Files (relative paths, generated splits' subfolders included) that differ between two releases."""
+    def files(root: Path) -> set[str]:
+        return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+    names = sorted(files(a) | files(b))
+    return [n for n in names if not (a / n).is_file() or not (b / n).is_file()
             or (a / n).read_bytes() != (b / n).read_bytes()]
 
 

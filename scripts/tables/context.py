@@ -51,7 +51,10 @@ class Inputs:
 
     @cached_property
     def name_review(self) -> NameReview:
-        return load_name_review(self.annotations_dir / "names.yaml", self.entities, [s.text for s in self.seeds])
+        path = self.annotations_dir / "names.yaml"
+        if not path.is_file():  # a generated or replicated corpus has no reviewed names: nothing is excluded
+            return NameReview()
+        return load_name_review(path, self.entities, [s.text for s in self.seeds])
 
     @cached_property
     def entity_ids(self) -> set[str]:

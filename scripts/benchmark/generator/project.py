@@ -1,0 +1,72 @@
+"""Write a generated corpus as a project-shaped folder that `python -m scripts.build --root DIR`
+builds: pyproject.toml, seeds/<doc_id>.txt, seeds/sources.yaml, one annotation file per
+document (the YAML the build reads today: per-document files do not scale, the scale issue
+replaces them), entities.yaml and the reference facts as they are, events.yaml with the
+generated tellings, gaps.yaml without the five seeds' claim ids."""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from scripts.benchmark.generator.corpus import compose
+from scripts.benchmark.generator.doc import occurrence
+from scripts.benchmark.generator.material import load
+
+
+def _dump(data: Any) -> str:
+    # PyYAML quotes a string that would read back as another type (an all-digit doc id stays a string)
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)
+
+
+def _pyproject(text: str) -> str:
+    """The project's pyproject.toml without its generated splits: a generated corpus has none of its own."""
+    return re.sub(r"(?ms)^\[tool\.kuaishou-ecommerce-claims\.generated-splits\]\n.*?(?=^\[|\Z)", "", text)
+
+
+def _events(root: Path, tellings: dict[str, list[dict]]) -> list[dict]:
+    """The seed events that generated documents tell, with those tellings as their only evidence."""
+    out = []
+    for ev in yaml.safe_load((root / "seeds" / "annotations" / "events.yaml").read_text(encoding="utf-8")):
+        if ev["id"] in tellings:
+            keep = {k: v for k, v in ev.items() if k not in ("evidence", "note", "location")}
+            out.append(keep | {"evidence": tellings[ev["id"]]})
+    return out
+
+
+def generate(out: Path, docs: int, seed: int, root: Path, first: int = 100) -> list[str]:
+    """Write `docs` generated documents numbered from `first` into `out`; returns their ids."""
+    mat = load(root)
+    seeds = out / "seeds"
+    if seeds.exists():
+        shutil.rmtree(seeds)  # a rerun into the same folder gives the same folder, not a union
+    (seeds / "annotations").mkdir(parents=True)
+    (seeds / "reference").mkdir()
+    (out / "pyproject.toml").write_text(_pyproject((root / "pyproject.toml").read_text(encoding="utf-8")), encoding="utf-8")
+    shutil.copyfile(root / "seeds" / "annotations" / "entities.yaml", seeds / "annotations" / "entities.yaml")
+    shutil.copyfile(root / "seeds" / "reference" / "facts.yaml", seeds / "reference" / "facts.yaml")
+    gaps = yaml.safe_load((root / "seeds" / "reference" / "gaps.yaml").read_text(encoding="utf-8"))
+    (seeds / "reference" / "gaps.yaml").write_text(_dump([{k: v for k, v in g.items() if k != "claims"} for g in gaps]),
+                                                   encoding="utf-8")
+    entries, ids = [], []
+    tellings: dict[str, list[dict]] = {}
+    for number in range(first, first + docs):
+        did, doc, entry = compose(mat, seed, number)
+        text = doc.text
+        (seeds / f"{did}.txt").write_bytes(text.encode("utf-8"))
+        (seeds / "annotations" / f"{did}.yaml").write_text(_dump(doc.annotations(did)), encoding="utf-8")
+        for ev in doc.events:
+            item = {"doc": did, "quote": ev["quote"], "date": ev["date"]}
+            occ = occurrence(text, ev["quote"], ev["_start"])
+            if occ is not None:
+                item["occurrence"] = occ
+            tellings.setdefault(ev["event_id"], []).append(item)
+        entries.append(entry)
+        ids.append(did)
+    (seeds / "sources.yaml").write_text("# Generated documents (scripts/generate.py); see each reference_date_basis.\n"
+                                        + _dump(entries), encoding="utf-8")
+    (seeds / "annotations" / "events.yaml").write_text(_dump(_events(root, tellings)), encoding="utf-8")
+    return ids

@@ -1,0 +1,140 @@
+"""The benchmark's generated splits (train, validation): documents written by the generator
+(scripts/benchmark/generator/) from the seed and size pyproject.toml declares, built by the same
+pipeline and checked like any release, of which the task tables that declare the split
+(schema/tables.yaml `generated_splits`) are kept. They share no document with the test split.
+
+A split's tables are a pure function of the project's inputs and code, so they are cached under
+build/splits/<hash of both>/ and a build whose inputs did not change does not regenerate them."""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sys
+import tempfile
+import tomllib
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+import schema
+from scripts import paths, pipeline, rederive
+from scripts.benchmark.generator.project import generate
+from scripts.errors import ReleaseError
+from scripts.files import sha256_file
+from scripts.release.conformance import Problem, check_tables, pandera_problems
+
+SECTION = "generated-splits"
+
+
+def declared(root: Path) -> dict[str, dict[str, int]]:
+    """split -> {seed, docs, first}, as pyproject.toml declares them (none when it does not)."""
+    with open(root / "pyproject.toml", "rb") as f:
+        tool = tomllib.load(f).get("tool", {}).get("kuaishou-ecommerce-claims", {})
+    spec = tool.get(SECTION, {})
+    unknown = sorted(set(spec) - set(schema.generated_splits()))
+    if unknown:
+        raise ReleaseError(f"pyproject.toml [{SECTION}]: no table declares split(s) {', '.join(unknown)}")
+    return {s: {k: int(spec[s][k]) for k in ("seed", "docs", "first")} for s in sorted(spec)}
+
+
+def _cache_key(root: Path, split: str, spec: dict[str, int]) -> str:
+    h = hashlib.sha256(f"{split}|{sorted(spec.items())}|{pa.__version__}|{sys.version_info[:2]}".encode())
+    code = [p for d in ("scripts", "schema") for p in sorted((paths.ROOT / d).rglob("*")) if p.suffix in (".py", ".yaml")]
+    for p in code + pipeline.input_files(root / "seeds") + [root / "pyproject.toml"]:
+        h.update(p.name.encode() + sha256_file(p).encode())
+    return h.hexdigest()[:20]
+
+
+def _build_split(root: Path, spec: dict[str, int], names: list[str]) -> dict[str, pa.Table]:
+    with tempfile.TemporaryDirectory(prefix="kec-split-") as tmp:
+        project = Path(tmp)
+        generate(project, spec["docs"], spec["seed"], root, spec["first"])
+        tables, _ = pipeline.build_tables(project / "seeds")
+        inputs = {p.relative_to(project).as_posix(): sha256_file(p) for p in pipeline.input_files(project / "seeds")}
+        found = check_tables(tables)
+        found += rederive.problems(tables, {"inputs": inputs}, untrusted={p.table for p in found})
+        if found:
+            raise ReleaseError("generated split does not validate:\n  " + "\n  ".join(str(p) for p in found[:20]))
+        return {n: tables[n] for n in names}
+
+
+def build(root: Path, test_doc_ids: set[str]) -> dict[str, dict[str, pa.Table]]:
+    """split -> table -> Arrow table, for every split the project declares."""
+    out: dict[str, dict[str, pa.Table]] = {}
+    by_split = schema.generated_splits()
+    for split, spec in declared(root).items():
+        names = by_split[split]
+        cache = paths.BUILD / "splits" / _cache_key(root, split, spec)
+        if not all((cache / f"{n}.parquet").exists() for n in names):
+            tables = _build_split(root, spec, names)
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=f".{cache.name}.", suffix=f".{os.getpid()}.tmp", dir=cache.parent))
+            for n, t in tables.items():
+                pq.write_table(t, staging / f"{n}.parquet")
+            try:
+                os.rename(staging, cache)
+            except OSError:  # another build put the same split in place first
+                shutil.rmtree(staging, ignore_errors=True)
+        out[split] = {n: pq.read_table(cache / f"{n}.parquet") for n in names}
+    problems = disjoint({"test": test_doc_ids} | {s: doc_ids(t) for s, t in out.items()})
+    if problems:
+        raise ReleaseError("; ".join(str(p) for p in problems))
+    return out
+
+
+def doc_ids(tables: dict[str, pa.Table]) -> set[str]:
+    return {d for t in tables.values() for d in t.column("doc_id").to_pylist()}
+
+
+def disjoint(ids: dict[str, set[str]]) -> list[Problem]:
+    """No document (and so no doc_id) in two splits."""
+    names = sorted(ids)
+    return [Problem(f"split {a}", "doc_id", f"shares documents with split {b}", sorted(ids[a] & ids[b])[:3])
+            for i, a in enumerate(names) for b in names[i + 1:] if ids[a] & ids[b]]
+
+
+def _span_problems(name: str, split: str, tbl: pa.Table) -> list[Problem]:
+    """Within a split's row, every target's quote is its text's slice (verification: the quote is in its context)."""
+    bad = []
+    for r in tbl.to_pylist():
+        if name == "verification":
+            if r["quote"] not in r["context"]:
+                bad.append(f"{r['claim_id']}: quote not in context")
+            continue
+        for x in r["targets"]:
+            if r["text"][x["char_start"]:x["char_end"]] != x["quote"]:
+                bad.append(f"{r['doc_id']} [{x['char_start']}:{x['char_end']}] {x['quote']!r}")
+    return [Problem(f"{name} ({split})", "targets", "text[char_start:char_end] == quote", bad)] if bad else []
+
+
+def problems(release: Path, manifest: dict | None, test_tables: dict[str, pa.Table]) -> list[Problem]:
+    """The generated splits a release lists in its manifest: files, hashes, row counts, schema,
+    spans, and no document shared with another split."""
+    if not manifest:
+        return []
+    out: list[Problem] = []
+    ids: dict[str, set[str]] = {"test": doc_ids({n: t for n, t in test_tables.items()
+                                                 if schema.load().tables[n].generated_splits})}
+    sch = schema.load().tables
+    for split, entry in sorted(manifest.get("splits", {}).items()):
+        read: dict[str, pa.Table] = {}
+        for name in schema.generated_splits().get(split, []):
+            f = entry["tables"].get(name)
+            path = release / sch[name].file(split)
+            if f is None or not path.is_file() or f["file"] != sch[name].file(split):
+                out.append(Problem(f"{name} ({split})", "(file)", f"{sch[name].file(split)} missing or not in manifest.json"))
+                continue
+            if sha256_file(path) != f["sha256"]:
+                out.append(Problem(f"{name} ({split})", "(file)", "sha256 differs from manifest.json"))
+            tbl = pq.read_table(path)
+            if tbl.num_rows != f["rows"]:
+                out.append(Problem(f"{name} ({split})", "(file)", f"row count {tbl.num_rows} differs from manifest.json"))
+            found = pandera_problems(name, tbl)
+            out += [Problem(f"{p.table} ({split})", p.column, p.check, p.examples) for p in found]
+            if not found:
+                out += _span_problems(name, split, tbl)
+                read[name] = tbl
+        ids[split] = doc_ids(read)
+    return out + disjoint(ids)

@@ -1,0 +1,130 @@
+"""The generator (scripts/generate.py) and the generated train/validation splits of the task configs."""
+import json
+from collections import Counter
+
+import datasets
+import pyarrow.parquet as pq
+import pytest
+import yaml
+from conftest import ROOT, tree_digest
+
+import schema
+from scripts import generate, paths
+from scripts.benchmark.generator.corpus import compose
+from scripts.benchmark.generator.material import load
+from scripts.build import build
+from scripts.inputs.spans import locate
+from scripts.release import splits
+from scripts.validate import validate
+
+TASKS = ("extraction", "verification", "noise_detection")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """A small generated project, built in-process."""
+    out = tmp_path_factory.mktemp("generated")
+    assert generate.main(["--docs", "12", "--seed", "5", "--out", str(out)]) == 0
+    build(root=out, quiet=True)
+    return out
+
+
+def test_the_same_seed_writes_the_same_bytes_and_another_seed_does_not(corpus, tmp_path):
+    generate.main(["--docs", "12", "--seed", "5", "--out", str(tmp_path / "again")])
+    generate.main(["--docs", "12", "--seed", "6", "--out", str(tmp_path / "other")])
+    first = {k: v for k, v in tree_digest(corpus).items() if not k.startswith(("dataset/", "DATASHEET"))}
+    assert len(first) == 12 * 2 + 6  # texts and annotation files; sources, entities, events, facts, gaps, pyproject
+    assert tree_digest(tmp_path / "again") == first
+    other = tree_digest(tmp_path / "other")
+    assert other.keys() != first.keys() and other["seeds/annotations/entities.yaml"] == first["seeds/annotations/entities.yaml"]
+
+
+def test_every_gold_quote_is_the_inserted_text_and_locates_back_to_it():
+    mat = load(ROOT)
+    kinds: Counter = Counter()
+    for number in range(100, 140):
+        _, doc, _ = compose(mat, 11, number)
+        text = doc.text
+        ann = doc.annotations("x")
+        for section in ("claims", "noise"):
+            for item, written in zip(getattr(doc, section), ann[section]):
+                s = item["_start"]
+                assert text[s:s + len(item["quote"])] == item["quote"]
+                assert locate(text, written["quote"], written.get("occurrence")) == (s, s + len(item["quote"]))
+        for c, written in zip(doc.claims, ann["claims"]):
+            v = c["_value_at"]
+            assert text[v:v + len(c["value"])] == c["value"]
+            k = locate(written["quote"], written["value"], written.get("value_occurrence"))[0]
+            assert c["_start"] + k == v
+        kinds.update(n["type"] for n in doc.noise)
+    # every noise kind the issue names is injected
+    for kind in ("antonym_substitution", "synonym_substitution", "unit_error", "garbled_name", "date_mismatch",
+                 "boilerplate", "seo_spam", "machine_translation"):
+        assert kinds[kind] > 0, kind
+
+
+def test_a_generated_corpus_builds_and_validates_with_one_noise_row_per_injected_noise(corpus):
+    release = paths.release_dir(paths.version(corpus), corpus / "dataset")
+    assert validate(release, gx=False) == []
+    manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+    assert "splits" not in manifest  # a generated corpus has no generated splits of its own
+    docs = pq.read_table(release / "documents.parquet").to_pylist()
+    assert len(docs) == 12 and all(d["doc_id"].split("_")[0] >= "100" for d in docs)
+    noise = Counter(pq.read_table(release / "noise.parquet").column("noise_type").to_pylist())
+    written = Counter()
+    for p in sorted((corpus / "seeds" / "annotations").glob("1*.yaml")):
+        written.update(n["type"] for n in yaml.safe_load(p.read_text(encoding="utf-8"))["noise"])
+    assert noise == written
+    claims = pq.read_table(release / "claims.parquet").num_rows
+    assert claims == sum(len(yaml.safe_load(p.read_text(encoding="utf-8"))["claims"])
+                         for p in (corpus / "seeds" / "annotations").glob("1*.yaml"))
+
+
+def test_generate_refuses_no_documents(tmp_path, capsys):
+    with pytest.raises(SystemExit) as e:
+        generate.main(["--docs", "0", "--seed", "1", "--out", str(tmp_path)])
+    assert e.value.code == 2 and "--docs" in capsys.readouterr().err
+
+
+def test_the_release_declares_and_holds_the_generated_splits(release):
+    manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+    declared = splits.declared(ROOT)
+    assert set(manifest["splits"]) == set(declared) == {"train", "validation"}
+    for split, spec in declared.items():
+        assert manifest["splits"][split]["generator"] == spec
+        assert sorted(manifest["splits"][split]["tables"]) == sorted(TASKS)
+        assert manifest["splits"][split]["tables"]["extraction"]["rows"] == spec["docs"]
+    assert schema.generated_splits() == {"train": list(TASKS), "validation": list(TASKS)}
+
+
+@pytest.mark.parametrize("task", TASKS)
+def test_load_dataset_reads_train_and_validation_offline_and_they_share_no_document_with_test(release, task):
+    by_split = {s: datasets.load_dataset(str(ROOT / "dataset"), task, split=s) for s in ("test", "train", "validation")}
+    ids = {s: set(d["doc_id"]) for s, d in by_split.items()}
+    assert ids["test"] == set(pq.read_table(release / "documents.parquet").column("doc_id").to_pylist())
+    assert len(ids["train"]) == splits.declared(ROOT)["train"]["docs"]
+    assert not ids["train"] & ids["test"] and not ids["validation"] & ids["test"] and not ids["train"] & ids["validation"]
+    assert by_split["train"].features == by_split["test"].features
+
+
+def test_validation_finds_a_tampered_split_and_a_shared_document(release, tmp_path):
+    import shutil
+    copy = tmp_path / release.name
+    shutil.copytree(release, copy)
+    test_ids = {"000_7c51db7d224d44d0"}
+    t = pq.read_table(copy / "train" / "noise_detection.parquet").slice(0, 3)
+    pq.write_table(t, copy / "train" / "noise_detection.parquet")
+    found = [str(p) for p in splits.problems(copy, json.loads((copy / "manifest.json").read_text()), {})]
+    assert any("noise_detection (train)" in p and "sha256" in p for p in found)
+    assert any("row count 3" in p for p in found)
+    assert [str(p) for p in splits.disjoint({"test": test_ids, "train": test_ids | {"1000_x"}})] == [
+        "split test.doc_id: shares documents with split train — e.g. 000_7c51db7d224d44d0"]
+
+
+def test_croissant_reads_the_generated_splits_as_record_sets(release):
+    import mlcroissant as mlc
+    manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+    ds = mlc.Dataset(jsonld=str(ROOT / "dataset" / "croissant.json"))
+    for split, spec in manifest["splits"].items():
+        for name, entry in spec["tables"].items():
+            assert sum(1 for _ in ds.records(record_set=f"{name}_{split}")) == entry["rows"], (name, split)
