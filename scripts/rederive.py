@@ -28,7 +28,7 @@ import pyarrow as pa
 
 import schema
 from scripts.inputs.annotations import doc_number
-from scripts.normalize.cleaning import REMOVED_TYPES, clean_text, page_noise_spans
+from scripts.normalize.cleaning import REMOVED_TYPES, clean_text
 from scripts.normalize.containment import innermost
 from scripts.normalize.periods import AS_OF_NOW, PeriodError, granularity_of, resolve, words_outside
 from scripts.normalize.reconcile import reconciled

@@ -154,7 +154,8 @@ def _benchmark_section(repo_id: str, code_url: str, baselines: str, splits: dict
     return [
         "## Benchmark tasks\n",
         f"{', '.join(f'`{n}`' for n in contract.configs)} have a `test` split (the five real documents, derived from "
-        f"the tables above by the build){_generated_splits_note(splits) if splits else ''}; all under task contract **v{contract.version}** (`task_contract` in `schema/tables.yaml`; the "
+        f"the tables above by the build){_generated_splits_note(splits) if splits else ''}; all under task contract "
+        f"**v{contract.version}** (`task_contract` in `schema/tables.yaml`; the "
         "major number changes when a metric key keeps its name but not its meaning). Their vocabulary columns "
         "(`label`, `targets.unit`, `targets.noise_type`, …) load as `ClassLabel`, so `features[\"label\"].names` "
         "gives the verdicts:\n",
