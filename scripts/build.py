@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from scripts import paths, pipeline, rederive
+from scripts import parallel, paths, pipeline, rederive
 from scripts.docs import datasheet, figures, hub
 from scripts.errors import InputError, ReleaseError
 from scripts.files import sha256_file, write_text_atomic
@@ -19,7 +19,8 @@ from scripts.release.conformance import check_tables
 from scripts.tables import DagError
 
 
-def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool = False) -> dict:
+def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool = False, workers: int | None = None) -> dict:
+    """workers: processes for the per-document stages (default: one per core); the bytes are the same for any number."""
     dataset_root = dataset_root or root / "dataset"
     # what a killed build left behind goes first (a build running beside this one keeps its own)
     write.remove_debris(dataset_root, dataset_root / "figures", root)
@@ -28,7 +29,7 @@ def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool
     summary: dict = {"version": version}
     with Stages(quiet) as st:
         with st.stage("read seeds and annotations, derive tables"):
-            tbls, completeness = pipeline.build_tables(seeds_dir)
+            tbls, completeness = pipeline.build_tables(seeds_dir, workers or parallel.default_workers())
         with st.stage("validate tables"):
             problems = check_tables(tbls)
             # the release must prove itself as `scripts.validate` will ask it to: re-derive what it derived
@@ -59,9 +60,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quiet", action="store_true", help="no progress output (CI)")
     ap.add_argument("--root", type=Path, default=paths.ROOT, help="project folder to build (default: this repository)")
+    ap.add_argument("--workers", type=int, default=None, metavar="N",
+                    help=f"processes for the per-document stages (default: one per core, here {parallel.default_workers()})")
     args = ap.parse_args(argv)
+    if args.workers is not None and args.workers < 1:
+        ap.error("--workers must be at least 1")
     try:
-        s = build(root=args.root.resolve(), quiet=args.quiet)
+        s = build(root=args.root.resolve(), quiet=args.quiet, workers=args.workers)
     except (InputError, ReleaseError, DagError, pipeline.RowShapeError) as e:
         print(f"build failed: {e}", file=sys.stderr)
         return 1

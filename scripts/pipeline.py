@@ -41,11 +41,12 @@ def in_key_order(name: str, rows: Sequence[Row]) -> list[Row]:
     return sorted(rows, key=lambda r: tuple(r[k] for k in key))
 
 
-def build_tables(seeds_dir: Path = paths.SEEDS) -> tuple[dict[str, pa.Table], list[dict[str, Any]]]:
-    """All tables, and the completeness report per document (for the manifest)."""
+def build_tables(seeds_dir: Path = paths.SEEDS, workers: int = 1) -> tuple[dict[str, pa.Table], list[dict[str, Any]]]:
+    """All tables, and the completeness report per document (for the manifest); `workers`
+    processes share the per-document stages (the tables are the same for any number)."""
     mods = modules()
     deps = dependencies(mods)
-    inputs = Inputs(seeds_dir)
+    inputs = Inputs(seeds_dir, workers)
     built: dict[str, Sequence[Row]] = {}
     tables: dict[str, pa.Table] = {}
     reports: dict[str, Any] = {}
