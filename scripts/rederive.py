@@ -35,7 +35,7 @@ from scripts.normalize.values import SCALE_WORDS, SurfaceValueError, parse_value
 from scripts.pipeline import to_table
 from scripts.release.conformance import Problem
 from scripts.tables import modules
-from scripts.tables.claim_relations import DECLARED, find_relations
+from scripts.tables.claim_relations import DECLARED, NAMED_ROLES, find_relations, rid
 from scripts.tables.claim_verdicts import multiples_from, verdicts
 from scripts.tables.claims import locate_period
 from scripts.tables.context import Stage, frozen
@@ -326,9 +326,12 @@ def _declared_roles(row: dict, by_id: dict[str, dict], by_doc: dict[str, list[di
     a, b = by_id.get(row["claim_id_a"]), by_id.get(row["claim_id_b"])
     if a is None or b is None:
         return None
+    ia, ib = (names.index(role) for role in NAMED_ROLES[row["rule"]])
     candidates = []
     for x in by_doc[a["doc_id"]] + (by_doc[b["doc_id"]] if b["doc_id"] != a["doc_id"] else []):
         for order in permutations((a, b, x)):
+            if rid(row["rule"], order[ia]["claim_id"], order[ib]["claim_id"]) != row["relation_id"]:
+                continue  # the rule would give another id: not worth computing
             try:
                 got = fn(*order)
             except (ArithmeticError, TypeError, ValueError):

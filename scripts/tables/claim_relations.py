@@ -216,6 +216,8 @@ def ratio_multiple(multiple: dict, numerator: dict, denominator: dict) -> dict:
 AUTOMATIC = (same_quantity, scale_mismatch, direction_vs_values, parts_sum_to_total, shares_sum_to_100)
 DECLARED = {"share_of_base": (share_of_base, ("share", "base", "part")),
             "ratio_multiple": (ratio_multiple, ("multiple", "numerator", "denominator"))}
+# the two roles a declared check's row names, as claim_id_a and claim_id_b
+NAMED_ROLES = {"share_of_base": ("share", "part"), "ratio_multiple": ("numerator", "multiple")}
 
 
 def find_relations(claims: list[dict], declared: list[tuple[str, dict[str, dict]]]) -> list[dict]:
