@@ -69,8 +69,8 @@ def test_id_patterns_take_ascii_digits_only():
 
 
 def test_two_relations_under_one_id_fail_the_build_naming_both(project, monkeypatch):
-    monkeypatch.setattr(claim_relations, "rid", lambda rule, a, b: "rel-0000000000")
-    with pytest.raises(ReleaseError, match=r"rel-0000000000 collides: .+ / .+ and .+ / .+"):
+    monkeypatch.setattr(claim_relations, "rid", lambda rule, a, b: "rel-0000000000000000")
+    with pytest.raises(ReleaseError, match=r"rel-0000000000000000 collides: .+ / .+ and .+ / .+"):
         build(root=project, quiet=True)
 
 

@@ -17,8 +17,13 @@ SCALE_FACTOR = TOLERANCES["scale_mismatch"]
 NEAR_DAYS = 548        # 18 months
 
 
+# 64 bits: a corpus of a million documents gives tens of millions of relations, where 40 bits
+# (v0.8.0 and before) would give colliding ids, which the build refuses
+ID_HEX_DIGITS = 16
+
+
 def rid(rule: str, a: str, b: str) -> str:
-    return "rel-" + hashlib.sha1(f"{rule}|{a}|{b}".encode()).hexdigest()[:10]
+    return "rel-" + hashlib.sha1(f"{rule}|{a}|{b}".encode()).hexdigest()[:ID_HEX_DIGITS]
 
 
 def _row(rule, relation, a, b, explanation, expected=None, curated=False):
