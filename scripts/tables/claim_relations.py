@@ -80,8 +80,8 @@ def same_quantity(claims: list[dict]) -> list[dict]:
     """Claims about one quantity (same block), compared within their block only. Corroboration
     is summarised by reading: each claim that repeats a reading gets one row to the reading's
     first claim (its representative), and only representatives are compared with each other.
-    A block of n copies of one figure gives n - 1 rows, not n(n - 1)/2; where every reading
-    has one claim (the five seeds), this is every pair of the block."""
+    A block of n copies of one figure gives n - 1 rows, not n(n - 1)/2. A block of one repeated
+    reading, or of readings stated once each, gives every pair: so it is in the five seeds."""
     out = []
     for by_reading in readings(claims).values():
         reps = []
