@@ -34,7 +34,7 @@ def to_table(name: str, rows: Sequence[Row]) -> pa.Table:
             what = ([f"unknown key(s) {', '.join(unknown)}"] if unknown else []) + \
                    ([f"missing key(s) {', '.join(missing)}"] if missing else [])
             raise RowShapeError(f"table {name}, row {ident}: {'; '.join(what)}")
-    return pa.Table.from_pylist([dict(r) for r in in_key_order(name, rows)], schema=arrow_schema(name))
+    return pa.Table.from_pylist([r if type(r) is dict else dict(r) for r in in_key_order(name, rows)], schema=arrow_schema(name))
 
 
 def in_key_order(name: str, rows: Sequence[Row]) -> list[Row]:

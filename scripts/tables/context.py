@@ -77,4 +77,5 @@ class Stage:
 
 
 def frozen(rows: Sequence[Row]) -> tuple[Row, ...]:
-    return tuple(MappingProxyType(dict(r)) for r in rows)
+    """Read-only views of the rows, not copies: a million mention rows are held once."""
+    return tuple(MappingProxyType(r) for r in rows)
