@@ -124,17 +124,21 @@ def measure(docs: int, runs: int, workers: int, where: Path, with_docs: bool) ->
 
 
 def scale_table(sizes: list[int], runs: int, workers: int, where: Path, with_docs: bool = True) -> str:
+    """The Markdown table, printed row by row as each corpus is measured (a 10,000-document run is long)."""
     cores = min(workers, parallel.default_workers())
-    results = {n: measure(n, runs, workers, where, with_docs) for n in sizes}
     lines = [f"| docs | stage | wall s (median of {runs}) | docs/s per core | peak RSS MiB (main / worker) | growth per 10x docs |",
              "|---:|---|---:|---:|---:|---:|"]
+    print("\n".join(lines), flush=True)
+    results: dict[int, dict[str, dict]] = {}
     for n in sizes:
+        results[n] = measure(n, runs, workers, where, with_docs)
         for name, m in results[n].items():
             prev = results.get(n // 10, {}).get(name) if n % 10 == 0 else None
             growth = f"{m['wall'] / prev['wall']:.1f}x" if prev and prev["wall"] > 0 else ""
             rss = f"{m['rss']:.0f} / {m['worker_rss']:.0f}" if "rss" in m else ""
             rate = f"{n / m['wall'] / cores:,.0f}" if m["wall"] > 0 else ""
             lines.append(f"| {n:,} | {name} | {m['wall']:.2f} | {rate} | {rss} | {growth} |")
+            print(lines[-1], flush=True)
     return "\n".join(lines)
 
 
@@ -149,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.docs:
         with tempfile.TemporaryDirectory() as tmp:
-            print(scale_table(args.docs, args.runs, args.workers, args.keep or Path(tmp), not args.no_docs))
+            scale_table(args.docs, args.runs, args.workers, args.keep or Path(tmp), not args.no_docs)
         return 0
     print(f"{'stage':<28} {'wall s (median of ' + str(args.runs) + ')':>24} {'peak RSS MiB':>14}")
     with tempfile.TemporaryDirectory() as cache:
