@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from scripts import paths, pipeline, rederive
+from scripts import parallel, paths, pipeline, rederive
 from scripts.docs import datasheet, figures, hub
 from scripts.errors import InputError, ReleaseError
 from scripts.files import sha256_file, write_text_atomic
@@ -19,16 +19,21 @@ from scripts.release.conformance import check_tables
 from scripts.tables import DagError
 
 
-def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool = False) -> dict:
+def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool = False, workers: int | None = None,
+          docs: bool = True) -> dict:
+    """workers: processes for the per-document stages (default: one per core); the bytes are the same for any number.
+    docs=False writes and validates the release but not the figure, card, Croissant, views and datasheet
+    (a scratch corpus measured by scripts/bench.py). The summary has the seconds of each stage
+    (`stages`) and of each table (`tables`)."""
     dataset_root = dataset_root or root / "dataset"
     # what a killed build left behind goes first (a build running beside this one keeps its own)
     write.remove_debris(dataset_root, dataset_root / "figures", root)
     version = paths.version(root)
     seeds_dir = root / "seeds"
-    summary: dict = {"version": version}
+    summary: dict = {"version": version, "tables": {}}
     with Stages(quiet) as st:
         with st.stage("read seeds and annotations, derive tables"):
-            tbls, completeness = pipeline.build_tables(seeds_dir)
+            tbls, completeness = pipeline.build_tables(seeds_dir, workers or parallel.default_workers(), summary["tables"])
         with st.stage("validate tables"):
             problems = check_tables(tbls)
             # the release must prove itself as `scripts.validate` will ask it to: re-derive what it derived
@@ -45,8 +50,11 @@ def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool
         with st.stage("move release into place"):
             target = paths.release_dir(version, dataset_root)
             summary["status"] = write.publish_staged(staged, target)
+        rows = {n: t.num_rows for n, t in tbls.items()}
+        if not docs:
+            summary.update(release=str(target), rows=rows, seconds=st.total, stages=st.timings)
+            return summary
         with st.stage("figure, card, Croissant, views and datasheet"):
-            rows = {n: t.num_rows for n, t in tbls.items()}
             ctx = datasheet.context(target, root)
             figures.gmv_timeline(tbls["claims"].to_pylist(), tbls["claim_relations"].to_pylist(),
                                  {d: {} for d in tbls["documents"].column("doc_id").to_pylist()},
@@ -55,7 +63,7 @@ def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool
             for name, text in hub.render_files(root, dataset_root, version, ctx=ctx).items():
                 write_text_atomic(dataset_root / name, text)
             write_text_atomic(root / "DATASHEET.md", datasheet.render(target, root, ctx=ctx))
-    summary.update(release=str(target), rows=rows, seconds=st.total,
+    summary.update(release=str(target), rows=rows, seconds=st.total, stages=st.timings,
                    splits={s: {n: t.num_rows for n, t in ts.items()} for s, ts in split_tables.items()})
     return summary
 
@@ -64,9 +72,15 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quiet", action="store_true", help="no progress output (CI)")
     ap.add_argument("--root", type=Path, default=paths.ROOT, help="project folder to build (default: this repository)")
+    ap.add_argument("--workers", type=int, default=None, metavar="N",
+                    help=f"processes for the per-document stages (default: one per core, here {parallel.default_workers()})")
+    ap.add_argument("--no-docs", action="store_true",
+                    help="write and validate the release only, not the figure, card, Croissant, views and datasheet")
     args = ap.parse_args(argv)
+    if args.workers is not None and args.workers < 1:
+        ap.error("--workers must be at least 1")
     try:
-        s = build(root=args.root.resolve(), quiet=args.quiet)
+        s = build(root=args.root.resolve(), quiet=args.quiet, workers=args.workers, docs=not args.no_docs)
     except (InputError, ReleaseError, DagError, pipeline.RowShapeError) as e:
         print(f"build failed: {e}", file=sys.stderr)
         return 1

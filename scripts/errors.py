@@ -9,6 +9,9 @@ class InputError(Exception):
         self.path, self.line, self.reason = str(path), line, reason
         super().__init__(f"{self.path}:{line}: {reason}")
 
+    def __reduce__(self):  # raised in a worker process, it is pickled back with its three parts
+        return InputError, (self.path, self.line, self.reason)
+
 
 class ReleaseError(Exception):
     """A release that must not be written (immutable version changed, validation failed)."""

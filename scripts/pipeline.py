@@ -3,6 +3,7 @@ runs once, in the order its declared reads give, and its rows become a table wit
 the declared schema. Every span is located by code from its quote."""
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ def to_table(name: str, rows: Sequence[Row]) -> pa.Table:
             what = ([f"unknown key(s) {', '.join(unknown)}"] if unknown else []) + \
                    ([f"missing key(s) {', '.join(missing)}"] if missing else [])
             raise RowShapeError(f"table {name}, row {ident}: {'; '.join(what)}")
-    return pa.Table.from_pylist([dict(r) for r in in_key_order(name, rows)], schema=arrow_schema(name))
+    return pa.Table.from_pylist([r if type(r) is dict else dict(r) for r in in_key_order(name, rows)], schema=arrow_schema(name))
 
 
 def in_key_order(name: str, rows: Sequence[Row]) -> list[Row]:
@@ -41,20 +42,26 @@ def in_key_order(name: str, rows: Sequence[Row]) -> list[Row]:
     return sorted(rows, key=lambda r: tuple(r[k] for k in key))
 
 
-def build_tables(seeds_dir: Path = paths.SEEDS) -> tuple[dict[str, pa.Table], list[dict[str, Any]]]:
-    """All tables, and the completeness report per document (for the manifest)."""
+def build_tables(seeds_dir: Path = paths.SEEDS, workers: int = 1,
+                 timings: dict[str, float] | None = None) -> tuple[dict[str, pa.Table], list[dict[str, Any]]]:
+    """All tables, and the completeness report per document (for the manifest); `workers`
+    processes share the per-document stages (the tables are the same for any number).
+    timings, if given, receives the seconds each table took (scripts/bench.py)."""
     mods = modules()
     deps = dependencies(mods)
-    inputs = Inputs(seeds_dir)
+    inputs = Inputs(seeds_dir, workers)
     built: dict[str, Sequence[Row]] = {}
     tables: dict[str, pa.Table] = {}
     reports: dict[str, Any] = {}
     for name in build_order(deps):
+        t0 = time.perf_counter()
         stage = Stage(name, deps[name], inputs, built)
         rows = mods[name].build(stage)
         tables[name] = to_table(name, rows)
         built[name] = frozen(in_key_order(name, rows))  # readers see the table as it is written
         reports.update(stage.reports)
+        if timings is not None:
+            timings[name] = time.perf_counter() - t0
     return {name: tables[name] for name in schema.table_names()}, reports["completeness"]
 
 

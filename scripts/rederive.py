@@ -36,11 +36,11 @@ from scripts.normalize.values import SCALE_WORDS, SurfaceValueError, parse_value
 from scripts.pipeline import to_table
 from scripts.release.conformance import Problem
 from scripts.tables import modules
-from scripts.tables.claim_relations import DECLARED, find_relations
+from scripts.tables.claim_relations import DECLARED, NAMED_ROLES, find_relations, rid
 from scripts.tables.claim_verdicts import multiples_from, verdicts
 from scripts.tables.claims import locate_period
 from scripts.tables.context import Stage, frozen
-from scripts.tables.events import PRECISION
+from scripts.tables.events import PRECISION, dates_disagree
 from scripts.tables.reference_facts import evaluate, fact_range, normalize
 
 
@@ -318,11 +318,14 @@ def relation_problems(f: Findings, claims: Rows, relations: Rows) -> None:
 def _declared(claims: Rows, relations: Rows, f: Findings | None = None) -> list[tuple[str, dict]]:
     """The declared checks, recovered from the curated relation rows (each names two of its three claims)."""
     by_id = {c["claim_id"]: c for c in claims}
+    by_doc: dict[str, list[dict]] = defaultdict(list)
+    for c in claims:
+        by_doc[c["doc_id"]].append(c)
     declared = []
     for r in relations:
         if not r["curated"] or r["rule"] not in DECLARED:
             continue
-        found = _declared_roles(r, by_id, claims)
+        found = _declared_roles(r, by_id, by_doc)
         if found is None:
             if f is not None:
                 f.add("claim_relations", r["relation_id"], "(row)",
@@ -332,29 +335,36 @@ def _declared(claims: Rows, relations: Rows, f: Findings | None = None) -> list[
     return declared
 
 
-def _declared_roles(row: dict, by_id: dict[str, dict], claims: Rows) -> dict[str, dict] | None:
+def _declared_roles(row: dict, by_id: dict[str, dict], by_doc: dict[str, list[dict]]) -> dict[str, dict] | None:
+    """A declared check names claims of its own annotation file: the third claim is searched for
+    in the documents of the two the row names, not in the whole release."""
     fn, names = DECLARED[row["rule"]]
     a, b = by_id.get(row["claim_id_a"]), by_id.get(row["claim_id_b"])
     if a is None or b is None:
         return None
-    orders, rows = [], []
-    for x in claims:
+    ia, ib = (names.index(role) for role in NAMED_ROLES[row["rule"]])
+    candidates = []
+    for x in by_doc[a["doc_id"]] + (by_doc[b["doc_id"]] if b["doc_id"] != a["doc_id"] else []):
         for order in permutations((a, b, x)):
+            if rid(row["rule"], order[ia]["claim_id"], order[ib]["claim_id"]) != row["relation_id"]:
+                continue  # the rule would give another id: not worth computing
             try:
                 got = fn(*order)
             except (ArithmeticError, TypeError, ValueError):
                 continue
             if got["relation_id"] == row["relation_id"]:
-                orders.append(order)
-                rows.append(got)
-    # one Arrow round trip for all candidates (they share the key, so the stable sort keeps their order)
+                candidates.append((got, order))
+    # the explanation names all three claims and their numbers: the one that reproduces it is
+    # tried first, so that one row is read back through Arrow, not one per candidate
+    candidates.sort(key=lambda g: g[0]["explanation"] != row["explanation"])
     best: tuple[int, dict[str, dict]] | None = None
-    for order, got in zip(orders, _arrow_rows("claim_relations", rows) if rows else []):
+    for got, order in candidates:
+        got = _arrow_rows("claim_relations", [got])[0]
         differing = sum(not _same(got[k], row.get(k, _MISSING)) for k in got)
         if best is None or differing < best[0]:
             best = (differing, dict(zip(names, order)))
         if differing == 0:
-            break
+            return best[1]
     return best[1] if best else None
 
 
@@ -516,8 +526,7 @@ def event_problems(f: Findings, events: Rows, docs: dict[str, dict]) -> None:
                 f.add("events", key, "evidence.stated_date_start", "re-resolved from date_surface and reference_date",
                       f"a date {x['stated_date_surface']!r} can mean", f"{x['stated_date_start']}..{x['stated_date_end']}")
         dated = [x for x in items if x["stated_date_start"] is not None]
-        disagree = any(a["stated_date_end"] < b["stated_date_start"] or b["stated_date_end"] < a["stated_date_start"]
-                       for a in dated for b in dated if a is not b)
+        disagree = dates_disagree(dated)
         if ev["date_disagreement"] != disagree:
             f.add("events", eid, "date_disagreement", "recomputed from the evidence dates", disagree,
                   ev["date_disagreement"])

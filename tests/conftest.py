@@ -5,7 +5,7 @@ import io
 import os
 import re
 import shutil
-import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -17,17 +17,19 @@ os.environ.setdefault("TQDM_DISABLE", "1")
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# load_dataset writes Arrow caches: keep them out of the user's home and the repo. Set before any test
+# module is collected: `datasets` reads the cache folder once, when the first module that imports it
+# (schema.derive, through scripts.build) is imported, and a shared ~/.cache returns another checkout's
+# release of the same version under the same cache key.
+_HF = tempfile.mkdtemp(prefix="kec-hf-")
+os.environ["HF_DATASETS_CACHE"] = os.path.join(_HF, "hf-cache")
+os.environ["HF_HOME"] = os.path.join(_HF, "hf-home")
+
 
 @pytest.fixture(scope="session", autouse=True)
-def _hf_cache(tmp_path_factory):
-    # load_dataset writes Arrow caches: keep them out of the user's home and the repo.
-    os.environ["HF_DATASETS_CACHE"] = str(tmp_path_factory.mktemp("hf-cache"))
-    os.environ["HF_HOME"] = str(tmp_path_factory.mktemp("hf-home"))
-    # a test module may have imported datasets already (it reads the variable once, at import): without this,
-    # load_dataset reuses the home cache, where another checkout's release of the same version may sit
-    datasets = sys.modules.get("datasets")
-    if datasets is not None:
-        datasets.config.HF_DATASETS_CACHE = Path(os.environ["HF_DATASETS_CACHE"])
+def _hf_cache():
+    yield
+    shutil.rmtree(_HF, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

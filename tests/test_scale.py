@@ -1,16 +1,26 @@
 """What broke when the corpus grew past the five seeds: more documents than markers,
-ids with more digits (or only digits), colliding relation ids."""
+ids with more digits (or only digits), colliding relation ids; and what keeps it linear: relations
+found within blocks (the all-pairs oracles below), per-document stages in parallel processes."""
+import datetime as dt
+import itertools
 import re
+from itertools import combinations
 
 import pyarrow.parquet as pq
 import pytest
+import yaml
 from conftest import ROOT
 
 import schema
+from scripts.benchmark.replicate import replicate
 from scripts.build import build
-from scripts.errors import ReleaseError
+from scripts.errors import InputError, ReleaseError
+from scripts.inputs import yamlio
 from scripts.inputs.yamlio import load_yaml
+from scripts.normalize.intervals import previous_period, scope_key
+from scripts.pipeline import build_tables
 from scripts.tables import claim_relations
+from scripts.tables.events import dates_disagree
 
 FOUR_DIGITS = "1005_0123456789abcdef"
 ALL_DIGITS = "006_9671518887900496"
@@ -18,7 +28,6 @@ ALL_DIGITS = "006_9671518887900496"
 
 @pytest.fixture(scope="module")
 def seven(tmp_path_factory):
-    from scripts.benchmark.replicate import replicate
     root = tmp_path_factory.mktemp("seven") / "project"
     replicate(root, 7, ids=[FOUR_DIGITS, ALL_DIGITS])
     return root
@@ -60,6 +69,119 @@ def test_id_patterns_take_ascii_digits_only():
 
 
 def test_two_relations_under_one_id_fail_the_build_naming_both(project, monkeypatch):
-    monkeypatch.setattr(claim_relations, "rid", lambda rule, a, b: "rel-0000000000")
-    with pytest.raises(ReleaseError, match=r"rel-0000000000 collides: .+ / .+ and .+ / .+"):
+    monkeypatch.setattr(claim_relations, "rid", lambda rule, a, b: "rel-0000000000000000")
+    with pytest.raises(ReleaseError, match=r"rel-0000000000000000 collides: .+ / .+ and .+ / .+"):
         build(root=project, quiet=True)
+
+
+# --- linear by design: relations within a block, corroboration summarised by reading ------------
+
+def all_pairs_same_quantity(claims):
+    """The oracle: every pair of claims, compared when they are about the same quantity."""
+    dated = sorted((c for c in claims if c["period_start"] is not None), key=lambda c: c["claim_id"])
+    return [claim_relations.same_quantity_row(a, b) for a, b in combinations(dated, 2)
+            if claim_relations.block(a) == claim_relations.block(b)]
+
+
+def all_triples_direction(claims):
+    """The oracle: every change claim against every pair of levels, the first usable earlier level kept."""
+    out = []
+    for c in claims:
+        if not (c["is_change"] and c["unit"] == "percent" and c["direction_stated"] in ("increase", "decrease")
+                and c["period_start"] is not None):
+            continue
+        prev = previous_period(c["period_start"], c["period_end"], c["change_basis"], c["period_granularity"])
+        same = lambda x, period: (not x["is_change"] and x["period_start"] is not None and (x["subject_id"], x["metric"], scope_key(x["scope"]))
+                                  == (c["subject_id"], c["metric"], scope_key(c["scope"])) and (x["period_start"], x["period_end"]) == period)
+        for now in claims:
+            if prev and same(now, (c["period_start"], c["period_end"])):
+                row = claim_relations.direction_row(c, now, [b for b in claims if same(b, prev)])
+                if row:
+                    out.append(row)
+    return out
+
+
+def by_id(rows):
+    return {r["relation_id"]: r for r in rows}
+
+
+def test_blocked_relations_equal_all_pairs_on_the_release(release):
+    claims = pq.read_table(release / "claims.parquet").to_pylist()
+    assert by_id(claim_relations.same_quantity(claims)) == by_id(all_pairs_same_quantity(claims))
+    assert len(claim_relations.same_quantity(claims)) == 2
+    assert by_id(claim_relations.direction_vs_values(claims)) == by_id(all_triples_direction(claims))
+    stored = pq.read_table(release / "claim_relations.parquet").to_pylist()
+    assert {r["relation_id"] for r in stored if r["rule"] == "same_quantity"} == set(by_id(all_pairs_same_quantity(claims)))
+
+
+@pytest.fixture(scope="module")
+def twenty(tmp_path_factory):
+    root = tmp_path_factory.mktemp("twenty") / "project"
+    replicate(root, 20)
+    return root
+
+
+def test_grouped_corroboration_stands_for_every_pair_and_grows_linearly(twenty):
+    tables, _ = build_tables(twenty / "seeds", workers=1)
+    claims = tables["claims"].to_pylist()
+    oracle = all_pairs_same_quantity(claims)
+    grouped = claim_relations.same_quantity(claims)
+    rep = {m["claim_id"]: members[0]["claim_id"] for by_reading in claim_relations.readings(claims).values()
+           for members in by_reading.values() for m in members}
+    found = {(r["claim_id_a"], r["claim_id_b"]): r["relation"] for r in grouped}
+    for r in oracle:  # each pair relates as the representatives of its two readings do
+        a, b = rep[r["claim_id_a"]], rep[r["claim_id_b"]]
+        expected = "corroborates" if a == b else found[min(a, b), max(a, b)]
+        assert r["relation"] == expected, r
+    dated = sum(1 for c in claims if c["period_start"] is not None)
+    assert len(grouped) < dated < len(oracle)  # four copies of each seed: pairs grow as n², one row per repeated figure
+    assert set(by_id(grouped)) <= set(by_id(oracle))  # every row is one of the pairs, unchanged
+    # the other rules stay within a document (or a declared check): the seeds' 12 relations, once per copy
+    assert tables["claim_relations"].num_rows == len(grouped) + 12 * 4
+
+
+def test_event_dates_disagree_as_pair_by_pair():
+    days = [dt.date(2020, 1, d) for d in (1, 5, 9)]
+    spans = [{"stated_date_start": s, "stated_date_end": e} for s, e in itertools.product(days, days) if s <= e]
+    for k in range(1, 4):
+        for dated in itertools.permutations(spans, k):
+            pairwise = any(a["stated_date_end"] < b["stated_date_start"] for a in dated for b in dated if a is not b)
+            assert dates_disagree(dated) == pairwise
+
+
+def test_the_parallel_build_equals_the_single_process_build_byte_for_byte(twenty, tmp_path, version):
+    one, two = tmp_path / "one", tmp_path / "two"
+    build(root=twenty, dataset_root=one, quiet=True, workers=1)
+    build(root=twenty, dataset_root=two, quiet=True, workers=3)
+    files = sorted(p.name for p in (one / f"v{version}").iterdir())
+    assert "claims.parquet" in files and len(files) == len(schema.table_names()) + 1
+    for name in files:
+        assert (one / f"v{version}" / name).read_bytes() == (two / f"v{version}" / name).read_bytes(), name
+
+
+def test_bad_input_in_a_worker_names_its_file_and_line(twenty):
+    ann = sorted((twenty / "seeds" / "annotations").glob("0[1-9]*.yaml"))[-1]
+    backup = ann.read_text(encoding="utf-8")
+    try:
+        lines = backup.splitlines(keepends=True)
+        k = next(i for i, line in enumerate(lines) if line.lstrip().startswith("- id: c"))
+        lines[k] = lines[k].replace("- id: c", "- id: x")
+        ann.write_text("".join(lines), encoding="utf-8")
+        with pytest.raises(InputError, match=rf"{ann.name}:{k + 1}: claims\.0\.id"):
+            build_tables(twenty / "seeds", workers=2)
+    finally:
+        ann.write_text(backup, encoding="utf-8")
+
+
+def test_yaml_is_read_by_libyaml_with_the_right_line_numbers(tmp_path):
+    assert yaml.__with_libyaml__ and issubclass(yamlio._Loader, yaml.CSafeLoader)
+    p = tmp_path / "x.yaml"
+    p.write_text("a: 1\nb:\n  - c: 2\n  - c: 3\n    c: 4\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"x\.yaml:5: duplicate key 'c'"):
+        yamlio.load_yaml(p)
+    p.write_text("a: 1\nb: [1, 2\nc: 3\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"x\.yaml:3: YAML syntax error"):
+        yamlio.load_yaml(p)
+    p.write_text("a:\n  - 1\n  - x: 2\n    y: 3\n", encoding="utf-8")
+    data = yamlio.load_yaml(p)
+    assert data.key_lines == {"a": 1} and data["a"].item_lines == [2, 3] and data["a"][1].key_lines == {"x": 3, "y": 4}

@@ -25,6 +25,6 @@ def render_files(root: Path, dataset_root: Path, version: str, repo_id: str | No
                                  splits=manifest.get("splits")),
         "croissant.json": croissant.render(release, repo_id=repo_id),
         "views.sql": views.render(version),
-        "DATASHEET.md": datasheet.render(release, root, prefix="", repo_id=repo_id, code_url=code_url),
+        "DATASHEET.md": datasheet.render(release, root, prefix="", repo_id=repo_id, code_url=code_url, ctx=ctx),
         licence.TERMS_FILE: licence.license_md(code_url),
     }

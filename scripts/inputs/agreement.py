@@ -4,6 +4,7 @@ saw only the raw texts and GUIDELINES.md)."""
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from pathlib import Path
 
 from scripts.benchmark.metrics import prf
@@ -30,9 +31,12 @@ def agreement(claims: list[dict], texts: dict[str, str], second: dict[str, list[
     claim matches a release claim when their value spans overlap; one-to-one), and,
     over matched pairs, agreement of value (0.5% relative), unit and period."""
     per_doc, tot = {}, dict(first=0, second=0, matched=0, value=0, unit=0, period=0, unplaced=0)
+    by_doc: dict[str, list[dict]] = defaultdict(list)
+    for c in claims:
+        by_doc[c["doc_id"]].append(c)
     for doc_id, rows in sorted(second.items()):
         text = texts[doc_id]
-        first = [c for c in claims if c["doc_id"] == doc_id]
+        first = by_doc[doc_id]
         placed = []
         for s, e, r in _spans(text, rows):
             k = text[s:e].find(r.get("value_surface", ""))

@@ -171,8 +171,9 @@ def load_doc_annotations(doc_id: str, ann_dir: Path = paths.ANNOTATIONS) -> Load
     if ann.doc_id != doc_id:
         raise InputError(path, raw.key_lines.get("doc_id", 1), f"doc_id {ann.doc_id} does not match the file name")
     for section in ("claims", "noise"):
-        ids = [item.id for item in getattr(ann, section)]
-        for i, item_id in enumerate(ids):
-            if item_id in ids[:i]:
-                raise InputError(path, raw[section].item_lines[i], f"{section}[{i}].id: duplicate id {item_id}")
+        seen: set[str] = set()
+        for i, item in enumerate(getattr(ann, section)):
+            if item.id in seen:
+                raise InputError(path, raw[section].item_lines[i], f"{section}[{i}].id: duplicate id {item.id}")
+            seen.add(item.id)
     return LoadedDoc(path=path, ann=ann, raw=raw)

@@ -4,6 +4,7 @@ change compares against. Relations and verdicts both read claims this way."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping
 
@@ -15,6 +16,7 @@ def scope_key(scope: str) -> str:
     return re.sub(r"\s*\(.*?\)\s*$", "", scope).strip()
 
 
+@functools.lru_cache(maxsize=1 << 16)  # interval() asks again for every comparison a claim takes part in
 def half_unit(surface: str, value: float) -> float:
     """Half of the last significant written digit's unit: 596亿 -> 0.5亿, 32.5% -> 0.05,
     600亿 -> 50亿 (trailing zeros before a scale word are read as rounding)."""

@@ -6,6 +6,7 @@ policy (seeds/annotations/GUIDELINES.md, *Periods*), and classifies the result."
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Optional
@@ -83,8 +84,10 @@ def check_words(words: str) -> None:
             raise PeriodError(f"period {words!r}: there is no day {m.group(1)}")
 
 
+# jionlp takes about a millisecond a call; a corpus repeats the same words for the same writing
+# date (2020年, 去年) thousands of times, and the answer depends on nothing else
+@functools.lru_cache(maxsize=1 << 16)
 def _parse(words: str, base: dt.date) -> tuple[dt.date, dt.date]:
-
     jionlp = _jio()
 
     check_words(words)

@@ -17,8 +17,13 @@ SCALE_FACTOR = TOLERANCES["scale_mismatch"]
 NEAR_DAYS = 548        # 18 months
 
 
+# 64 bits: a corpus of a million documents gives tens of millions of relations, where 40 bits
+# (v0.8.0 and before) would give colliding ids, which the build refuses
+ID_HEX_DIGITS = 16
+
+
 def rid(rule: str, a: str, b: str) -> str:
-    return "rel-" + hashlib.sha1(f"{rule}|{a}|{b}".encode()).hexdigest()[:10]
+    return "rel-" + hashlib.sha1(f"{rule}|{a}|{b}".encode()).hexdigest()[:ID_HEX_DIGITS]
 
 
 def _row(rule, relation, a, b, explanation, expected=None, curated=False):
@@ -36,22 +41,55 @@ def _key(c):
     return (c["subject_id"], c["metric"], c["unit"], c["is_change"], c["change_basis"], scope_key(c["scope"]))
 
 
-def same_quantity(claims: list[dict]) -> list[dict]:
-    out = []
-    groups = defaultdict(list)
-    for c in claims:
+def block(c) -> tuple:
+    """The key a same-quantity comparison is blocked on: subject, metric, unit, change, scope and period."""
+    return _key(c) + (c["period_start"], c["period_end"])
+
+
+def reading(c) -> tuple:
+    """What every rule reads of a claim besides its block: two claims of one block with the same
+    reading relate to every other claim alike, so one of them (the lowest id) stands for both."""
+    return (c["direction_stated"], c["period_granularity"], c["value"], interval(c))
+
+
+def readings(claims: list[dict]) -> defaultdict[tuple, defaultdict[tuple, list[dict]]]:
+    """block -> reading -> its claims in claim id order (claims with a period only)."""
+    out: defaultdict[tuple, defaultdict[tuple, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    for c in sorted(claims, key=lambda c: c["claim_id"]):
         if c["period_start"] is not None:
-            groups[_key(c) + (c["period_start"], c["period_end"])].append(c)
-    for group in groups.values():
-        for a, b in combinations(sorted(group, key=lambda c: c["claim_id"]), 2):
-            if a["is_change"] and a["direction_stated"] != b["direction_stated"]:
-                out.append(_row("same_quantity", "contradicts", a, b,
-                                f"{_fmt(a)} says {a['direction_stated']}, {_fmt(b)} says {b['direction_stated']}"))
-                continue
-            agree = widened_overlap(interval(a), interval(b), TOLERANCES["same_quantity"])
-            out.append(_row("same_quantity", "corroborates" if agree else "contradicts", a, b,
-                            f"{_fmt(a)} vs {_fmt(b)} for {a['period_start']}..{a['period_end']}: "
-                            + ("ranges overlap" if agree else "ranges do not overlap")))
+            out[block(c)][reading(c)].append(c)
+    return out
+
+
+def representatives(claims: list[dict]) -> set[str]:
+    return {members[0]["claim_id"] for by_reading in readings(claims).values() for members in by_reading.values()}
+
+
+def same_quantity_row(a: dict, b: dict) -> dict:
+    """The relation of two claims of one block (a has the lower id)."""
+    if a["is_change"] and a["direction_stated"] != b["direction_stated"]:
+        return _row("same_quantity", "contradicts", a, b,
+                    f"{_fmt(a)} says {a['direction_stated']}, {_fmt(b)} says {b['direction_stated']}")
+    agree = widened_overlap(interval(a), interval(b), TOLERANCES["same_quantity"])
+    return _row("same_quantity", "corroborates" if agree else "contradicts", a, b,
+                f"{_fmt(a)} vs {_fmt(b)} for {a['period_start']}..{a['period_end']}: "
+                + ("ranges overlap" if agree else "ranges do not overlap"))
+
+
+def same_quantity(claims: list[dict]) -> list[dict]:
+    """Claims about one quantity (same block), compared within their block only. Corroboration
+    is summarised by reading: each claim that repeats a reading gets one row to the reading's
+    first claim (its representative), and only representatives are compared with each other.
+    A block of n copies of one figure gives n - 1 rows, not n(n - 1)/2. A block of one repeated
+    reading, or of readings stated once each, gives every pair: so it is in the five seeds."""
+    out = []
+    for by_reading in readings(claims).values():
+        reps = []
+        for members in by_reading.values():
+            reps.append(members[0])
+            out += [same_quantity_row(members[0], m) for m in members[1:]]
+        for a, b in combinations(sorted(reps, key=lambda c: c["claim_id"]), 2):
+            out.append(same_quantity_row(a, b))
     return out
 
 
@@ -76,37 +114,46 @@ def scale_mismatch(claims: list[dict]) -> list[dict]:
 
 
 def direction_vs_values(claims: list[dict]) -> list[dict]:
-    """A stated percent change against the two levels the sources give."""
+    """A stated percent change against the two levels the sources give. Only the representatives
+    of their readings take part (same_quantity links every other claim to its representative)."""
     out = []
+    reps = representatives(claims)
     levels = defaultdict(list)
     for c in claims:
-        if not c["is_change"] and c["period_start"] is not None:
+        if not c["is_change"] and c["period_start"] is not None and c["claim_id"] in reps:
             levels[(c["subject_id"], c["metric"], scope_key(c["scope"]), c["period_start"], c["period_end"])].append(c)
     for c in claims:
         if not (c["is_change"] and c["unit"] == "percent" and c["direction_stated"] in ("increase", "decrease")
-                and c["period_start"] is not None):
+                and c["period_start"] is not None and c["claim_id"] in reps):
             continue
         prev = previous_period(c["period_start"], c["period_end"], c["change_basis"], c["period_granularity"])
         if not prev:
             continue
         k = (c["subject_id"], c["metric"], scope_key(c["scope"]))
         for now in levels.get(k + (c["period_start"], c["period_end"]), []):
-            for before in levels.get(k + prev, []):
-                if now["unit"] != before["unit"] or before["value"] == 0:
-                    continue
-                actual = (now["value"] - before["value"]) / before["value"] * 100
-                sign = 1 if c["direction_stated"] == "increase" else -1
-                expected = before["value"] * (1 + sign * c["value"] / 100)
-                if (actual > 0) != (sign > 0):
-                    relation = "contradicts"
-                elif widened_overlap(interval(now), (expected, expected), TOLERANCES["direction_vs_values"]):
-                    relation = "arithmetic_consistent"
-                else:
-                    relation = "arithmetic_inconsistent"
-                out.append(_row("direction_vs_values", relation, c, now,
-                                f"{_fmt(c)} ({c['direction_stated']}) vs levels {_fmt(before)} -> {_fmt(now)}: "
-                                f"actual change {actual:+.1f}%", expected=expected))
+            row = direction_row(c, now, levels.get(k + prev, []))
+            if row is not None:
+                out.append(row)
     return out
+
+
+def direction_row(c: dict, now: dict, befores: list[dict]) -> dict | None:
+    """The change claim c against the level now and the first usable level before it."""
+    before = next((b for b in befores if now["unit"] == b["unit"] and b["value"] != 0), None)
+    if before is None:
+        return None
+    actual = (now["value"] - before["value"]) / before["value"] * 100
+    sign = 1 if c["direction_stated"] == "increase" else -1
+    expected = before["value"] * (1 + sign * c["value"] / 100)
+    if (actual > 0) != (sign > 0):
+        relation = "contradicts"
+    elif widened_overlap(interval(now), (expected, expected), TOLERANCES["direction_vs_values"]):
+        relation = "arithmetic_consistent"
+    else:
+        relation = "arithmetic_inconsistent"
+    return _row("direction_vs_values", relation, c, now,
+                f"{_fmt(c)} ({c['direction_stated']}) vs levels {_fmt(before)} -> {_fmt(now)}: "
+                f"actual change {actual:+.1f}%", expected=expected)
 
 
 def parts_sum_to_total(claims: list[dict]) -> list[dict]:
@@ -174,6 +221,8 @@ def ratio_multiple(multiple: dict, numerator: dict, denominator: dict) -> dict:
 AUTOMATIC = (same_quantity, scale_mismatch, direction_vs_values, parts_sum_to_total, shares_sum_to_100)
 DECLARED = {"share_of_base": (share_of_base, ("share", "base", "part")),
             "ratio_multiple": (ratio_multiple, ("multiple", "numerator", "denominator"))}
+# the two roles a declared check's row names, as claim_id_a and claim_id_b
+NAMED_ROLES = {"share_of_base": ("share", "part"), "ratio_multiple": ("numerator", "multiple")}
 
 
 def find_relations(claims: list[dict], declared: list[tuple[str, dict[str, dict]]]) -> list[dict]:

@@ -159,22 +159,25 @@ def _completeness(seed: Seed, doc: LoadedDoc, covered: list, event_spans: list, 
     return report.as_dict()
 
 
+def doc_claims(seed: Seed, doc: LoadedDoc, entity_ids: set[str], event_spans: list, page_noise: list) -> tuple[list[dict], dict]:
+    """One document's claim rows and its completeness report."""
+    rows, covered = [], []
+    for i, c in enumerate(doc.ann.claims):
+        row, spans = claim_row(seed, doc, i, c, entity_ids)
+        rows.append(row)
+        covered += spans
+    report = _completeness(seed, doc, covered, event_spans, page_noise)
+    return rows, report | {"claims": len(rows)}
+
+
 def build(stage: Stage) -> list[dict]:
     inp = stage.inputs
     noise = stage.rows("noise")
     page_noise = page_noise_spans(noise)
     event_spans = date_spans(stage.rows("events"))
-    rows, reports = [], []
-    for seed in inp.seeds:
-        doc = inp.annotations[seed.doc_id]
-        doc_rows, covered = [], []
-        for i, c in enumerate(doc.ann.claims):
-            row, spans = claim_row(seed, doc, i, c, inp.entity_ids)
-            doc_rows.append(row)
-            covered += spans
-        report = _completeness(seed, doc, covered, event_spans.get(seed.doc_id, []), page_noise.get(seed.doc_id, []))
-        reports.append(report | {"claims": len(doc_rows)})
-        rows += doc_rows
-    stage.reports["completeness"] = reports
+    per_doc = inp.map_docs(doc_claims, [(seed, inp.annotations[seed.doc_id], inp.entity_ids, event_spans.get(seed.doc_id, []),
+                                         page_noise.get(seed.doc_id, [])) for seed in inp.seeds])
+    stage.reports["completeness"] = [report for _, report in per_doc]
+    rows = [r for doc_rows, _ in per_doc for r in doc_rows]
     reference_dates = {s.doc_id: s.source.reference_date for s in inp.seeds}
     return reconciled(rows, noise, reference_dates)

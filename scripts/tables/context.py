@@ -3,19 +3,22 @@ files, the entity registry) and the rows of the tables it declared in READS.
 Rows handed to a module are read-only mappings: no stage mutates another's rows."""
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from scripts.errors import InputError
 from scripts.inputs.annotations import LoadedDoc, load_doc_annotations
 from scripts.inputs.entity_registry import Entities, load_entities
 from scripts.inputs.name_review import NameReview, load_name_review
 from scripts.inputs.seeds import Seed, load_seeds
+from scripts.parallel import map_docs
 from scripts.tables import DagError
+
+T = TypeVar("T")
 
 Row = Mapping[str, Any]
 SHARED_ANNOTATIONS = ("entities.yaml", "events.yaml", "names.yaml")  # the annotation files that belong to no one seed
@@ -25,6 +28,10 @@ SHARED_ANNOTATIONS = ("entities.yaml", "events.yaml", "names.yaml")  # the annot
 class Inputs:
     """Everything the build reads from seeds/, loaded once and shared by every table module."""
     seeds_dir: Path
+    workers: int = 1  # processes for the per-document stages (scripts/parallel.py)
+
+    def map_docs(self, fn: Callable[..., T], args: Sequence[tuple]) -> list[T]:
+        return map_docs(fn, args, self.workers)
 
     @property
     def annotations_dir(self) -> Path:
@@ -43,7 +50,8 @@ class Inputs:
         for path in sorted(self.annotations_dir.glob("*.yaml")):
             if path.stem not in self.seed_by_id and path.name not in SHARED_ANNOTATIONS:
                 raise InputError(path, 1, f"annotation file with no seed: seeds/{path.stem}.txt is not in sources.yaml")
-        return {s.doc_id: load_doc_annotations(s.doc_id, self.annotations_dir) for s in self.seeds}
+        loaded = self.map_docs(load_doc_annotations, [(s.doc_id, self.annotations_dir) for s in self.seeds])
+        return {s.doc_id: doc for s, doc in zip(self.seeds, loaded)}
 
     @cached_property
     def entities(self) -> Entities:
@@ -77,4 +85,5 @@ class Stage:
 
 
 def frozen(rows: Sequence[Row]) -> tuple[Row, ...]:
-    return tuple(MappingProxyType(dict(r)) for r in rows)
+    """Read-only views of the rows, not copies: a million mention rows are held once."""
+    return tuple(MappingProxyType(r) for r in rows)

@@ -3,8 +3,9 @@ evidence item per source that tells of it. Each source's date words resolve
 against that source's own reference_date."""
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Optional
 
@@ -69,6 +70,15 @@ def date_spans(events: Iterable[Mapping]) -> dict[str, list[tuple[int, int]]]:
     return out
 
 
+def dates_disagree(dated: Sequence[Mapping]) -> bool:
+    """Do two different tellings give dates that cannot both hold (one ends before the other starts)?
+    Only the two earliest ends and the two latest starts can make such a pair: an event told by
+    every copy of a document is compared in linear time, not pair by pair."""
+    ends = heapq.nsmallest(2, range(len(dated)), key=lambda i: dated[i]["stated_date_end"])
+    starts = heapq.nlargest(2, range(len(dated)), key=lambda i: dated[i]["stated_date_start"])
+    return any(a != b and dated[a]["stated_date_end"] < dated[b]["stated_date_start"] for a in ends for b in starts)
+
+
 def build_events(path: Path, seeds: dict, entity_ids: set[str]) -> list[dict]:
     rows = []
     for ev, line, item in parse_list(path, EventAnn, lambda e: e.id, "events"):
@@ -99,9 +109,7 @@ def build_events(path: Path, seeds: dict, entity_ids: set[str]) -> list[dict]:
             if e.best or (best is None and d_start is not None):
                 if e.best or best is None or not best[1]:
                     best = (item_row, e.best, gran)
-        dated = [x for x in evidence if x["stated_date_start"]]
-        disagreement = any(a["stated_date_end"] < b["stated_date_start"] or b["stated_date_end"] < a["stated_date_start"]
-                           for a in dated for b in dated if a is not b)
+        disagreement = dates_disagree([x for x in evidence if x["stated_date_start"]])
         b_row, _, gran = best if best else (None, False, None)
         rows.append({
             "event_id": ev.id, "event_type": ev.type, "title_zh": ev.title, "summary_en": ev.en,

@@ -5,7 +5,7 @@ span of the alias's declared type stops the build."""
 from __future__ import annotations
 
 from scripts.errors import InputError
-from scripts.inputs.annotations import doc_number
+from scripts.inputs.annotations import LoadedDoc, doc_number
 from scripts.inputs.coverage import line_col
 from scripts.inputs.entity_registry import alias_table, find_mentions
 from scripts.inputs.seeds import Seed
@@ -29,29 +29,37 @@ def _check_noisy(seed: Seed, m: dict, noise_id: str | None, noise_type: dict[str
                      f"add a noise row to seeds/annotations/{seed.doc_id}.yaml")
 
 
+def mention_rows(seed: Seed, doc: LoadedDoc, aliases: list[tuple[str, str, bool]],
+                 spans: list[tuple[int, int, str]], noise_type: dict[str, str], declared: dict[str, str]) -> list[dict]:
+    """One document's mentions (a map over documents: the build runs it in worker processes)."""
+    excluded = [(s, e) for s, e, _ in exclusion_spans(seed.text, doc, "alias_exclusions")]
+    found = find_mentions(seed.text, aliases, excluded)
+    inside = containing(spans, [(m["char_start"], m["char_end"]) for m in found])
+    rows = []
+    for m in found:
+        keys = inside[(m["char_start"], m["char_end"])]
+        noise_id = str(keys[0]) if keys else None
+        if m["is_noisy_variant"]:
+            _check_noisy(seed, m, noise_id, noise_type, declared[m["quote"]])
+        # keyed by position, not rank, so adding an alias elsewhere renumbers nothing
+        rows.append({"mention_id": f"{doc_number(seed.doc_id)}-m{m['char_start']:05d}", "entity_id": m["entity_id"],
+                     "doc_id": seed.doc_id, "char_start": m["char_start"], "char_end": m["char_end"],
+                     "quote": m["quote"], "is_noisy_variant": m["is_noisy_variant"], "noise_id": noise_id,
+                     "in_page_noise": any(noise_type[str(k)] in REMOVED_TYPES for k in keys)})
+    return rows
+
+
 def build(stage: Stage) -> list[dict]:
     inp = stage.inputs
     aliases = alias_table(inp.entities)
     declared = inp.entities.noisy_types()
     noise = stage.rows("noise")
-    noise_type = {n["noise_id"]: n["noise_type"] for n in noise}
+    # each worker gets its own document's noise only (the whole corpus's would make the map quadratic)
     spans: dict[str, list[tuple[int, int, str]]] = {}
+    types: dict[str, dict[str, str]] = {}
     for n in noise:
         spans.setdefault(n["doc_id"], []).append((n["char_start"], n["char_end"], n["noise_id"]))
-    rows = []
-    for seed in inp.seeds:
-        doc = inp.annotations[seed.doc_id]
-        excluded = [(s, e) for s, e, _ in exclusion_spans(seed.text, doc, "alias_exclusions")]
-        found = find_mentions(seed.text, aliases, excluded)
-        inside = containing(spans.get(seed.doc_id, []), [(m["char_start"], m["char_end"]) for m in found])
-        for m in found:
-            keys = inside[(m["char_start"], m["char_end"])]
-            noise_id = str(keys[0]) if keys else None
-            if m["is_noisy_variant"]:
-                _check_noisy(seed, m, noise_id, noise_type, declared[m["quote"]])
-            # keyed by position, not rank, so adding an alias elsewhere renumbers nothing
-            rows.append({"mention_id": f"{doc_number(seed.doc_id)}-m{m['char_start']:05d}", "entity_id": m["entity_id"],
-                         "doc_id": seed.doc_id, "char_start": m["char_start"], "char_end": m["char_end"],
-                         "quote": m["quote"], "is_noisy_variant": m["is_noisy_variant"], "noise_id": noise_id,
-                         "in_page_noise": any(noise_type[k] in REMOVED_TYPES for k in keys)})
-    return rows
+        types.setdefault(n["doc_id"], {})[n["noise_id"]] = n["noise_type"]
+    per_doc = inp.map_docs(mention_rows, [(seed, inp.annotations[seed.doc_id], aliases, spans.get(seed.doc_id, []),
+                                           types.get(seed.doc_id, {}), declared) for seed in inp.seeds])
+    return [r for rows in per_doc for r in rows]

@@ -37,4 +37,5 @@ def noise_rows(seed: Seed, doc: LoadedDoc, entity_ids: set[str]) -> list[dict]:
 
 def build(stage: Stage) -> list[dict]:
     inp = stage.inputs
-    return [r for seed in inp.seeds for r in noise_rows(seed, inp.annotations[seed.doc_id], inp.entity_ids)]
+    per_doc = inp.map_docs(noise_rows, [(seed, inp.annotations[seed.doc_id], inp.entity_ids) for seed in inp.seeds])
+    return [r for rows in per_doc for r in rows]
