@@ -11,10 +11,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
 from scripts import paths
-from scripts.evaluate import SCORERS, read_predictions
+from scripts.evaluate import SCORERS, _gold, read_predictions
 from scripts.normalize.periods import PeriodError, resolve
 from scripts.normalize.values import SurfaceValueError, parse_value
 
@@ -117,19 +115,19 @@ BASELINES = {
 }
 
 
-def run_all(release: Path, out: Path | None = None) -> dict:
+def run_all(release: Path, out: Path | None = None, split: str | None = None) -> dict:
     scores: dict[str, dict] = {}
     for task, fns in BASELINES.items():
-        rows = pq.read_table(release / f"{task}.parquet").to_pylist()
+        rows = _gold(task, release, split)
         scores[task] = {}
         for name, fn in fns.items():
             preds = fn(rows)
-            read_predictions(preds, task, release)  # the baselines obey the prediction contract
+            read_predictions(preds, task, release, split)  # the baselines obey the prediction contract
             scores[task][name] = SCORERS[task](preds, rows)
             if out:
                 out.mkdir(parents=True, exist_ok=True)
                 slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
-                (out / f"{task}__{slug}.jsonl").write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in preds),
+                (out / f"{split or 'test'}__{task}__{slug}.jsonl").write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in preds),
                                                           encoding="utf-8")
     return scores
 
@@ -158,9 +156,10 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--release", type=Path, default=None)
     ap.add_argument("--out", type=Path, default=paths.BUILD / "baselines")
+    ap.add_argument("--split", default=None, help="test (default), train or validation")
     args = ap.parse_args(argv)
     release = args.release or paths.release_dir(paths.version())
-    print(table(run_all(release, args.out)))
+    print(table(run_all(release, args.out, args.split)))
     print(f"predictions in {args.out}")
     return 0
 

@@ -46,8 +46,9 @@ class PredictionError(ValueError):
         super().__init__(f"{where}:{line}: {reason}")
 
 
-def _gold(task: str, release: Path) -> list[dict]:
-    return pq.read_table(release / f"{task}.parquet").to_pylist()
+def _gold(task: str, release: Path, split: str | None = None) -> list[dict]:
+    """The gold rows of a split (the task's own test split by default; train and validation are generated)."""
+    return pq.read_table(release / schema.load().tables[task].file(split)).to_pylist()
 
 
 def _lines(path_or_lines) -> tuple[str, list[str]]:
@@ -70,10 +71,10 @@ def _check_fields(p: dict, task: str, vocab: dict) -> str | None:
     return None
 
 
-def read_predictions(path_or_lines, task: str, release: Path) -> list[dict]:
+def read_predictions(path_or_lines, task: str, release: Path, split: str | None = None) -> list[dict]:
     """Parse and check prediction lines against the release; raise PredictionError naming the line."""
     where, lines = _lines(path_or_lines)
-    gold = _gold(task, release)
+    gold = _gold(task, release, split)
     texts = {g["doc_id"]: g["text"] for g in gold} if task != "verification" else {}
     claims = {g["claim_id"] for g in gold} if task == "verification" else set()
     vocab = schema.load().vocab
@@ -186,11 +187,11 @@ def score_noise(preds: list[dict], gold: list[dict]) -> dict:
 SCORERS = {"extraction": score_extraction, "verification": score_verification, "noise_detection": score_noise}
 
 
-def evaluate(task: str, predictions, release: Path | None = None) -> dict:
-    """predictions: a JSONL path, or a list of dicts / JSON lines."""
+def evaluate(task: str, predictions, release: Path | None = None, split: str | None = None) -> dict:
+    """predictions: a JSONL path, or a list of dicts / JSON lines; split: test (default), train or validation."""
     release = paths.current_release(release)
-    preds = read_predictions(predictions, task, release)
-    return SCORERS[task](preds, _gold(task, release))
+    preds = read_predictions(predictions, task, release, split)
+    return SCORERS[task](preds, _gold(task, release, split))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -199,12 +200,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--task", required=True, choices=TASKS)
     ap.add_argument("--predictions", required=True, type=Path)
     ap.add_argument("--release", type=Path, default=None)
+    ap.add_argument("--split", default=None, help="the split the predictions are for: test (default), train or validation")
     args = ap.parse_args(argv)
     if not args.predictions.exists():
         print(f"evaluate: {args.predictions}: no such file", file=sys.stderr)
         return 2
     try:
-        metrics = evaluate(args.task, args.predictions, args.release)
+        metrics = evaluate(args.task, args.predictions, args.release, args.split)
+    except KeyError as e:  # a split the task does not have
+        print(f"evaluate: {e.args[0]}", file=sys.stderr)
+        return 2
     except PredictionError as e:
         print(f"evaluate: {e}", file=sys.stderr)
         return 2

@@ -31,7 +31,9 @@ def _run(bounds: tuple[int, int]) -> list:
 def map_docs(fn: Callable[..., T], args: Sequence[tuple], workers: int) -> list[T]:
     """[fn(*a) for a in args], in `workers` processes when there is enough to share."""
     global _JOB
-    if workers <= 1 or len(args) < 2 * workers or "fork" not in multiprocessing.get_all_start_methods():
+    # a daemonic process (a pool's or a test harness's worker) may not start children: it maps in itself
+    if (workers <= 1 or len(args) < 2 * workers or "fork" not in multiprocessing.get_all_start_methods()
+            or multiprocessing.current_process().daemon):
         return [fn(*a) for a in args]
     n = min(len(args), workers * CHUNKS_PER_WORKER)
     cuts = [len(args) * k // n for k in range(n + 1)]

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from scripts import paths
+from scripts.benchmark.generator.project import without_splits
 
 
 def replica_id(number: int, source_id: str) -> str:
@@ -26,7 +27,7 @@ def replicate(out: Path, docs: int, root: Path = paths.ROOT, ids: list[str] | No
     (or add exactly `ids`). Returns the new document ids."""
     seeds = root / "seeds"
     out.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(root / "pyproject.toml", out / "pyproject.toml")
+    (out / "pyproject.toml").write_text(without_splits((root / "pyproject.toml").read_text(encoding="utf-8")), encoding="utf-8")
     shutil.copytree(seeds, out / "seeds", dirs_exist_ok=True)
     sources = yaml.safe_load((seeds / "sources.yaml").read_text(encoding="utf-8"))
     originals = sorted(s["doc_id"] for s in sources)

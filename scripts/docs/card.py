@@ -174,7 +174,8 @@ def _benchmark_section(repo_id: str, code_url: str, baselines: str, splits: dict
         f"The same text is printed by `python -m scripts.evaluate --help` (installed as `kec-evaluate`); the scorer is "
         f"`scripts/evaluate.py` with the matching in `scripts/benchmark/metrics.py`, in the [project repository]({code_url}).\n",
         "### Baselines\n",
-        "Scores on this release's test split (`python -m scripts.baselines`, `scripts/baselines.py`):\n",
+        "Scores on this release's test split, and on its generated splits to compare (`python -m scripts.baselines "
+        "[--split train]`, `scripts/baselines.py`):\n",
         baselines,
     ]
 

@@ -22,8 +22,8 @@ def _dump(data: Any) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)
 
 
-def _pyproject(text: str) -> str:
-    """The project's pyproject.toml without its generated splits: a generated corpus has none of its own."""
+def without_splits(text: str) -> str:
+    """The project's pyproject.toml without its generated splits: a generated or replicated corpus has none of its own."""
     return re.sub(r"(?ms)^\[tool\.kuaishou-ecommerce-claims\.generated-splits\]\n.*?(?=^\[|\Z)", "", text)
 
 
@@ -45,7 +45,7 @@ def generate(out: Path, docs: int, seed: int, root: Path, first: int = 100) -> l
         shutil.rmtree(seeds)  # a rerun into the same folder gives the same folder, not a union
     (seeds / "annotations").mkdir(parents=True)
     (seeds / "reference").mkdir()
-    (out / "pyproject.toml").write_text(_pyproject((root / "pyproject.toml").read_text(encoding="utf-8")), encoding="utf-8")
+    (out / "pyproject.toml").write_text(without_splits((root / "pyproject.toml").read_text(encoding="utf-8")), encoding="utf-8")
     shutil.copyfile(root / "seeds" / "annotations" / "entities.yaml", seeds / "annotations" / "entities.yaml")
     shutil.copyfile(root / "seeds" / "reference" / "facts.yaml", seeds / "reference" / "facts.yaml")
     gaps = yaml.safe_load((root / "seeds" / "reference" / "gaps.yaml").read_text(encoding="utf-8"))
