@@ -67,4 +67,6 @@ def build_tables(seeds_dir: Path = paths.SEEDS, workers: int = 1,
 
 def input_files(seeds_dir: Path = paths.SEEDS) -> list[Path]:
     """Every file the build reads from seeds/: its hash goes in the manifest."""
-    return sorted(p for p in seeds_dir.rglob("*") if p.is_file() and p.suffix in (".txt", ".yaml", ".yml", ".md"))
+    # JSON lines count only where the build reads them (annotations/*.jsonl): the second pass's are not inputs
+    return sorted([p for p in seeds_dir.rglob("*") if p.is_file() and p.suffix in (".txt", ".yaml", ".yml", ".md")]
+                  + list((seeds_dir / "annotations").glob("*.jsonl")))

@@ -5,7 +5,6 @@ from collections import Counter
 import datasets
 import pyarrow.parquet as pq
 import pytest
-import yaml
 from conftest import ROOT, tree_digest
 
 import schema
@@ -33,7 +32,8 @@ def test_the_same_seed_writes_the_same_bytes_and_another_seed_does_not(corpus, t
     generate.main(["--docs", "12", "--seed", "5", "--out", str(tmp_path / "again")])
     generate.main(["--docs", "12", "--seed", "6", "--out", str(tmp_path / "other")])
     first = {k: v for k, v in tree_digest(corpus).items() if not k.startswith(("dataset/", "DATASHEET"))}
-    assert len(first) == 12 * 2 + 6  # texts and annotation files; sources, entities, events, facts, gaps, pyproject
+    # texts; one JSON-lines annotation file; sources, entities, events, facts, gaps, pyproject
+    assert len(first) == 12 + 1 + 6 and "seeds/annotations/documents.jsonl" in first
     assert tree_digest(tmp_path / "again") == first
     other = tree_digest(tmp_path / "other")
     assert other.keys() != first.keys() and other["seeds/annotations/entities.yaml"] == first["seeds/annotations/entities.yaml"]
@@ -71,13 +71,10 @@ def test_a_generated_corpus_builds_and_validates_with_one_noise_row_per_injected
     docs = pq.read_table(release / "documents.parquet").to_pylist()
     assert len(docs) == 12 and all(d["doc_id"].split("_")[0] >= "100" for d in docs)
     noise = Counter(pq.read_table(release / "noise.parquet").column("noise_type").to_pylist())
-    written = Counter()
-    for p in sorted((corpus / "seeds" / "annotations").glob("1*.yaml")):
-        written.update(n["type"] for n in yaml.safe_load(p.read_text(encoding="utf-8"))["noise"])
-    assert noise == written
-    claims = pq.read_table(release / "claims.parquet").num_rows
-    assert claims == sum(len(yaml.safe_load(p.read_text(encoding="utf-8"))["claims"])
-                         for p in (corpus / "seeds" / "annotations").glob("1*.yaml"))
+    lines = [json.loads(line) for line in (corpus / "seeds" / "annotations" / "documents.jsonl").open(encoding="utf-8")]
+    assert [d["doc_id"] for d in lines] == [d["doc_id"] for d in docs]
+    assert noise == Counter(n["type"] for d in lines for n in d["noise"])
+    assert pq.read_table(release / "claims.parquet").num_rows == sum(len(d["claims"]) for d in lines)
 
 
 def test_generate_refuses_no_documents(tmp_path, capsys):

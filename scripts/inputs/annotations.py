@@ -1,16 +1,20 @@
-"""Reviewed annotation files (seeds/annotations/<doc_id>.yaml), read through
-pydantic so that every mistake is reported with its file, line and field."""
+"""Annotations, read through pydantic so that every mistake is reported with its file, line and field.
+
+Two forms of the same model (DocAnnotations): a reviewed YAML file per document
+(seeds/annotations/<doc_id>.yaml, what people edit) and JSON lines, one document per line, in any
+seeds/annotations/*.jsonl (what a generator writes: 100,000 documents are a few files, parsed by
+pydantic's own JSON reader; the line of a mistake is the document's line)."""
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 import schema
 from scripts import paths
 from scripts.errors import InputError
-from scripts.inputs.yamlio import LineDict, load_yaml, parse, vocab_validator
+from scripts.inputs.yamlio import LineDict, error_reason, load_yaml, parse, vocab_validator
 from scripts.normalize.values import SCALE_WORDS
 
 
@@ -146,14 +150,16 @@ class DocAnnotations(BaseModel):
 
 
 class LoadedDoc(BaseModel):
-    """An annotation file with the raw YAML kept for line lookups."""
+    """A document's annotations with what locates them: the raw YAML (each item's own line), or the
+    line of a JSON-lines file that holds the whole document."""
     model_config = ConfigDict(arbitrary_types_allowed=True)
     path: Path
     ann: DocAnnotations
-    raw: LineDict
+    raw: Optional[LineDict] = None
+    line_no: int = 0  # JSON lines: the document's line
 
     def line(self, section: str, index: int) -> int:
-        return self.raw[section].item_lines[index]
+        return self.raw[section].item_lines[index] if self.raw is not None else self.line_no
 
 
 def doc_number(doc_id: str) -> str:
@@ -170,10 +176,31 @@ def load_doc_annotations(doc_id: str, ann_dir: Path = paths.ANNOTATIONS) -> Load
     ann = parse(DocAnnotations, raw, path)
     if ann.doc_id != doc_id:
         raise InputError(path, raw.key_lines.get("doc_id", 1), f"doc_id {ann.doc_id} does not match the file name")
+    return _unique_ids(LoadedDoc(path=path, ann=ann, raw=raw))
+
+
+def _unique_ids(doc: LoadedDoc) -> LoadedDoc:
     for section in ("claims", "noise"):
         seen: set[str] = set()
-        for i, item in enumerate(getattr(ann, section)):
+        for i, item in enumerate(getattr(doc.ann, section)):
             if item.id in seen:
-                raise InputError(path, raw[section].item_lines[i], f"{section}[{i}].id: duplicate id {item.id}")
+                raise InputError(doc.path, doc.line(section, i), f"{section}[{i}].id: duplicate id {item.id}")
             seen.add(item.id)
-    return LoadedDoc(path=path, ann=ann, raw=raw)
+    return doc
+
+
+def load_jsonl_annotations(path: Path) -> dict[str, LoadedDoc]:
+    """doc_id -> annotations, from a file of one JSON document per line (blank lines allowed)."""
+    out: dict[str, LoadedDoc] = {}
+    with path.open("rb") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                ann = DocAnnotations.model_validate_json(line)
+            except ValidationError as e:
+                raise InputError(path, n, error_reason(e)) from None
+            if ann.doc_id in out:
+                raise InputError(path, n, f"doc_id {ann.doc_id} is annotated twice (first on line {out[ann.doc_id].line_no})")
+            out[ann.doc_id] = _unique_ids(LoadedDoc(path=path, ann=ann, line_no=n))
+    return out

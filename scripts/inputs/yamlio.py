@@ -147,11 +147,14 @@ def parse(model: type[M], data: Any, path: Path, context: dict | None = None) ->
     try:
         return model.model_validate(data, context=context)
     except ValidationError as e:
-        err = e.errors()[0]
-        loc = tuple(err["loc"])
-        field = ".".join(str(p) for p in loc) or "(document)"
-        msg = err["msg"].removeprefix("Value error, ")
-        raise InputError(path, line_of(data, loc), f"{field}: {msg}") from None
+        raise InputError(path, line_of(data, tuple(e.errors()[0]["loc"])), error_reason(e)) from None
+
+
+def error_reason(e: ValidationError) -> str:
+    """`field.path: message` of pydantic's first error (a JSON syntax error has no field: `(document)`)."""
+    err = e.errors()[0]
+    field = ".".join(str(p) for p in err["loc"]) or "(document)"
+    return f"{field}: {err['msg'].removeprefix('Value error, ')}"
 
 
 def parse_list(path: Path, model: type[M], key, what: str) -> list[tuple[M, int, Any]]:

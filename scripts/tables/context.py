@@ -11,7 +11,7 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 
 from scripts.errors import InputError
-from scripts.inputs.annotations import LoadedDoc, load_doc_annotations
+from scripts.inputs.annotations import LoadedDoc, load_doc_annotations, load_jsonl_annotations
 from scripts.inputs.entity_registry import Entities, load_entities
 from scripts.inputs.name_review import NameReview, load_name_review
 from scripts.inputs.seeds import Seed, load_seeds
@@ -47,11 +47,26 @@ class Inputs:
 
     @cached_property
     def annotations(self) -> dict[str, LoadedDoc]:
+        """Each seed's annotations: its YAML file, or its line in one of the JSON-lines files, never both."""
+        lines: dict[str, LoadedDoc] = {}
+        for path in sorted(self.annotations_dir.glob("*.jsonl")):
+            for did, doc in load_jsonl_annotations(path).items():
+                if did not in self.seed_by_id:
+                    raise InputError(path, doc.line_no, f"annotations with no seed: seeds/{did}.txt is not in sources.yaml")
+                if did in lines:
+                    raise InputError(path, doc.line_no, f"doc_id {did} is also annotated in {lines[did].path.name}:{lines[did].line_no}")
+                lines[did] = doc
         for path in sorted(self.annotations_dir.glob("*.yaml")):
-            if path.stem not in self.seed_by_id and path.name not in SHARED_ANNOTATIONS:
+            if path.name in SHARED_ANNOTATIONS:
+                continue
+            if path.stem not in self.seed_by_id:
                 raise InputError(path, 1, f"annotation file with no seed: seeds/{path.stem}.txt is not in sources.yaml")
-        loaded = self.map_docs(load_doc_annotations, [(s.doc_id, self.annotations_dir) for s in self.seeds])
-        return {s.doc_id: doc for s, doc in zip(self.seeds, loaded)}
+            if path.stem in lines:
+                raise InputError(path, 1, f"{path.stem} is also annotated in {lines[path.stem].path.name}:{lines[path.stem].line_no}")
+        in_yaml = [s for s in self.seeds if s.doc_id not in lines]
+        loaded = self.map_docs(load_doc_annotations, [(s.doc_id, self.annotations_dir) for s in in_yaml])
+        lines.update((s.doc_id, doc) for s, doc in zip(in_yaml, loaded))
+        return {s.doc_id: lines[s.doc_id] for s in self.seeds}
 
     @cached_property
     def entities(self) -> Entities:

@@ -1,10 +1,11 @@
 """Write a generated corpus as a project-shaped folder that `python -m scripts.build --root DIR`
-builds: pyproject.toml, seeds/<doc_id>.txt, seeds/sources.yaml, one annotation file per
-document (the YAML the build reads today: per-document files do not scale, the scale issue
-replaces them), entities.yaml and the reference facts as they are, events.yaml with the
-generated tellings, gaps.yaml without the five seeds' claim ids."""
+builds: pyproject.toml, seeds/<doc_id>.txt, seeds/sources.yaml, the annotations as JSON lines
+(seeds/annotations/documents.jsonl, one document a line: a file per document does not scale),
+entities.yaml and the reference facts as they are, events.yaml with the generated tellings,
+gaps.yaml without the five seeds' claim ids."""
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -20,6 +21,9 @@ from scripts.benchmark.generator.material import load
 def _dump(data: Any) -> str:
     # PyYAML quotes a string that would read back as another type (an all-digit doc id stays a string)
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)
+
+
+ANNOTATIONS = "documents.jsonl"
 
 
 def without_splits(text: str) -> str:
@@ -53,19 +57,20 @@ def generate(out: Path, docs: int, seed: int, root: Path, first: int = 100) -> l
                                                    encoding="utf-8")
     entries, ids = [], []
     tellings: dict[str, list[dict]] = {}
-    for number in range(first, first + docs):
-        did, doc, entry = compose(mat, seed, number)
-        text = doc.text
-        (seeds / f"{did}.txt").write_bytes(text.encode("utf-8"))
-        (seeds / "annotations" / f"{did}.yaml").write_text(_dump(doc.annotations(did)), encoding="utf-8")
-        for ev in doc.events:
-            item = {"doc": did, "quote": ev["quote"], "date": ev["date"]}
-            occ = occurrence(text, ev["quote"], ev["_start"])
-            if occ is not None:
-                item["occurrence"] = occ
-            tellings.setdefault(ev["event_id"], []).append(item)
-        entries.append(entry)
-        ids.append(did)
+    with (seeds / "annotations" / ANNOTATIONS).open("w", encoding="utf-8") as lines:
+        for number in range(first, first + docs):
+            did, doc, entry = compose(mat, seed, number)
+            text = doc.text
+            (seeds / f"{did}.txt").write_bytes(text.encode("utf-8"))
+            lines.write(json.dumps(doc.annotations(did), ensure_ascii=False, separators=(",", ":")) + "\n")
+            for ev in doc.events:
+                item = {"doc": did, "quote": ev["quote"], "date": ev["date"]}
+                occ = occurrence(text, ev["quote"], ev["_start"])
+                if occ is not None:
+                    item["occurrence"] = occ
+                tellings.setdefault(ev["event_id"], []).append(item)
+            entries.append(entry)
+            ids.append(did)
     (seeds / "sources.yaml").write_text("# Generated documents (scripts/generate.py); see each reference_date_basis.\n"
                                         + _dump(entries), encoding="utf-8")
     (seeds / "annotations" / "events.yaml").write_text(_dump(_events(root, tellings)), encoding="utf-8")
