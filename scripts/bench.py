@@ -8,11 +8,16 @@ validation on corpora of N documents (`python -m scripts.generate` when it exist
 seeds replicated under new ids by scripts/benchmark/replicate.py), each run a fresh process timed
 from after its imports: per stage and in total, wall time (median of the runs), documents per
 second per core, peak RSS (the main process; the largest worker beside it) and the growth factor
-per 10x documents. Prints a Markdown table."""
+per 10x documents. Prints a Markdown table.
+
+`--against REV` measures the same sizes with the code of git revision REV too (checked out in a
+temporary worktree, its corpus made by its own generator, so each side reads the format it knows)
+and adds the ratio REV / this tree per stage: the effect of a change is
+`python -m scripts.bench --docs 1000 --against <change>^`."""
 from __future__ import annotations
 
 import argparse
-import importlib.util
+import contextlib
 import json
 import os
 import statistics
@@ -47,14 +52,16 @@ print(json.dumps({{"wall": time.perf_counter() - t0, "rss_mib": resource.getrusa
 
 # one whole build of a corpus, then its validation, each timed after the imports
 BUILD_PROBE = """
-import json, resource, time
+import inspect, json, resource, time
 from pathlib import Path
 from scripts.build import build
 root = Path({root!r})
+# an older revision's build may lack an option: pass those it has (bench --against)
+opts = {{k: v for k, v in dict(quiet=True, workers={workers}, docs={docs}).items() if k in inspect.signature(build).parameters}}
 t0 = time.perf_counter()
-s = build(root=root, quiet=True, workers={workers}, docs={docs})
+s = build(root=root, **opts)
 wall = time.perf_counter() - t0
-print(json.dumps({{"total": wall, "stages": s["stages"], "tables": s["tables"],
+print(json.dumps({{"total": wall, "stages": s.get("stages", {{}}), "tables": s.get("tables", {{}}),
                   "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "worker_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}}))
 """
@@ -64,19 +71,26 @@ import json, resource, time, os
 os.environ.setdefault('GX_ANALYTICS_ENABLED', 'False')
 from pathlib import Path
 from scripts import paths
-from scripts.release import expectations
-from scripts.validate import check_form, check_meaning
 release = paths.release_dir(paths.version(Path({root!r})), Path({root!r}) / "dataset")
 t = {{}}
-t0 = time.perf_counter()
-tables, problems = check_form(release)
-t["validate: form (pandera, cross-table)"] = time.perf_counter() - t0
-t0 = time.perf_counter()
-problems += check_meaning(release, tables, problems)
-t["validate: meaning (re-derivation)"] = time.perf_counter() - t0
-t0 = time.perf_counter()
-problems += expectations.run(release, None, tables)
-t["validate: Great Expectations"] = time.perf_counter() - t0
+try:
+    from scripts.release import expectations
+    from scripts.validate import check_form, check_meaning
+except ImportError:  # an older revision (bench --against): validation as one stage
+    from scripts.validate import validate
+    t0 = time.perf_counter()
+    problems = validate(release)
+    t["validate (one stage)"] = time.perf_counter() - t0
+else:
+    t0 = time.perf_counter()
+    tables, problems = check_form(release)
+    t["validate: form (pandera, cross-table)"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    problems += check_meaning(release, tables, problems)
+    t["validate: meaning (re-derivation)"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    problems += expectations.run(release, None, tables)
+    t["validate: Great Expectations"] = time.perf_counter() - t0
 assert not problems, problems[:5]
 print(json.dumps({{"total": sum(t.values()), "stages": t, "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
 """
@@ -88,29 +102,44 @@ def run(code: str, cache: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def probe(code: str) -> dict:
+def probe(code: str, cwd: Path = paths.ROOT) -> dict:
     env = dict(os.environ, TQDM_DISABLE="1", GX_ANALYTICS_ENABLED="False")
-    out = subprocess.run([sys.executable, "-c", code], cwd=paths.ROOT, capture_output=True, text=True, env=env)
+    out = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, env=env)
     if out.returncode:
         raise SystemExit(f"bench: a probe failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def corpus(docs: int, out: Path) -> Path:
-    """A project-shaped folder of `docs` documents: the generator's when there is one, else replicated seeds."""
-    if importlib.util.find_spec("scripts.generate") is not None:
+def corpus(docs: int, out: Path, code: Path = paths.ROOT) -> Path:
+    """A project-shaped folder of `docs` documents made by the code in `code`: its generator when it has one,
+    else the five seeds replicated."""
+    if (code / "scripts" / "generate.py").is_file():
         subprocess.run([sys.executable, "-m", "scripts.generate", "--docs", str(docs), "--seed", "0", "--out", str(out)],
-                       cwd=paths.ROOT, check=True, capture_output=True)
-    else:
+                       cwd=code, check=True, capture_output=True)
+    elif code == paths.ROOT:
         replicate(out, docs)
+    else:
+        subprocess.run([sys.executable, "-c", f"from scripts.benchmark.replicate import replicate; "
+                        f"from pathlib import Path; replicate(Path({str(out)!r}), {docs})"], cwd=code, check=True)
     return out
 
 
-def measure(docs: int, runs: int, workers: int, where: Path, with_docs: bool) -> dict[str, dict]:
+@contextlib.contextmanager
+def checkout(rev: str, where: Path):
+    """The tree of git revision `rev` in a temporary worktree (its own seeds, code and pyproject)."""
+    tree = where / f"rev-{rev.replace('/', '_')}"
+    subprocess.run(["git", "worktree", "add", "--detach", "-q", str(tree), rev], cwd=paths.ROOT, check=True)
+    try:
+        yield tree
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=paths.ROOT, check=False)
+
+
+def measure(docs: int, runs: int, workers: int, where: Path, with_docs: bool, code: Path = paths.ROOT) -> dict[str, dict]:
     """stage -> {wall: median seconds, rss: peak MiB, worker_rss}, for builds and validations of one corpus."""
-    root = corpus(docs, where / f"docs-{docs}")
-    builds = [probe(BUILD_PROBE.format(root=str(root), workers=workers, docs=with_docs)) for _ in range(runs)]
-    checks = [probe(VALIDATE_PROBE.format(root=str(root))) for _ in range(runs)]
+    root = corpus(docs, where / f"docs-{docs}", code)
+    builds = [probe(BUILD_PROBE.format(root=str(root), workers=workers, docs=with_docs), code) for _ in range(runs)]
+    checks = [probe(VALIDATE_PROBE.format(root=str(root)), code) for _ in range(runs)]
     out: dict[str, dict] = {}
     for label, results in (("build", builds), ("validate", checks)):
         names = list(results[0]["stages"]) + ([f"  table {t}" for t in results[0]["tables"]] if "tables" in results[0] else [])
@@ -123,22 +152,32 @@ def measure(docs: int, runs: int, workers: int, where: Path, with_docs: bool) ->
     return out
 
 
-def scale_table(sizes: list[int], runs: int, workers: int, where: Path, with_docs: bool = True) -> str:
-    """The Markdown table, printed row by row as each corpus is measured (a 10,000-document run is long)."""
+def scale_table(sizes: list[int], runs: int, workers: int, where: Path, with_docs: bool = True,
+                against: tuple[str, Path] | None = None) -> str:
+    """The Markdown table, printed row by row as each corpus is measured (a 10,000-document run is long).
+    With `against` (revision, its tree), two more columns: that revision's wall time and its ratio to this tree's."""
     cores = min(workers, parallel.default_workers())
-    lines = [f"| docs | stage | wall s (median of {runs}) | docs/s per core | peak RSS MiB (main / worker) | growth per 10x docs |",
-             "|---:|---|---:|---:|---:|---:|"]
+    extra = (f" {against[0]} wall s | {against[0]} / this |", "---:|---:|") if against else ("", "")
+    lines = [f"| docs | stage | wall s (median of {runs}) | docs/s per core | peak RSS MiB (main / worker) | growth per 10x docs |"
+             + extra[0], "|---:|---|---:|---:|---:|---:|" + extra[1]]
     print("\n".join(lines), flush=True)
     results: dict[int, dict[str, dict]] = {}
     for n in sizes:
-        results[n] = measure(n, runs, workers, where, with_docs)
-        for name, m in results[n].items():
+        results[n] = measure(n, runs, workers, where / "this", with_docs)
+        before = measure(n, runs, workers, where / "rev", with_docs, against[1]) if against else {}
+        for name in list(results[n]) + [k for k in before if k not in results[n]]:
+            m = results[n].get(name, {"wall": 0.0})
             prev = results.get(n // 10, {}).get(name) if n % 10 == 0 else None
             growth = f"{m['wall'] / prev['wall']:.1f}x" if prev and prev["wall"] > 0 else ""
             rss = f"{m['rss']:.0f} / {m['worker_rss']:.0f}" if "rss" in m else ""
             rate = f"{n / m['wall'] / cores:,.0f}" if m["wall"] > 0 else ""
-            lines.append(f"| {n:,} | {name} | {m['wall']:.2f} | {rate} | {rss} | {growth} |")
-            print(lines[-1], flush=True)
+            row = f"| {n:,} | {name} | {m['wall']:.2f} | {rate} | {rss} | {growth} |"
+            if against:
+                b = before.get(name)
+                row += (f" {b['wall']:.2f} | {b['wall'] / m['wall']:.2f}x |" if b and m["wall"] > 0
+                        else f" {b['wall']:.2f} | |" if b else " | |")
+            lines.append(row)
+            print(row, flush=True)
     return "\n".join(lines)
 
 
@@ -150,10 +189,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=parallel.default_workers(), help="build processes (default: one per core)")
     ap.add_argument("--keep", type=Path, default=None, help="write the corpora here (default: a temporary folder)")
     ap.add_argument("--no-docs", action="store_true", help="build without the figure, card, Croissant, views and datasheet")
+    ap.add_argument("--against", metavar="REV", default=None,
+                    help="with --docs: also measure git revision REV (e.g. a change's parent, `abc123^`) and print the ratio")
     args = ap.parse_args(argv)
+    if args.against and not args.docs:
+        ap.error("--against needs --docs")
     if args.docs:
         with tempfile.TemporaryDirectory() as tmp:
-            scale_table(args.docs, args.runs, args.workers, args.keep or Path(tmp), not args.no_docs)
+            where = args.keep or Path(tmp)
+            with contextlib.ExitStack() as stack:
+                against = (args.against, stack.enter_context(checkout(args.against, Path(tmp)))) if args.against else None
+                scale_table(args.docs, args.runs, args.workers, where, not args.no_docs, against)
         return 0
     print(f"{'stage':<28} {'wall s (median of ' + str(args.runs) + ')':>24} {'peak RSS MiB':>14}")
     with tempfile.TemporaryDirectory() as cache:
