@@ -13,7 +13,7 @@ per 10x documents. Prints a Markdown table.
 `--against REV` measures the same sizes with the code of git revision REV too (checked out in a
 temporary worktree, its corpus made by its own generator, so each side reads the format it knows)
 and adds the ratio REV / this tree per stage: the effect of a change is
-`python -m scripts.bench --docs 1000 --against <change>^`."""
+`python -m scripts.bench --docs 1000 --this <change> --against <change>^` (`--this` defaults to the work tree)."""
 from __future__ import annotations
 
 import argparse
@@ -153,7 +153,7 @@ def measure(docs: int, runs: int, workers: int, where: Path, with_docs: bool, co
 
 
 def scale_table(sizes: list[int], runs: int, workers: int, where: Path, with_docs: bool = True,
-                against: tuple[str, Path] | None = None) -> str:
+                against: tuple[str, Path] | None = None, this: Path = paths.ROOT) -> str:
     """The Markdown table, printed row by row as each corpus is measured (a 10,000-document run is long).
     With `against` (revision, its tree), two more columns: that revision's wall time and its ratio to this tree's."""
     cores = min(workers, parallel.default_workers())
@@ -163,7 +163,7 @@ def scale_table(sizes: list[int], runs: int, workers: int, where: Path, with_doc
     print("\n".join(lines), flush=True)
     results: dict[int, dict[str, dict]] = {}
     for n in sizes:
-        results[n] = measure(n, runs, workers, where / "this", with_docs)
+        results[n] = measure(n, runs, workers, where / "this", with_docs, this)
         before = measure(n, runs, workers, where / "rev", with_docs, against[1]) if against else {}
         for name in list(results[n]) + [k for k in before if k not in results[n]]:
             m = results[n].get(name, {"wall": 0.0})
@@ -191,15 +191,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-docs", action="store_true", help="build without the figure, card, Croissant, views and datasheet")
     ap.add_argument("--against", metavar="REV", default=None,
                     help="with --docs: also measure git revision REV (e.g. a change's parent, `abc123^`) and print the ratio")
+    ap.add_argument("--this", metavar="REV", default=None, help="with --against: measure revision REV instead of the work tree")
     args = ap.parse_args(argv)
-    if args.against and not args.docs:
-        ap.error("--against needs --docs")
+    if args.against and not args.docs or args.this and not args.against:
+        ap.error("--against needs --docs, --this needs --against")
     if args.docs:
         with tempfile.TemporaryDirectory() as tmp:
             where = args.keep or Path(tmp)
             with contextlib.ExitStack() as stack:
                 against = (args.against, stack.enter_context(checkout(args.against, Path(tmp)))) if args.against else None
-                scale_table(args.docs, args.runs, args.workers, where, not args.no_docs, against)
+                this = stack.enter_context(checkout(args.this, Path(tmp) / "this-rev")) if args.this else paths.ROOT
+                scale_table(args.docs, args.runs, args.workers, where, not args.no_docs, against, this)
         return 0
     print(f"{'stage':<28} {'wall s (median of ' + str(args.runs) + ')':>24} {'peak RSS MiB':>14}")
     with tempfile.TemporaryDirectory() as cache:

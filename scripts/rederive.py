@@ -20,11 +20,12 @@ import hashlib
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import permutations
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 import schema
 from scripts.inputs.annotations import doc_number
@@ -144,34 +145,41 @@ def _arrow_rows(name: str, rows: Rows) -> Rows:
 
 # --- form rules that single-table schemas cannot state ---------------------------
 
-def key_problems(f: Findings, tables: dict[str, Rows]) -> None:
+def key_problems(f: Findings, tables: Mapping[str, pa.Table]) -> None:
+    """Keys that repeat, counted by Arrow (no table is turned into rows for this)."""
     for name, spec in schema.load().tables.items():
         if name not in tables:
             continue
-        counts = Counter(tuple(r[c] for c in spec.key) for r in tables[name])
-        for key_, n in sorted(counts.items(), key=str):
-            if n > 1:
-                f.add(name, key_ if len(key_) > 1 else key_[0], "+".join(spec.key), f"key unique ({n} rows share it)")
+        counts = tables[name].select(spec.key).group_by(spec.key).aggregate([([], "count_all")])
+        repeated = counts.filter(pc.greater(counts["count_all"], 1)).to_pylist()
+        for key_, n in sorted(((tuple(r[c] for c in spec.key), r["count_all"]) for r in repeated), key=str):
+            f.add(name, key_ if len(key_) > 1 else key_[0], "+".join(spec.key), f"key unique ({n} rows share it)")
 
 
-def struct_reference_problems(f: Findings, tables: dict[str, Rows]) -> None:
-    """Every id inside a list-of-struct or struct column against the table it names."""
+def struct_reference_problems(f: Findings, tables: Mapping[str, Rows], arrow: Mapping[str, pa.Table]) -> None:
+    """Every id inside a list-of-struct or struct column against the table it names. The ids are gathered by
+    Arrow; rows are read only when one is not found, to name them."""
     sch = schema.load()
     for name, spec in sch.tables.items():
         if name not in tables:
             continue
         for col in spec.columns:
-            struct = col.type[5:-1] if col.type.startswith("list<") else col.type
+            is_list = col.type.startswith("list<")
+            struct = col.type[5:-1] if is_list else col.type
             if struct not in sch.structs:
                 continue
+            values = arrow[name].column(col.name).combine_chunks()
+            items = pc.list_flatten(values) if is_list else values
             for field in sch.structs[struct]:
                 if not field.references:
                     continue
                 ref_table, ref_col = field.references.split(".")
-                allowed = {r[ref_col] for r in tables.get(ref_table, [])}
+                allowed = set(arrow[ref_table].column(ref_col).to_pylist()) if ref_table in arrow else set()
+                if set(pc.unique(pc.struct_field(items, field.name)).to_pylist()) <= allowed | {None}:
+                    continue
                 for r in tables[name]:
-                    items = r[col.name] if col.type.startswith("list<") else [r[col.name]]
-                    for i, item in enumerate(items or []):
+                    row_items = r[col.name] if is_list else [r[col.name]]
+                    for i, item in enumerate(row_items or []):
                         if item and item[field.name] is not None and item[field.name] not in allowed:
                             f.add(name, f"{_row_key(name, r)} {col.name}[{i}]", f"{col.name}.{field.name}",
                                   f"references {field.references}", f"an existing {ref_col}", item[field.name])
@@ -397,7 +405,7 @@ def fact_problems(f: Findings, facts: Rows) -> None:
                 f.add("reference_facts", r["fact_id"], col, "re-derived from value_as_printed or formula", exp, r[col])
 
 
-def document_problems(f: Findings, t: dict[str, Rows], manifest: dict | None) -> None:
+def document_problems(f: Findings, t: Mapping[str, Rows], manifest: dict | None) -> None:
     per = {name: Counter(r["doc_id"] for r in t[name]) for name in ("claims", "mentions", "noise")}
     per["events"] = Counter(x["doc_id"] for e in t["events"] for x in e["evidence"])
     counts = {"n_claims": "claims", "n_mentions": "mentions", "n_event_evidence": "events", "n_noise": "noise"}
@@ -431,7 +439,7 @@ def document_problems(f: Findings, t: dict[str, Rows], manifest: dict | None) ->
                       f"{what} equals the seed hash in manifest.json inputs", inputs[source_file], h)
 
 
-def _entity_problems(f: Findings, t: dict[str, Rows]) -> dict[str, str]:
+def _entity_problems(f: Findings, t: Mapping[str, Rows]) -> dict[str, str]:
     """Counts and alias lists of the entities; returns which entity each alias names."""
     n = Counter(m["entity_id"] for m in t["mentions"])
     owner: dict[str, str] = {}
@@ -452,7 +460,7 @@ def _entity_problems(f: Findings, t: dict[str, Rows]) -> dict[str, str]:
     return owner
 
 
-def entity_mention_problems(f: Findings, t: dict[str, Rows], docs: dict[str, dict]) -> None:
+def entity_mention_problems(f: Findings, t: Mapping[str, Rows], docs: dict[str, dict]) -> None:
     ents = {e["entity_id"]: e for e in t["entities"]}
     owner = _entity_problems(f, t)
     noise_type = {n["noise_id"]: n["noise_type"] for n in t["noise"]}
@@ -494,7 +502,7 @@ def entity_mention_problems(f: Findings, t: dict[str, Rows], docs: dict[str, dic
         last_end[m["doc_id"]] = (m["char_end"], mid)
 
 
-def noise_problems(f: Findings, t: dict[str, Rows]) -> None:
+def noise_problems(f: Findings, t: Mapping[str, Rows]) -> None:
     claim_doc = {c["claim_id"]: c["doc_id"] for c in t["claims"]}
     for n in t["noise"]:
         if not n["noise_id"].startswith(doc_number(n["doc_id"]) + "-"):
@@ -551,7 +559,7 @@ def event_problems(f: Findings, events: Rows, docs: dict[str, dict]) -> None:
 
 # --- derived tables ----------------------------------------------------------------
 
-def verdict_problems(f: Findings, t: dict[str, Rows]) -> None:
+def verdict_problems(f: Findings, t: Mapping[str, Rows]) -> None:
     multiples = multiples_from(_declared(t["claims"], t.get("claim_relations", [])))
     dates = {d["doc_id"]: d["reference_date"] for d in t.get("documents", [])}
     rebuilt = _arrow_rows("claim_verdicts", verdicts([dict(c) for c in t["claims"]], [dict(x) for x in t["reference_facts"]],
@@ -562,21 +570,46 @@ def verdict_problems(f: Findings, t: dict[str, Rows]) -> None:
 TASKS = tuple(schema.load().task_contract.configs)
 
 
-def task_problems(f: Findings, t: dict[str, Rows]) -> None:
-    """Each benchmark table rebuilt by its own table module from the release's tables."""
+def task_problems(f: Findings, t: Mapping[str, Rows], arrow: Mapping[str, pa.Table]) -> None:
+    """Each benchmark table rebuilt by its own table module from the release's tables, compared as Arrow
+    (the task tables, the largest, become rows only when they differ, to name the difference)."""
     mods = modules()
     for name in TASKS:
         reads = mods[name].READS
         if name not in t or any(r not in t for r in reads):
             continue
-        rows = mods[name].build(Stage(name, reads, None, {r: frozen(t[r]) for r in reads}))  # type: ignore[arg-type]
-        compare_rows(f, name, schema.load().tables[name].key, t[name], _arrow_rows(name, rows),
-                     "rebuilt from the base tables")
+        rebuilt = to_table(name, mods[name].build(Stage(name, reads, None, {r: frozen(t[r]) for r in reads})))  # type: ignore[arg-type]
+        if rebuilt.equals(arrow[name]):
+            continue
+        compare_rows(f, name, schema.load().tables[name].key, t[name], rebuilt.to_pylist(), "rebuilt from the base tables")
+
+
+class _LazyRows(Mapping[str, Rows]):
+    """The release's tables as Python rows, each converted on first use and kept: a check that needs no
+    rows of a table (the task tables, compared as Arrow) never pays for them."""
+
+    def __init__(self, tables: Mapping[str, pa.Table]) -> None:
+        self._tables, self._rows = tables, {}  # type: ignore[var-annotated]
+
+    def __getitem__(self, name: str) -> Rows:
+        if name not in self._rows:
+            self._rows[name] = self._tables[name].to_pylist()
+        return self._rows[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._tables
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._tables)
+
+    def __len__(self) -> int:
+        return len(self._tables)
 
 
 # --- entry point -------------------------------------------------------------------
 
-def _checks(t: dict[str, Rows], manifest: dict | None) -> list[tuple[tuple[str, ...], Callable[[Findings], None]]]:
+def _checks(t: Mapping[str, Rows], arrow: Mapping[str, pa.Table],
+            manifest: dict | None) -> list[tuple[tuple[str, ...], Callable[[Findings], None]]]:
     docs = {d["doc_id"]: d for d in t.get("documents", [])}
     return [
         (("documents", "claims", "mentions", "noise", "events"), lambda f: document_problems(f, t, manifest)),
@@ -588,7 +621,7 @@ def _checks(t: dict[str, Rows], manifest: dict | None) -> list[tuple[tuple[str, 
         (("reference_facts",), lambda f: fact_problems(f, t["reference_facts"])),
         (("claims", "claim_relations"), lambda f: relation_problems(f, t["claims"], t["claim_relations"])),
         (("claims", "reference_facts", "claim_verdicts"), lambda f: verdict_problems(f, t)),
-        (("documents", "claims", "noise", "claim_verdicts", "reference_facts"), lambda f: task_problems(f, t)),
+        (("documents", "claims", "noise", "claim_verdicts", "reference_facts"), lambda f: task_problems(f, t, arrow)),
     ]
 
 
@@ -596,11 +629,12 @@ def problems(tables: dict[str, pa.Table], manifest: dict | None, untrusted: Iter
     """Findings of re-derivation. `untrusted`: tables whose form is already wrong (Arrow schema,
     nulls, types); checks that need them are skipped, as their rows cannot be read as declared."""
     skip = set(untrusted)
-    t = {name: tbl.to_pylist() for name, tbl in tables.items() if name not in skip}
+    arrow = {name: tbl for name, tbl in tables.items() if name not in skip}
+    t = _LazyRows(arrow)
     f = Findings()
-    key_problems(f, t)
-    struct_reference_problems(f, t)
-    for needs, check in _checks(t, manifest):
+    key_problems(f, arrow)
+    struct_reference_problems(f, t, arrow)
+    for needs, check in _checks(t, arrow, manifest):
         if all(n in t for n in needs):
             try:
                 check(f)
