@@ -53,12 +53,20 @@ def build_tables(seeds_dir: Path = paths.SEEDS, workers: int = 1,
     built: dict[str, Sequence[Row]] = {}
     tables: dict[str, pa.Table] = {}
     reports: dict[str, Any] = {}
-    for name in build_order(deps):
+    order = build_order(deps)
+    # a table's rows are let go once its last reader is built (the Arrow table stays): the largest
+    # tables (mentions, the task tables) are not held twice through the rest of the build
+    last_reader = {r: i for i, n in enumerate(order) for r in deps[n]}
+    for i, name in enumerate(order):
         t0 = time.perf_counter()
         stage = Stage(name, deps[name], inputs, built)
         rows = mods[name].build(stage)
         tables[name] = to_table(name, rows)
-        built[name] = frozen(in_key_order(name, rows))  # readers see the table as it is written
+        if name in last_reader:
+            built[name] = frozen(in_key_order(name, rows))  # readers see the table as it is written
+        del rows
+        for done in [t for t in built if last_reader[t] <= i]:
+            del built[done]
         reports.update(stage.reports)
         if timings is not None:
             timings[name] = time.perf_counter() - t0
