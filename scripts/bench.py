@@ -174,8 +174,9 @@ def scale_table(sizes: list[int], runs: int, workers: int, where: Path, with_doc
             row = f"| {n:,} | {name} | {m['wall']:.2f} | {rate} | {rss} | {growth} |"
             if against:
                 b = before.get(name)
-                row += (f" {b['wall']:.2f} | {b['wall'] / m['wall']:.2f}x |" if b and m["wall"] > 0
-                        else f" {b['wall']:.2f} | |" if b else " | |")
+                b_rss = f" (peak {b['rss']:.0f} MiB)" if b and "rss" in b else ""
+                row += (f" {b['wall']:.2f}{b_rss} | {b['wall'] / m['wall']:.2f}x |" if b and m["wall"] > 0
+                        else f" {b['wall']:.2f}{b_rss} | |" if b else " | |")
             lines.append(row)
             print(row, flush=True)
     return "\n".join(lines)
