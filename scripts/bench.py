@@ -3,12 +3,13 @@
 `python -m scripts.bench [--runs N]`: build, validate, load_dataset and a DuckDB scan of this
 repository's release, each in a fresh Python process (so imports count, as they do for a user).
 
-`python -m scripts.bench --docs 1000,10000 [--runs N] [--workers N]`: the same build and
+`python -m scripts.bench --docs 1000,10000 [--runs N] [--workers N] [--engine spark]`: the same build and
 validation on corpora of N documents (`python -m scripts.generate` when it exists, else the five
 seeds replicated under new ids by scripts/benchmark/replicate.py), each run a fresh process timed
 from after its imports: per stage and in total, wall time (median of the runs), documents per
 second per core, peak RSS (the main process; the largest worker beside it) and the growth factor
-per 10x documents. Prints a Markdown table."""
+per 10x documents. Prints a Markdown table. With `--engine spark` the per-document stages are Spark jobs
+(local[*]) and the validation adds the pandera pyspark.sql checks; Spark's JVM counts as a worker."""
 from __future__ import annotations
 
 import argparse
@@ -52,8 +53,11 @@ from pathlib import Path
 from scripts.build import build
 root = Path({root!r})
 t0 = time.perf_counter()
-s = build(root=root, quiet=True, workers={workers}, docs={docs})
+s = build(root=root, quiet=True, workers={workers}, docs={docs}, engine={engine!r})
 wall = time.perf_counter() - t0
+if {engine!r} == "spark":  # the JVM (and its Python workers) exit here, so that their peak RSS is counted
+    from scripts import spark
+    spark.stop()
 print(json.dumps({{"total": wall, "stages": s["stages"], "tables": s["tables"],
                   "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "worker_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}}))
@@ -69,7 +73,7 @@ from scripts.validate import check_form, check_meaning
 release = paths.release_dir(paths.version(Path({root!r})), Path({root!r}) / "dataset")
 t = {{}}
 t0 = time.perf_counter()
-tables, problems = check_form(release)
+tables, problems = check_form(release, {engine!r})
 t["validate: form (pandera, cross-table)"] = time.perf_counter() - t0
 t0 = time.perf_counter()
 problems += check_meaning(release, tables, problems)
@@ -78,20 +82,32 @@ t0 = time.perf_counter()
 problems += expectations.run(release, None, tables)
 t["validate: Great Expectations"] = time.perf_counter() - t0
 assert not problems, problems[:5]
-print(json.dumps({{"total": sum(t.values()), "stages": t, "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+if {engine!r} == "spark":
+    from scripts import spark
+    spark.stop()
+print(json.dumps({{"total": sum(t.values()), "stages": t, "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "worker_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}}))
 """
 
 
+def python(code: str, **kw) -> subprocess.CompletedProcess:
+    """`python FILE` with the code in FILE, not `python -c`: with pyspark installed, Great Expectations and pandera
+    import pyspark.sql.connect, which ends a process whose __main__ has no file (it takes it for a doctest run)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "probe.py"
+        script.write_text(code, encoding="utf-8")
+        return subprocess.run([sys.executable, str(script)], cwd=paths.ROOT, capture_output=True, text=True, **kw)
+
+
 def run(code: str, cache: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", PROBE.format(code=code, cache=cache)], cwd=paths.ROOT,
-                         capture_output=True, text=True, check=True)
+    out = python(PROBE.format(code=code, cache=cache), check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def probe(code: str) -> dict:
     env = dict(os.environ, TQDM_DISABLE="1", GX_ANALYTICS_ENABLED="False")
-    out = subprocess.run([sys.executable, "-c", code], cwd=paths.ROOT, capture_output=True, text=True, env=env)
-    if out.returncode:
+    out = python(code, env=env)
+    if out.returncode or not out.stdout.strip():
         raise SystemExit(f"bench: a probe failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -106,11 +122,11 @@ def corpus(docs: int, out: Path) -> Path:
     return out
 
 
-def measure(docs: int, runs: int, workers: int, where: Path, with_docs: bool) -> dict[str, dict]:
+def measure(docs: int, runs: int, workers: int, where: Path, with_docs: bool, engine: str = "embedded") -> dict[str, dict]:
     """stage -> {wall: median seconds, rss: peak MiB, worker_rss}, for builds and validations of one corpus."""
     root = corpus(docs, where / f"docs-{docs}")
-    builds = [probe(BUILD_PROBE.format(root=str(root), workers=workers, docs=with_docs)) for _ in range(runs)]
-    checks = [probe(VALIDATE_PROBE.format(root=str(root))) for _ in range(runs)]
+    builds = [probe(BUILD_PROBE.format(root=str(root), workers=workers, docs=with_docs, engine=engine)) for _ in range(runs)]
+    checks = [probe(VALIDATE_PROBE.format(root=str(root), engine=engine)) for _ in range(runs)]
     out: dict[str, dict] = {}
     for label, results in (("build", builds), ("validate", checks)):
         names = list(results[0]["stages"]) + ([f"  table {t}" for t in results[0]["tables"]] if "tables" in results[0] else [])
@@ -123,15 +139,15 @@ def measure(docs: int, runs: int, workers: int, where: Path, with_docs: bool) ->
     return out
 
 
-def scale_table(sizes: list[int], runs: int, workers: int, where: Path, with_docs: bool = True) -> str:
+def scale_table(sizes: list[int], runs: int, workers: int, where: Path, with_docs: bool = True, engine: str = "embedded") -> str:
     """The Markdown table, printed row by row as each corpus is measured (a 10,000-document run is long)."""
     cores = min(workers, parallel.default_workers())
-    lines = [f"| docs | stage | wall s (median of {runs}) | docs/s per core | peak RSS MiB (main / worker) | growth per 10x docs |",
+    lines = [f"| docs | stage ({engine} engine) | wall s (median of {runs}) | docs/s per core | peak RSS MiB (main / worker) | growth per 10x docs |",
              "|---:|---|---:|---:|---:|---:|"]
     print("\n".join(lines), flush=True)
     results: dict[int, dict[str, dict]] = {}
     for n in sizes:
-        results[n] = measure(n, runs, workers, where, with_docs)
+        results[n] = measure(n, runs, workers, where, with_docs, engine)
         for name, m in results[n].items():
             prev = results.get(n // 10, {}).get(name) if n % 10 == 0 else None
             growth = f"{m['wall'] / prev['wall']:.1f}x" if prev and prev["wall"] > 0 else ""
@@ -150,10 +166,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=parallel.default_workers(), help="build processes (default: one per core)")
     ap.add_argument("--keep", type=Path, default=None, help="write the corpora here (default: a temporary folder)")
     ap.add_argument("--no-docs", action="store_true", help="build without the figure, card, Croissant, views and datasheet")
+    ap.add_argument("--engine", choices=parallel.ENGINES, default="embedded",
+                    help="with --docs: what runs the per-document stages and adds to validation (spark: local[*])")
     args = ap.parse_args(argv)
+    if args.engine != "embedded" and not args.docs:
+        ap.error("--engine needs --docs")
     if args.docs:
         with tempfile.TemporaryDirectory() as tmp:
-            scale_table(args.docs, args.runs, args.workers, args.keep or Path(tmp), not args.no_docs)
+            scale_table(args.docs, args.runs, args.workers, args.keep or Path(tmp), not args.no_docs, args.engine)
         return 0
     print(f"{'stage':<28} {'wall s (median of ' + str(args.runs) + ')':>24} {'peak RSS MiB':>14}")
     with tempfile.TemporaryDirectory() as cache:

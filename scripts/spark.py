@@ -1,4 +1,5 @@
-"""The Spark engine: per-document stages as Spark jobs (`python -m scripts.build --engine spark [--master URL]`).
+"""The Spark engine: the build's per-document stages and the pandera pyspark.sql checks of validation as Spark
+jobs (`python -m scripts.build --engine spark [--master URL]`, `python -m scripts.validate --engine spark`).
 
 A map over documents becomes an RDD of (index, args) mapped by the same per-document function the
 embedded engine (scripts/parallel.py) runs; the results come back sorted by index, so the tables,
@@ -159,11 +160,14 @@ def form_problems(release: Path, tables: Sequence[str], master: str = LOCAL) -> 
     schemas = {name: pandera_pyspark_schema(name) for name in tables}  # here: pandera's imports are not thread-safe
 
     def check(name: str) -> list[Problem]:
-        df = spark.read.parquet(str(release / f"{name}.parquet")).cache()  # read once for its many checks
         try:
-            errors = schemas[name].validate(df).pandera.errors
-        finally:
-            df.unpersist()
+            df = spark.read.parquet(str(release / f"{name}.parquet")).cache()  # read once for its many checks
+            try:
+                errors = schemas[name].validate(df).pandera.errors
+            finally:
+                df.unpersist()
+        except Exception as e:  # a file Spark cannot read is a finding, not a crash
+            return [Problem(name, "(file)", f"Spark could not check it: {str(e).strip().splitlines()[0]}")]
         return [Problem(name, e["column"] or "(rows)", f"pandera pyspark.sql: {e['check']}", [e["error"]])
                 for reasons in errors.values() for found in reasons.values() for e in found]
 
