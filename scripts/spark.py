@@ -49,6 +49,9 @@ LOCAL_CONF = {
     "spark.sql.codegen.wholeStage": "false",
     "spark.sql.shuffle.partitions": "8",
 }
+# the local JVM lives for one build or validation, and Python does the heavy work: the quick JIT compiler only
+# (starts in about half the time; the validation's small jobs take a quarter less)
+LOCAL_JAVA = "-XX:TieredStopAtLevel=1"
 CHECK_THREADS = 8  # tables validated at once: Spark runs the jobs of several threads side by side
 
 # Spark's own log4j default prints INFO lines before setLogLevel("ERROR") can act. Warnings until then: a
@@ -79,12 +82,14 @@ def session(master: str = LOCAL) -> SparkSession:
     conf = SparkConf().setAppName("kuaishou-ecommerce-claims").setMaster(master).setAll(list(CONF.items()))
     log4j = Path(scratch.name) / "log4j2.properties"
     log4j.write_text(LOG4J, encoding="utf-8")
-    conf.set("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={log4j.as_uri()}")
+    java = f"-Dlog4j2.configurationFile={log4j.as_uri()}"
     if master.startswith("local"):
+        java += " " + LOCAL_JAVA
         conf.setAll(list(LOCAL_CONF.items()))
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # not the host name's address, nor a warning about it
         # the workers import what this interpreter imports (pyspark reads the variable, not spark.pyspark.python)
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    conf.set("spark.driver.extraJavaOptions", java)
     spark = SparkSession.builder.config(conf=conf).getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     if not master.startswith("local"):
