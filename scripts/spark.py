@@ -4,8 +4,8 @@ jobs (`python -m scripts.build --engine spark [--master URL]`, `python -m script
 A map over documents becomes an RDD of (index, args) mapped by the same per-document function the
 embedded engine (scripts/parallel.py) runs; the results come back sorted by index, so the tables,
 and their bytes, are those of the embedded build. One session per process, started on first use
-and stopped at exit (or by `stop()`); nothing here is imported by the embedded engine, so a build
-without `--engine spark` never starts a JVM.
+and stopped at exit (or by `stop()`); the embedded engine never imports this module, so a build or
+validation without `--engine spark` never starts a JVM.
 
 On a cluster (`--master spark://host:7077`, `yarn`, `k8s://...`) the executors need this project's
 dependencies in their Python (PYSPARK_PYTHON); the project's own packages, `schema` and `scripts`, are

@@ -4,7 +4,8 @@ Form (manifest, files, pandera, cross-table rules), then meaning (every derived 
 re-derived by the build's own code, scripts/rederive.py), then Great Expectations.
 Needs only the release folder. Exit 0 when clean; otherwise 1 with a short report
 naming table, column, check and example rows (key: expected, found). Defaults to the
-current release, dataset/v<version>/."""
+current release, dataset/v<version>/. `--engine spark [--master URL]` adds the pandera pyspark.sql
+schemas (schema/spark.py), run as Spark jobs on the Parquet files, to all of the above."""
 from __future__ import annotations
 
 import argparse
