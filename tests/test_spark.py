@@ -66,3 +66,16 @@ def test_the_pyspark_schemas_name_table_and_column_of_a_defect(releases, tmp_pat
     assert "isin" in found["claims", "metric"].check
     assert "null" in " ".join(found["claims", "quote"].examples)
     assert all(p.check.startswith("pandera pyspark.sql: ") for p in found.values())
+
+
+def test_bad_input_in_a_spark_task_stops_with_its_file_and_line(releases, tmp_path):
+    """A per-document function's InputError comes back from the Python worker whole (file:line: reason), as the
+    embedded engine raises it, not as the text of a Spark task failure; results keep the order of the arguments."""
+    from scripts.errors import InputError
+    from scripts.inputs.yamlio import load_yaml
+    good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
+    good.write_text("a: 1\n", encoding="utf-8")
+    bad.write_text("a: 1\nb: 2\na: 3\n", encoding="utf-8")
+    assert [dict(d) for d in spark.map_docs(load_yaml, [(good,)] * 3)] == [{"a": 1}] * 3
+    with pytest.raises(InputError, match=r"bad\.yaml:3: duplicate key 'a'"):
+        spark.map_docs(load_yaml, [(good,), (bad,), (good,)])
