@@ -4,6 +4,7 @@ from the objects defined here (see schema/derive.py)."""
 from __future__ import annotations
 
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any, Optional
 
@@ -90,8 +91,9 @@ class Schema(BaseModel):
 
 @lru_cache(maxsize=1)
 def load() -> Schema:
-    raw = yaml.safe_load((HERE / "tables.yaml").read_text(encoding="utf-8"))
-    vocab = yaml.safe_load((HERE / "vocab.yaml").read_text(encoding="utf-8"))
+    # read as package resources, so that the package also works from the zip shipped to Spark executors
+    raw = yaml.safe_load(files("schema").joinpath("tables.yaml").read_text(encoding="utf-8"))
+    vocab = yaml.safe_load(files("schema").joinpath("vocab.yaml").read_text(encoding="utf-8"))
     tables = {name: Table(name=name, **spec) for name, spec in raw["tables"].items()}
     structs = {name: [Column(**c) for c in cols] for name, cols in raw.get("structs", {}).items()}
     schema = Schema(schema_version=raw["schema_version"], task_contract=TaskContract(**raw["task_contract"]), structs=structs,

@@ -3,12 +3,13 @@
 `python -m scripts.bench [--runs N]`: build, validate, load_dataset and a DuckDB scan of this
 repository's release, each in a fresh Python process (so imports count, as they do for a user).
 
-`python -m scripts.bench --docs 1000,10000 [--runs N] [--workers N]`: the same build and
+`python -m scripts.bench --docs 1000,10000 [--runs N] [--workers N] [--engine spark]`: the same build and
 validation on corpora of N documents (`python -m scripts.generate` when it exists, else the five
 seeds replicated under new ids by scripts/benchmark/replicate.py), each run a fresh process timed
 from after its imports: per stage and in total, wall time (median of the runs), documents per
 second per core, peak RSS (the main process; the largest worker beside it) and the growth factor
-per 10x documents. Prints a Markdown table.
+per 10x documents. Prints a Markdown table. With `--engine spark` the per-document stages are Spark jobs
+(local[*]) and the validation adds the pandera pyspark.sql checks; Spark's JVM counts as a worker.
 
 `--against REV` measures the same sizes with the code of git revision REV too (checked out in a
 temporary worktree, its corpus made by its own generator, so each side reads the format it knows)
@@ -57,10 +58,14 @@ from pathlib import Path
 from scripts.build import build
 root = Path({root!r})
 # an older revision's build may lack an option: pass those it has (bench --against)
-opts = {{k: v for k, v in dict(quiet=True, workers={workers}, docs={docs}).items() if k in inspect.signature(build).parameters}}
+opts = {{k: v for k, v in dict(quiet=True, workers={workers}, docs={docs}, engine={engine!r}).items()
+        if k in inspect.signature(build).parameters}}
 t0 = time.perf_counter()
 s = build(root=root, **opts)
 wall = time.perf_counter() - t0
+if {engine!r} == "spark":  # the JVM (and its Python workers) exit here, so that their peak RSS is counted
+    from scripts import spark
+    spark.stop()
 print(json.dumps({{"total": wall, "stages": s.get("stages", {{}}), "tables": s.get("tables", {{}}),
                   "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "worker_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}}))
@@ -83,7 +88,7 @@ except ImportError:  # an older revision (bench --against): validation as one st
     t["validate (one stage)"] = time.perf_counter() - t0
 else:
     t0 = time.perf_counter()
-    tables, problems = check_form(release)
+    tables, problems = check_form(release, *([{engine!r}] if {engine!r} != "embedded" else []))
     t["validate: form (pandera, cross-table)"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     problems += check_meaning(release, tables, problems)
@@ -92,20 +97,33 @@ else:
     problems += expectations.run(release, None, tables)
     t["validate: Great Expectations"] = time.perf_counter() - t0
 assert not problems, problems[:5]
-print(json.dumps({{"total": sum(t.values()), "stages": t, "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+if {engine!r} == "spark":
+    from scripts import spark
+    spark.stop()
+print(json.dumps({{"total": sum(t.values()), "stages": t, "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "worker_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}}))
 """
 
 
+def python(code: str, cwd: Path = paths.ROOT, **kw) -> subprocess.CompletedProcess:
+    """`python FILE` with the code in FILE, not `python -c`: with pyspark installed, Great Expectations and pandera
+    import pyspark.sql.connect, which ends a process whose __main__ has no file (it takes it for a doctest run).
+    The code's own folder goes first on the path, as `-c` would put `cwd` (bench --against runs another tree)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "probe.py"
+        script.write_text(f"import sys; sys.path.insert(0, {str(cwd)!r})\n" + code, encoding="utf-8")
+        return subprocess.run([sys.executable, str(script)], cwd=cwd, capture_output=True, text=True, **kw)
+
+
 def run(code: str, cache: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", PROBE.format(code=code, cache=cache)], cwd=paths.ROOT,
-                         capture_output=True, text=True, check=True)
+    out = python(PROBE.format(code=code, cache=cache), check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def probe(code: str, cwd: Path = paths.ROOT) -> dict:
     env = dict(os.environ, TQDM_DISABLE="1", GX_ANALYTICS_ENABLED="False")
-    out = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, env=env)
-    if out.returncode:
+    out = python(code, cwd, env=env)
+    if out.returncode or not out.stdout.strip():
         raise SystemExit(f"bench: a probe failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -135,11 +153,13 @@ def checkout(rev: str, where: Path):
         subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=paths.ROOT, check=False)
 
 
-def measure(docs: int, runs: int, workers: int, where: Path, with_docs: bool, code: Path = paths.ROOT) -> dict[str, dict]:
+def measure(docs: int, runs: int, workers: int, where: Path, with_docs: bool, code: Path = paths.ROOT,
+            engine: str = "embedded") -> dict[str, dict]:
     """stage -> {wall: median seconds, rss: peak MiB, worker_rss}, for builds and validations of one corpus."""
     root = corpus(docs, where / f"docs-{docs}", code)
-    builds = [probe(BUILD_PROBE.format(root=str(root), workers=workers, docs=with_docs), code) for _ in range(runs)]
-    checks = [probe(VALIDATE_PROBE.format(root=str(root)), code) for _ in range(runs)]
+    builds = [probe(BUILD_PROBE.format(root=str(root), workers=workers, docs=with_docs, engine=engine), code)
+              for _ in range(runs)]
+    checks = [probe(VALIDATE_PROBE.format(root=str(root), engine=engine), code) for _ in range(runs)]
     out: dict[str, dict] = {}
     for label, results in (("build", builds), ("validate", checks)):
         names = list(results[0]["stages"]) + ([f"  table {t}" for t in results[0]["tables"]] if "tables" in results[0] else [])
@@ -153,18 +173,18 @@ def measure(docs: int, runs: int, workers: int, where: Path, with_docs: bool, co
 
 
 def scale_table(sizes: list[int], runs: int, workers: int, where: Path, with_docs: bool = True,
-                against: tuple[str, Path] | None = None, this: Path = paths.ROOT) -> str:
+                against: tuple[str, Path] | None = None, this: Path = paths.ROOT, engine: str = "embedded") -> str:
     """The Markdown table, printed row by row as each corpus is measured (a 10,000-document run is long).
     With `against` (revision, its tree), two more columns: that revision's wall time and its ratio to this tree's."""
     cores = min(workers, parallel.default_workers())
     extra = (f" {against[0]} wall s | {against[0]} / this |", "---:|---:|") if against else ("", "")
-    lines = [f"| docs | stage | wall s (median of {runs}) | docs/s per core | peak RSS MiB (main / worker) | growth per 10x docs |"
+    lines = [f"| docs | stage ({engine} engine) | wall s (median of {runs}) | docs/s per core | peak RSS MiB (main / worker) | growth per 10x docs |"
              + extra[0], "|---:|---|---:|---:|---:|---:|" + extra[1]]
     print("\n".join(lines), flush=True)
     results: dict[int, dict[str, dict]] = {}
     for n in sizes:
-        results[n] = measure(n, runs, workers, where / "this", with_docs, this)
-        before = measure(n, runs, workers, where / "rev", with_docs, against[1]) if against else {}
+        results[n] = measure(n, runs, workers, where / "this", with_docs, this, engine)
+        before = measure(n, runs, workers, where / "rev", with_docs, against[1], engine) if against else {}
         for name in list(results[n]) + [k for k in before if k not in results[n]]:
             m = results[n].get(name, {"wall": 0.0})
             prev = results.get(n // 10, {}).get(name) if n % 10 == 0 else None
@@ -192,17 +212,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-docs", action="store_true", help="build without the figure, card, Croissant, views and datasheet")
     ap.add_argument("--against", metavar="REV", default=None,
                     help="with --docs: also measure git revision REV (e.g. a change's parent, `abc123^`) and print the ratio")
+    ap.add_argument("--engine", choices=parallel.ENGINES, default="embedded",
+                    help="with --docs: what runs the per-document stages and adds to validation (spark: local[*])")
     ap.add_argument("--this", metavar="REV", default=None, help="with --against: measure revision REV instead of the work tree")
     args = ap.parse_args(argv)
     if args.against and not args.docs or args.this and not args.against:
         ap.error("--against needs --docs, --this needs --against")
+    if args.engine != "embedded" and not args.docs:
+        ap.error("--engine needs --docs")
     if args.docs:
         with tempfile.TemporaryDirectory() as tmp:
             where = args.keep or Path(tmp)
             with contextlib.ExitStack() as stack:
                 against = (args.against, stack.enter_context(checkout(args.against, Path(tmp)))) if args.against else None
                 this = stack.enter_context(checkout(args.this, Path(tmp) / "this-rev")) if args.this else paths.ROOT
-                scale_table(args.docs, args.runs, args.workers, where, not args.no_docs, against, this)
+                scale_table(args.docs, args.runs, args.workers, where, not args.no_docs, against, this, args.engine)
         return 0
     print(f"{'stage':<28} {'wall s (median of ' + str(args.runs) + ')':>24} {'peak RSS MiB':>14}")
     with tempfile.TemporaryDirectory() as cache:

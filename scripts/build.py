@@ -20,8 +20,10 @@ from scripts.tables import DagError
 
 
 def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool = False, workers: int | None = None,
-          docs: bool = True) -> dict:
+          docs: bool = True, engine: str = "embedded", master: str | None = None) -> dict:
     """workers: processes for the per-document stages (default: one per core); the bytes are the same for any number.
+    engine="spark" runs those stages as Spark jobs on `master` (default local[*]; scripts/spark.py) instead, with the
+    same bytes again.
     docs=False writes and validates the release but not the figure, card, Croissant, views and datasheet
     (a scratch corpus measured by scripts/bench.py). The summary has the seconds of each stage
     (`stages`) and of each table (`tables`)."""
@@ -33,7 +35,8 @@ def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool
     summary: dict = {"version": version, "tables": {}}
     with Stages(quiet) as st:
         with st.stage("read seeds and annotations, derive tables"):
-            tbls, completeness = pipeline.build_tables(seeds_dir, workers or parallel.default_workers(), summary["tables"])
+            tbls, completeness = pipeline.build_tables(seeds_dir, workers or parallel.default_workers(), summary["tables"],
+                                                       engine, master)
         with st.stage("validate tables"):
             problems = check_tables(tbls)
             # the release must prove itself as `scripts.validate` will ask it to: re-derive what it derived
@@ -76,11 +79,18 @@ def main(argv: list[str] | None = None) -> int:
                     help=f"processes for the per-document stages (default: one per core, here {parallel.default_workers()})")
     ap.add_argument("--no-docs", action="store_true",
                     help="write and validate the release only, not the figure, card, Croissant, views and datasheet")
+    ap.add_argument("--engine", choices=parallel.ENGINES, default="embedded",
+                    help="what runs the per-document stages: this machine's processes (default) or Spark jobs")
+    ap.add_argument("--master", default=None, metavar="URL",
+                    help="Spark master for --engine spark (default local[*]; e.g. spark://host:7077, yarn)")
     args = ap.parse_args(argv)
     if args.workers is not None and args.workers < 1:
         ap.error("--workers must be at least 1")
+    if args.master and args.engine != "spark":
+        ap.error("--master needs --engine spark")
     try:
-        s = build(root=args.root.resolve(), quiet=args.quiet, workers=args.workers, docs=not args.no_docs)
+        s = build(root=args.root.resolve(), quiet=args.quiet, workers=args.workers, docs=not args.no_docs,
+                  engine=args.engine, master=args.master)
     except (InputError, ReleaseError, DagError, pipeline.RowShapeError) as e:
         print(f"build failed: {e}", file=sys.stderr)
         return 1

@@ -13,6 +13,8 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
+ENGINES = ("embedded", "spark")  # what runs the per-document stages: this module, or Spark jobs (scripts/spark.py)
+
 # the job of the current map, set before the pool forks (the children inherit it)
 _JOB: tuple[Callable[..., Any], Sequence[tuple]] | None = None
 CHUNKS_PER_WORKER = 4  # a few chunks each, so that one slow chunk does not leave a core idle

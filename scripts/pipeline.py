@@ -43,13 +43,15 @@ def in_key_order(name: str, rows: Sequence[Row]) -> list[Row]:
 
 
 def build_tables(seeds_dir: Path = paths.SEEDS, workers: int = 1,
-                 timings: dict[str, float] | None = None) -> tuple[dict[str, pa.Table], list[dict[str, Any]]]:
+                 timings: dict[str, float] | None = None, engine: str = "embedded",
+                 master: str | None = None) -> tuple[dict[str, pa.Table], list[dict[str, Any]]]:
     """All tables, and the completeness report per document (for the manifest); `workers`
-    processes share the per-document stages (the tables are the same for any number).
+    processes share the per-document stages (the tables are the same for any number), or with
+    engine="spark" Spark jobs on `master` (default local[*]) run them, with the same tables.
     timings, if given, receives the seconds each table took (scripts/bench.py)."""
     mods = modules()
     deps = dependencies(mods)
-    inputs = Inputs(seeds_dir, workers)
+    inputs = Inputs(seeds_dir, workers, engine, master)
     built: dict[str, Sequence[Row]] = {}
     tables: dict[str, pa.Table] = {}
     reports: dict[str, Any] = {}

@@ -4,7 +4,8 @@ Form (manifest, files, pandera, cross-table rules), then meaning (every derived 
 re-derived by the build's own code, scripts/rederive.py), then Great Expectations.
 Needs only the release folder. Exit 0 when clean; otherwise 1 with a short report
 naming table, column, check and example rows (key: expected, found). Defaults to the
-current release, dataset/v<version>/."""
+current release, dataset/v<version>/. `--engine spark [--master URL]` adds the pandera pyspark.sql
+schemas (schema/spark.py), run as Spark jobs on the Parquet files, to all of the above."""
 from __future__ import annotations
 
 import argparse
@@ -14,15 +15,16 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 import schema
-from scripts import paths, rederive
+from scripts import parallel, paths, rederive
 from scripts.release import expectations as gx_check
 from scripts.release import gx_report, splits
 from scripts.release.conformance import Problem, check_tables, manifest_problems, read_manifest
 
 
-def check_form(release: Path) -> tuple[dict, list]:
+def check_form(release: Path, engine: str = "embedded", master: str | None = None) -> tuple[dict, list]:
     """The release's tables as read, and what is wrong with their form: the manifest,
-    the files, pandera and the cross-table rules (what re-derivation then builds on)."""
+    the files, pandera and the cross-table rules (what re-derivation then builds on).
+    engine="spark" also runs the pandera pyspark.sql schemas as Spark jobs on `master` (scripts/spark.py)."""
 
     if not release.is_dir():
         return {}, [Problem("release", "(dir)", f"{release} is not a directory")]
@@ -37,6 +39,9 @@ def check_form(release: Path) -> tuple[dict, list]:
         except Exception as e:  # a truncated or foreign file is a finding, not a crash
             problems.append(Problem(p.stem, "(file)", f"unreadable Parquet: {e}"))
     problems += splits.problems(release, read_manifest(release)[0], tables)
+    if engine == "spark":
+        from scripts import spark  # noqa: PLC0415 - lazy on purpose: the embedded engine never imports pyspark
+        problems += spark.form_problems(release, sorted(tables), master or spark.LOCAL)
     return tables, problems + check_tables(tables)
 
 
@@ -46,10 +51,12 @@ def check_meaning(release: Path, tables: dict, form: list) -> list:
                              untrusted={p.table for p in form if p.column == "(schema)"})
 
 
-def validate(release: Path, gx: bool = True, docs_dir: Path | None = None, first_failure: bool = False) -> list:
+def validate(release: Path, gx: bool = True, docs_dir: Path | None = None, first_failure: bool = False,
+             engine: str = "embedded", master: str | None = None) -> list:
     """Every problem of form, meaning and (with gx) Great Expectations. With first_failure, stop after
-    the first stage that finds one: enough to refuse a release, without the long stages after it."""
-    tables, problems = check_form(release)
+    the first stage that finds one: enough to refuse a release, without the long stages after it.
+    engine="spark" adds the pandera pyspark.sql checks as Spark jobs to everything else (check_form)."""
+    tables, problems = check_form(release, engine, master)
     if not release.is_dir() or (first_failure and problems):
         return problems
     problems += check_meaning(release, tables, problems)
@@ -65,14 +72,19 @@ def main(argv: list[str] | None = None) -> int:
                     help="also write a self-contained HTML report of the Great Expectations results to DIR/index.html "
                          "(default build/gx/; replaced on every run)")
     ap.add_argument("--no-gx", action="store_true", help="pandera and cross-table checks only (fast)")
+    ap.add_argument("--engine", choices=parallel.ENGINES, default="embedded",
+                    help="spark: also run the pandera pyspark.sql schemas as Spark jobs on the Parquet files")
+    ap.add_argument("--master", default=None, metavar="URL", help="Spark master for --engine spark (default local[*])")
     args = ap.parse_args(argv)
+    if args.master and args.engine != "spark":
+        ap.error("--master needs --engine spark")
     release = paths.current_release(args.release)
     docs_dir = args.docs.resolve() if args.docs else None
     why = gx_report.refusal(docs_dir) if docs_dir else None
     if why:
         print(f"validate: --docs: {why}", file=sys.stderr)
         return 2
-    problems = validate(release, gx=not args.no_gx, docs_dir=docs_dir)
+    problems = validate(release, gx=not args.no_gx, docs_dir=docs_dir, engine=args.engine, master=args.master)
     if docs_dir and not args.no_gx:
         print(f"Great Expectations report: {docs_dir / 'index.html'}")
     if problems:

@@ -29,8 +29,13 @@ class Inputs:
     """Everything the build reads from seeds/, loaded once and shared by every table module."""
     seeds_dir: Path
     workers: int = 1  # processes for the per-document stages (scripts/parallel.py)
+    engine: str = "embedded"  # or "spark": the per-document stages as Spark jobs (scripts/spark.py)
+    master: str | None = None  # the Spark master (default local[*])
 
     def map_docs(self, fn: Callable[..., T], args: Sequence[tuple]) -> list[T]:
+        if self.engine == "spark":
+            from scripts import spark  # noqa: PLC0415 - lazy on purpose: the embedded engine never imports pyspark
+            return spark.map_docs(fn, args, self.master or spark.LOCAL)
         return map_docs(fn, args, self.workers)
 
     @property

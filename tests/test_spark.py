@@ -1,0 +1,81 @@
+"""The Spark engine (scripts/spark.py, schema/spark.py) in local[*]: a generated corpus built by Spark jobs
+gives the embedded build's bytes; its release validates clean with the pandera pyspark.sql schemas beside
+everything else; a defect written into a copy is named by table and column. Spark starts once for the module
+(after the embedded build, which forks its workers) and is stopped at its end."""
+import json
+import shutil
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from conftest import ROOT
+
+import schema
+from schema.derive import arrow_schema
+from scripts import spark
+from scripts.benchmark.generator.project import generate
+from scripts.build import build
+from scripts.files import sha256_file
+from scripts.release.write import write_parquet
+from scripts.validate import validate
+
+DOCS = 24
+
+
+@pytest.fixture(scope="module")
+def releases(tmp_path_factory, version):
+    root = tmp_path_factory.mktemp("spark") / "project"
+    generate(root, DOCS, 11, ROOT)
+    build(root=root, dataset_root=root / "embedded", quiet=True, workers=2, docs=False)
+    with_spark = build(root=root, dataset_root=root / "spark", quiet=True, docs=False, engine="spark")
+    yield root / "embedded" / f"v{version}", root / "spark" / f"v{version}", with_spark
+    spark.stop()
+
+
+def test_the_spark_build_equals_the_embedded_build_row_for_row_and_byte_for_byte(releases):
+    embedded, with_spark, summary = releases
+    assert summary["rows"]["documents"] == DOCS
+    for name in schema.table_names():
+        a, b = pq.read_table(embedded / f"{name}.parquet"), pq.read_table(with_spark / f"{name}.parquet")
+        assert a.num_rows == b.num_rows and a.to_pylist() == b.to_pylist(), name
+        assert (embedded / f"{name}.parquet").read_bytes() == (with_spark / f"{name}.parquet").read_bytes(), name
+    assert (embedded / "manifest.json").read_bytes() == (with_spark / "manifest.json").read_bytes()
+
+
+def test_the_spark_built_release_validates_clean_with_the_spark_engine(releases):
+    _, with_spark, _ = releases
+    assert validate(with_spark, gx=False, engine="spark") == []
+
+
+def test_the_pyspark_schemas_name_table_and_column_of_a_defect(releases, tmp_path):
+    _, with_spark, _ = releases
+    broken = tmp_path / with_spark.name
+    shutil.copytree(with_spark, broken)
+    rows = pq.read_table(broken / "claims.parquet").to_pylist()
+    rows[0]["metric"] = "mood"  # outside the vocabulary `metric`
+    rows[1]["quote"] = None  # a null in a required column (the Arrow field is made nullable to hold it)
+    nullable = pa.schema([f.with_nullable(True) if f.name == "quote" else f for f in arrow_schema("claims")])
+    path = broken / "claims.parquet"
+    write_parquet(pa.Table.from_pylist(rows, schema=nullable), path)
+    manifest = json.loads((broken / "manifest.json").read_text(encoding="utf-8"))
+    manifest["tables"]["claims"]["sha256"] = sha256_file(path)  # only the defects are wrong, not the manifest
+    (broken / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+    found = {(p.table, p.column): p for p in spark.form_problems(broken, ["claims"])}
+    assert set(found) == {("claims", "metric"), ("claims", "quote")}
+    assert "isin" in found["claims", "metric"].check
+    assert "null" in " ".join(found["claims", "quote"].examples)
+    assert all(p.check.startswith("pandera pyspark.sql: ") for p in found.values())
+
+
+def test_bad_input_in_a_spark_task_stops_with_its_file_and_line(releases, tmp_path):
+    """A per-document function's InputError comes back from the Python worker whole (file:line: reason), as the
+    embedded engine raises it, not as the text of a Spark task failure; results keep the order of the arguments."""
+    from scripts.errors import InputError
+    from scripts.inputs.yamlio import load_yaml
+    good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
+    good.write_text("a: 1\n", encoding="utf-8")
+    bad.write_text("a: 1\nb: 2\na: 3\n", encoding="utf-8")
+    assert [dict(d) for d in spark.map_docs(load_yaml, [(good,)] * 3)] == [{"a": 1}] * 3
+    with pytest.raises(InputError, match=r"bad\.yaml:3: duplicate key 'a'"):
+        spark.map_docs(load_yaml, [(good,), (bad,), (good,)])
