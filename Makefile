@@ -4,6 +4,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SPARK_STAMP := $(VENV)/.installed-spark
 
 .PHONY: help dataset test lint validate bench view browser clean-venv
 
@@ -21,6 +22,13 @@ $(STAMP): pyproject.toml
 	echo "installed in $$(( $$(date +%s) - start ))s"
 	@touch $(STAMP)
 
+# The Spark engine's pyspark (the `spark` extra): only the tests and lint need it, not `make dataset`.
+$(SPARK_STAMP): $(STAMP)
+	@echo "installing the Spark engine (pyspark, about 520 MB) into $(VENV)/ (log: $(VENV)/install.log)..."
+	@$(BIN)/pip install --progress-bar off -e '.[dev,spark]' >> $(VENV)/install.log 2>&1 \
+	  || { tail -n 40 $(VENV)/install.log; echo "install failed: see $(VENV)/install.log"; exit 1; }
+	@touch $(SPARK_STAMP)
+
 dataset: $(STAMP)  ## build the current release into dataset/v<version>/
 	$(BIN)/python -m scripts.build
 
@@ -36,7 +44,7 @@ browser:  ## install chromium, chromedriver and CJK fonts for the viewer test (a
 	  else echo "make browser: run as root to install chromium, chromium-driver and fonts-wqy-microhei"; fi; \
 	fi
 
-test: $(STAMP) browser  ## run the whole test suite
+test: $(SPARK_STAMP) browser  ## run the whole test suite
 	$(BIN)/python -m pytest
 
 view: $(STAMP)  ## write the offline viewer to build/viewer/
@@ -45,7 +53,7 @@ view: $(STAMP)  ## write the offline viewer to build/viewer/
 bench: $(STAMP)  ## wall time and peak memory per stage
 	$(BIN)/python -m scripts.bench
 
-lint: $(STAMP)  ## ruff (with a complexity limit) and mypy, as configured in pyproject.toml
+lint: $(SPARK_STAMP)  ## ruff (with a complexity limit) and mypy, as configured in pyproject.toml
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
