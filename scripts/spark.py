@@ -37,7 +37,9 @@ SLICES_PER_CORE = 4  # a few partitions per core, so that one slow partition doe
 CONF = {
     "spark.ui.enabled": "false",
     "spark.ui.showConsoleProgress": "false",  # no progress bars in CI logs
-    "spark.driver.memory": "2g",  # in local mode the driver JVM is the executor too
+    "spark.driver.memory": "4g",  # in local mode the driver JVM is the executor too; the heap grows only as needed
+    # a map's results come back by collect(): at 100,000 documents one map's pickled rows pass 1 GB, Spark's default cap
+    "spark.driver.maxResultSize": "0",
     "spark.sql.session.timeZone": "UTC",  # dates read back as the dates written, whatever the machine's zone
     "spark.python.worker.reuse": "true",
 }
