@@ -13,6 +13,7 @@ import pyarrow as pa
 import schema
 from schema.derive import arrow_schema
 from scripts import paths
+from scripts.gc_policy import settle, settled_objects
 from scripts.tables import build_order, dependencies, modules
 from scripts.tables.context import Inputs, Row, Stage, frozen
 
@@ -59,19 +60,21 @@ def build_tables(seeds_dir: Path = paths.SEEDS, workers: int = 1,
     # a table's rows are let go once its last reader is built (the Arrow table stays): the largest
     # tables (mentions, the task tables) are not held twice through the rest of the build
     last_reader = {r: i for i, n in enumerate(order) for r in deps[n]}
-    for i, name in enumerate(order):
-        t0 = time.perf_counter()
-        stage = Stage(name, deps[name], inputs, built)
-        rows = mods[name].build(stage)
-        tables[name] = to_table(name, rows)
-        if name in last_reader:
-            built[name] = frozen(in_key_order(name, rows))  # readers see the table as it is written
-        del rows
-        for done in [t for t in built if last_reader[t] <= i]:
-            del built[done]
-        reports.update(stage.reports)
-        if timings is not None:
-            timings[name] = time.perf_counter() - t0
+    with settled_objects():
+        for i, name in enumerate(order):
+            t0 = time.perf_counter()
+            stage = Stage(name, deps[name], inputs, built)
+            rows = mods[name].build(stage)
+            tables[name] = to_table(name, rows)
+            if name in last_reader:
+                built[name] = frozen(in_key_order(name, rows))  # readers see the table as it is written
+            del rows
+            for done in [t for t in built if last_reader[t] <= i]:
+                del built[done]
+            reports.update(stage.reports)
+            if timings is not None:
+                timings[name] = time.perf_counter() - t0
+            settle()  # this table's rows, and the inputs, are walked by no later collection
     return {name: tables[name] for name in schema.table_names()}, reports["completeness"]
 
 

@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 import schema
+from scripts.gc_policy import settle, settled_objects
 from scripts.inputs.annotations import doc_number
 from scripts.normalize.cleaning import REMOVED_TYPES, clean_text
 from scripts.normalize.containment import innermost
@@ -634,10 +635,12 @@ def problems(tables: dict[str, pa.Table], manifest: dict | None, untrusted: Iter
     f = Findings()
     key_problems(f, arrow)
     struct_reference_problems(f, t, arrow)
-    for needs, check in _checks(t, arrow, manifest):
-        if all(n in t for n in needs):
-            try:
-                check(f)
-            except Exception as e:  # a row the rules cannot even read is a finding, not a crash
-                f.add(needs[-1], "(table)", "(rederive)", f"cannot re-derive: {type(e).__name__}: {e}")
+    with settled_objects():
+        for needs, check in _checks(t, arrow, manifest):
+            if all(n in t for n in needs):
+                try:
+                    check(f)
+                except Exception as e:  # a row the rules cannot even read is a finding, not a crash
+                    f.add(needs[-1], "(table)", "(rederive)", f"cannot re-derive: {type(e).__name__}: {e}")
+                settle()  # the rows read so far are walked by no later collection (scripts/gc_policy.py)
     return f.problems()
