@@ -32,8 +32,8 @@ def test_the_same_seed_writes_the_same_bytes_and_another_seed_does_not(corpus, t
     generate.main(["--docs", "12", "--seed", "5", "--out", str(tmp_path / "again")])
     generate.main(["--docs", "12", "--seed", "6", "--out", str(tmp_path / "other")])
     first = {k: v for k, v in tree_digest(corpus).items() if not k.startswith(("dataset/", "DATASHEET"))}
-    # texts; one JSON-lines annotation file; sources, entities, events, facts, gaps, pyproject
-    assert len(first) == 12 + 1 + 6 and "seeds/annotations/documents.jsonl" in first
+    # texts; one JSON-lines annotation file; sources, entities, events, facts, gaps, pyproject; the list of them
+    assert len(first) == 12 + 1 + 6 + 1 and "seeds/annotations/documents.jsonl" in first
     assert tree_digest(tmp_path / "again") == first
     other = tree_digest(tmp_path / "other")
     assert other.keys() != first.keys() and other["seeds/annotations/entities.yaml"] == first["seeds/annotations/entities.yaml"]

@@ -45,10 +45,9 @@ def generate(out: Path, docs: int, seed: int, root: Path, first: int = 100) -> l
     """Write `docs` generated documents numbered from `first` into `out`; returns their ids."""
     mat = load(root)
     seeds = out / "seeds"
-    if seeds.exists():
-        shutil.rmtree(seeds)  # a rerun into the same folder gives the same folder, not a union
-    (seeds / "annotations").mkdir(parents=True)
-    (seeds / "reference").mkdir()
+    # nothing is removed here: scripts/generate.py clears what an earlier run wrote (generator/target.py)
+    (seeds / "annotations").mkdir(parents=True, exist_ok=True)
+    (seeds / "reference").mkdir(exist_ok=True)
     (out / "pyproject.toml").write_text(without_splits((root / "pyproject.toml").read_text(encoding="utf-8")), encoding="utf-8")
     shutil.copyfile(root / "seeds" / "annotations" / "entities.yaml", seeds / "annotations" / "entities.yaml")
     shutil.copyfile(root / "seeds" / "reference" / "facts.yaml", seeds / "reference" / "facts.yaml")

@@ -1,0 +1,69 @@
+"""A newcomer's mistakes cost nothing: generate never deletes what it did not write (issue 31)."""
+import json
+import subprocess
+
+import pytest
+from conftest import ROOT, tree_digest
+
+from scripts import generate
+from scripts.benchmark.generator.target import MARKER
+
+
+def _refused(argv, capsys):
+    with pytest.raises(SystemExit) as e:
+        generate.main(argv)
+    err = capsys.readouterr().err
+    assert e.value.code == 2 and "Traceback" not in err
+    return err
+
+
+def _git_status() -> str:
+    return subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=ROOT,
+                          capture_output=True, text=True, check=True).stdout
+
+
+def test_generate_into_the_project_root_or_its_seeds_is_refused_and_touches_nothing(capsys, monkeypatch):
+    before, status = tree_digest(ROOT / "seeds"), _git_status()
+    pyproject = (ROOT / "pyproject.toml").read_bytes()
+    monkeypatch.chdir(ROOT)
+    for out in (".", "seeds", "seeds/annotations", str(ROOT)):
+        for force in ([], ["--force"]):
+            err = _refused(["--docs", "2", "--seed", "1", "--out", out, *force], capsys)
+            assert err.startswith("generate: --out ") and "this project's own seeds" in err
+    assert tree_digest(ROOT / "seeds") == before and (ROOT / "pyproject.toml").read_bytes() == pyproject
+    assert _git_status() == status
+
+
+def test_a_folder_the_user_made_is_refused_and_force_keeps_their_files(tmp_path, capsys):
+    mine = tmp_path / "mine"
+    (mine / "seeds").mkdir(parents=True)
+    (mine / "notes.txt").write_text("my notes", encoding="utf-8")
+    (mine / "seeds" / "keep.md").write_text("keep me", encoding="utf-8")
+    err = _refused(["--docs", "2", "--seed", "1", "--out", str(mine)], capsys)
+    assert "not empty and was not written by generate" in err and "--force" in err
+    assert sorted(p.name for p in mine.rglob("*")) == ["keep.md", "notes.txt", "seeds"]
+    assert generate.main(["--docs", "2", "--seed", "1", "--out", str(mine), "--force"]) == 0
+    assert (mine / "notes.txt").read_text(encoding="utf-8") == "my notes"
+    assert (mine / "seeds" / "keep.md").read_text(encoding="utf-8") == "keep me"
+    written = json.loads((mine / MARKER).read_text(encoding="utf-8"))["files"]
+    assert "notes.txt" not in written and "seeds/keep.md" not in written and len(written) == 2 + 1 + 6
+    # a rerun (the folder is marked now) removes what generate wrote, not the user's files
+    assert generate.main(["--docs", "1", "--seed", "1", "--out", str(mine)]) == 0
+    assert (mine / "seeds" / "keep.md").exists() and (mine / "notes.txt").exists()
+    assert len(list((mine / "seeds").glob("*.txt"))) == 1
+
+
+def test_a_rerun_into_a_generated_corpus_gives_the_same_folder_as_a_fresh_one(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert generate.main(["--docs", "3", "--seed", "2", "--out", str(a)]) == 0
+    assert generate.main(["--docs", "2", "--seed", "2", "--out", str(a)]) == 0  # fewer docs: no stale text left
+    assert generate.main(["--docs", "2", "--seed", "2", "--out", str(b)]) == 0
+    assert tree_digest(a) == tree_digest(b)
+
+
+def test_out_naming_a_file_is_one_line_with_exit_2(tmp_path, capsys):
+    f = tmp_path / "f.txt"
+    f.write_text("x", encoding="utf-8")
+    err = _refused(["--docs", "1", "--seed", "1", "--out", str(f)], capsys)
+    assert err == f"generate: --out {f} is a file, not a folder: give a new or empty folder\n"
+    assert f.read_text(encoding="utf-8") == "x"
