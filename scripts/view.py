@@ -11,10 +11,11 @@ nested where the spans nest."""
 from __future__ import annotations
 
 import argparse
+import heapq
 import html
 import json
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2
@@ -41,6 +42,7 @@ class Span:
     info: dict           # shown on hover/focus
     extra: dict = field(default_factory=dict)
     children: list = field(default_factory=list)
+    part: int = 0        # > 0: a later part of a span cut where it crosses another
 
 
 def _spans(doc_id: str, t: dict) -> list[Span]:
@@ -88,21 +90,28 @@ def _spans(doc_id: str, t: dict) -> list[Span]:
     return out
 
 
-def nest(spans: list[Span]) -> tuple[list[Span], list[Span]]:
-    """Spans into a tree (a span contains those inside it); a span that crosses
-    another (starts inside it, ends outside) goes to the overflow list instead."""
+def nest(spans: list[Span]) -> list[Span]:
+    """Spans into a tree (a span contains those inside it). A span that crosses another (starts inside it,
+    ends outside) is cut at that span's end; each part nests where it lies and carries the row's key and
+    info, so every row is marked in the text, its parts read in order give its quote."""
     roots: list[Span] = []
-    overflow: list[Span] = []
     stack: list[Span] = []
-    for s in sorted(spans, key=lambda s: (s.start, -s.end, ORDER[s.layer], s.key)):
+    heap = [(s.start, -s.end, ORDER[s.layer], s.key, i, s) for i, s in enumerate(spans)]
+    heapq.heapify(heap)
+    serial = len(heap)
+    while heap:
+        s = heapq.heappop(heap)[-1]
         while stack and stack[-1].end <= s.start:
             stack.pop()
         if stack and s.end > stack[-1].end:
-            overflow.append(s)
-            continue
+            cut = stack[-1].end
+            tail = replace(s, start=cut, children=[], part=s.part + 1)
+            heapq.heappush(heap, (tail.start, -tail.end, ORDER[tail.layer], tail.key, serial, tail))
+            serial += 1
+            s = replace(s, end=cut)
         (stack[-1].children if stack else roots).append(s)
         stack.append(s)
-    return roots, overflow
+    return roots
 
 
 def _open(s: Span) -> str:
@@ -110,7 +119,10 @@ def _open(s: Span) -> str:
              "data-layer": s.layer, KEY_ATTR[s.layer]: s.key, "tabindex": "0",
              "data-info": json.dumps(s.info, ensure_ascii=False, sort_keys=True, default=str)}
     attrs.update({k: v for k, v in s.extra.items() if k.startswith("data-")})
-    if s.layer in ("claims", "noise") and "data-evidence-index" not in s.extra:
+    if s.part:  # one focus stop and one anchor per row: its first part
+        attrs["data-part"] = str(s.part)
+        del attrs["tabindex"]
+    elif s.layer in ("claims", "noise") and "data-evidence-index" not in s.extra:
         attrs["id"] = s.key
     return "<span " + " ".join(f'{k}="{html.escape(str(v), quote=True)}"' for k, v in attrs.items()) + ">"
 
@@ -150,15 +162,13 @@ def build_site(release: Path, out: Path) -> list[Path]:
     rows = []
     for d in docs:
         spans = _spans(d["doc_id"], t)
-        roots, overflow = nest(spans)
+        roots = nest(spans)
         counts = {layer: sum(1 for s in spans if s.layer == layer) for layer in LAYERS}
         verdicts = {k: sum(1 for v in t["claim_verdicts"] if v["claim_id"].startswith(d["doc_id"][:3]) and v["verdict"] == k)
                     for k in vocab["verdict"]}
         rows.append({"doc": d, "counts": counts, "verdicts": verdicts})
         page = env.get_template("document.html.j2").render(
             doc=d, version=manifest["version"], body=render_text(d["text"], roots),
-            overflow=[{"span": _open(s) + html.escape(d["text"][s.start:s.end]) + "</span>", "layer": s.layer, "key": s.key,
-                       "context": sentence(d["text"], s.start, s.end)} for s in overflow],
             layers=LAYERS, counts=counts, noise_types=list(vocab["noise_type"]), verdict_terms=list(vocab["verdict"]),
             entity_types=list(vocab["entity_type"]))
         written.append(_write(out / f"{d['doc_id']}.html", page))
