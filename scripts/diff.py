@@ -17,13 +17,6 @@ import schema
 from scripts import paths
 
 
-def _release(arg: str) -> Path:
-    p = Path(arg)
-    if p.is_dir():
-        return p
-    return paths.release_dir(arg.removeprefix("v"))
-
-
 def diff(old: Path, new: Path) -> dict:
     out = {}
     for name in schema.table_names():
@@ -96,17 +89,24 @@ def report(d: dict, old: Path, new: Path, limit: int = 8) -> str:
     return "\n".join(lines)
 
 
+def _count(arg: str) -> int:
+    n = int(arg)
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"{arg} is negative: give 0 or more")
+    return n
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("old")
     ap.add_argument("new")
-    ap.add_argument("--limit", type=int, default=8, help="rows of each kind shown per table (default 8)")
+    ap.add_argument("--limit", type=_count, default=8, help="rows of each kind shown per table (default 8; 0: none)")
     ap.add_argument("--json", action="store_true", help="the whole diff as JSON (old and new value of every changed cell)")
     args = ap.parse_args(argv)
-    old, new = _release(args.old), _release(args.new)
+    old, new = paths.current_release(args.old), paths.current_release(args.new)
     for p in (old, new):
-        if not p.is_dir():
-            print(f"diff: no release at {p}", file=sys.stderr)
+        if why := paths.no_release(p):
+            print(f"diff: {why}", file=sys.stderr)
             return 2
     d = diff(old, new)
     if args.json:

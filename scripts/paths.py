@@ -1,6 +1,7 @@
 """Where things are, and the release version (declared once, in pyproject.toml)."""
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -21,8 +22,23 @@ def release_dir(version_: str, dataset_root: Path = DATASET) -> Path:
 
 
 def current_release(given: Path | str | None = None) -> Path:
-    """The release folder an entry point works on: the one given, else the current version's."""
-    return Path(given) if given else release_dir(version())
+    """The release folder an entry point works on, by the one rule every entry point uses: a folder given
+    as a path; else a version, with or without its `v` (0.9.0, v0.9.0), under dataset/; none: the current version's."""
+    if given is None or str(given) == "":
+        return release_dir(version())
+    p = Path(given)
+    if p.is_dir() or re.fullmatch(r"v?\d+\.\d+\.\d+", str(given)) is None:
+        return p
+    return release_dir(str(given).removeprefix("v"))
+
+
+def no_release(release: Path) -> str | None:
+    """What is wrong with a release argument, in one line for `prog: ...`; None when it names a release."""
+    if not release.is_dir():
+        return f"no release at {release}: give a release folder or a version such as {version()} or v{version()}"
+    if not (release / "manifest.json").is_file():
+        return f"{release} is not a release (no manifest.json): give a folder such as {release_dir(version())}"
+    return None
 
 
 def declared(key: str, root: Path = ROOT) -> str:

@@ -67,7 +67,8 @@ def validate(release: Path, gx: bool = True, docs_dir: Path | None = None, first
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("release", nargs="?", type=Path, default=None)
+    ap.add_argument("release", nargs="?", default=None,
+                    help="a release folder, or a version (0.9.0 or v0.9.0) under dataset/; default: the current version's")
     ap.add_argument("--docs", nargs="?", type=Path, const=paths.BUILD / "gx", default=None, metavar="DIR",
                     help="also write a self-contained HTML report of the Great Expectations results to DIR/index.html "
                          "(default build/gx/; replaced on every run)")
@@ -79,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.master and args.engine != "spark":
         ap.error("--master needs --engine spark")
     release = paths.current_release(args.release)
+    if why := paths.no_release(release):
+        print(f"validate: {why}", file=sys.stderr)
+        return 2
     docs_dir = args.docs.resolve() if args.docs else None
     why = gx_report.refusal(docs_dir) if docs_dir else None
     if why:

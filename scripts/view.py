@@ -205,10 +205,14 @@ def _write(path: Path, content: str) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("release", nargs="?", type=Path, default=None)
+    ap.add_argument("release", nargs="?", default=None,
+                    help="a release folder, or a version (0.9.0 or v0.9.0) under dataset/; default: the current version's")
     ap.add_argument("--out", type=Path, default=paths.BUILD / "viewer")
     args = ap.parse_args(argv)
     release = paths.current_release(args.release)
+    if why := paths.no_release(release):
+        print(f"view: {why}", file=sys.stderr)
+        return 2
     problems = validate(release, gx=False, first_failure=True)  # form and meaning: pages show what a valid release says
     if problems:
         print(f"view: {release} does not validate ({len(problems)} problem(s), e.g. {problems[0]}); "

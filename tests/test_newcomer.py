@@ -67,3 +67,30 @@ def test_out_naming_a_file_is_one_line_with_exit_2(tmp_path, capsys):
     err = _refused(["--docs", "1", "--seed", "1", "--out", str(f)], capsys)
     assert err == f"generate: --out {f} is a file, not a folder: give a new or empty folder\n"
     assert f.read_text(encoding="utf-8") == "x"
+
+
+@pytest.mark.parametrize("prog, argv", [
+    ("validate", ["/nonexistent/v9.9.9"]), ("validate", ["9.9.9"]), ("view", ["v9.9.9"]),
+    ("diff", ["0.9.0", "/nonexistent"]), ("view", ["seeds"]),
+])
+def test_a_release_that_is_not_there_is_one_line_with_exit_2(prog, argv, capsys):
+    import importlib
+    main = importlib.import_module(f"scripts.{prog}").main
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"{prog}: ") and err.count("\n") == 1 and "Traceback" not in err
+    assert "no release at" in err or "is not a release (no manifest.json)" in err
+
+
+def test_one_rule_names_a_release_in_every_entry_point(version):
+    from scripts import paths
+    want = ROOT / "dataset" / f"v{version}"
+    assert paths.current_release(version) == paths.current_release(f"v{version}") == paths.current_release(None) == want
+    assert paths.current_release(str(want)) == want
+
+
+def test_diff_refuses_a_negative_limit(capsys):
+    from scripts import diff
+    with pytest.raises(SystemExit) as e:
+        diff.main(["0.8.0", "0.9.0", "--limit", "-1"])
+    assert e.value.code == 2 and "-1 is negative" in capsys.readouterr().err
