@@ -1,7 +1,7 @@
 """Publish the dataset repository to the Hugging Face Hub:
 `python -m scripts.publish [--repo-id ORG/NAME] [--dry-run] [--squash-history]`.
 
-What is uploaded is the policy of scripts/licence.py: the newest release folder `v<version>/` and the files
+What is uploaded is the policy of scripts/docs/licence.py: the newest release folder `v<version>/` and the files
 at the dataset repository's root (card, datasheet, LICENSE.md, CHANGELOG.md, croissant.json, views.sql,
 figures/), with the card, Croissant, the datasheet and LICENSE.md rendered for the repository id given
 (default: `hub-repo-id` in pyproject.toml). Earlier release folders are deleted from the Hub's current

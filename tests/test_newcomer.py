@@ -1,5 +1,6 @@
 """A newcomer's mistakes cost nothing: generate never deletes what it did not write (issue 31)."""
 import json
+
 import subprocess
 
 import pytest
@@ -94,3 +95,4 @@ def test_diff_refuses_a_negative_limit(capsys):
     with pytest.raises(SystemExit) as e:
         diff.main(["0.8.0", "0.9.0", "--limit", "-1"])
     assert e.value.code == 2 and "-1 is negative" in capsys.readouterr().err
+

@@ -80,7 +80,7 @@ _NOT_PROSE = re.compile(r"(```.*?```|<!--.*?-->)", re.S)
 
 
 def link_project_paths(text: str, code_url: str, root: Path = paths.ROOT) -> str:
-    """Project files named in a document of the dataset repository (`seeds/sources.yaml`, scripts/verdicts.py),
+    """Project files named in a document of the dataset repository (`seeds/sources.yaml`, scripts/tables/claim_verdicts.py),
     which holds none of them, become links into the code repository (root: its checkout, this code's own).
     Code blocks and comments stay as they are."""
     def link(m: re.Match, ticked: bool) -> str:

@@ -61,7 +61,7 @@ def write(docs_dir: Path, release: Path, results: list[tuple[str, Any]]) -> Path
         raise ValueError(why)
     shutil.rmtree(docs_dir, ignore_errors=True)  # fresh each run: no results pile up
     docs_dir.mkdir(parents=True)
-    (docs_dir / MARKER).write_text("written by scripts/gx_report.py; replaced on every run\n", encoding="utf-8")
+    (docs_dir / MARKER).write_text("written by scripts/release/gx_report.py; replaced on every run\n", encoding="utf-8")
     index = docs_dir / "index.html"
     index.write_text(html, encoding="utf-8")
     return index
