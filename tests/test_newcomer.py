@@ -1,6 +1,5 @@
 """A newcomer's mistakes cost nothing: generate never deletes what it did not write (issue 31)."""
 import json
-
 import subprocess
 
 import pytest
