@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 import schema
 from scripts import parallel, paths, rederive
 from scripts.release import expectations as gx_check
-from scripts.release import gx_report, splits
+from scripts.release import gx_report, report, splits
 from scripts.release.conformance import Problem, check_tables, manifest_problems, read_manifest
 
 
@@ -72,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--docs", nargs="?", type=Path, const=paths.BUILD / "gx", default=None, metavar="DIR",
                     help="also write a self-contained HTML report of the Great Expectations results to DIR/index.html "
                          "(default build/gx/; replaced on every run)")
+    ap.add_argument("--json", action="store_true", help="the problems as JSON, grouped by rule, cause first (for machines)")
     ap.add_argument("--no-gx", action="store_true", help="pandera and cross-table checks only (fast)")
     ap.add_argument("--engine", choices=parallel.ENGINES, default="embedded",
                     help="spark: also run the pandera pyspark.sql schemas as Spark jobs on the Parquet files")
@@ -89,11 +90,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"validate: --docs: {why}", file=sys.stderr)
         return 2
     problems = validate(release, gx=not args.no_gx, docs_dir=docs_dir, engine=args.engine, master=args.master)
+    if args.json:
+        print(report.as_json(str(release), problems))
+        return 1 if problems else 0
     if docs_dir and not args.no_gx:
         print(f"Great Expectations report: {docs_dir / 'index.html'}")
     if problems:
-        print(f"{release}: {len(problems)} problem(s)")
-        for p in problems:
+        grouped = report.group(problems)
+        print(f"{release}: {len(grouped)} problem(s), cause first")
+        for p in grouped:
             print(f"  - {p}")
         made_by = (read_manifest(release)[0] or {}).get("version")
         if made_by and made_by != paths.version():

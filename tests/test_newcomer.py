@@ -95,3 +95,29 @@ def test_diff_refuses_a_negative_limit(capsys):
         diff.main(["0.8.0", "0.9.0", "--limit", "-1"])
     assert e.value.code == 2 and "-1 is negative" in capsys.readouterr().err
 
+
+
+def test_one_edit_is_reported_once_per_rule_with_its_cause_first(release, tmp_path, capsys):
+    import shutil
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from scripts.validate import main
+    bad = tmp_path / release.name
+    shutil.copytree(release, bad)
+    t = pq.read_table(bad / "claims.parquet")
+    units = t.column("unit").to_pylist()
+    units[0] = "USD"
+    i = t.schema.get_field_index("unit")
+    pq.write_table(t.set_column(i, t.schema.field(i), pa.array(units, t.schema.field(i).type)), bad / "claims.parquet")
+    assert main([str(bad), "--no-gx", "--json"]) == 1
+    found = json.loads(capsys.readouterr().out)["problems"]
+    assert found[0] == {"table": "claims", "column": "(file)", "check": "sha256 differs from manifest.json",
+                        "examples": ["claims.parquet"]}
+    claims = [p for p in found if p["table"] == "claims"]
+    assert len(found) <= 8 and len(claims) == len({(p["column"], p["check"]) for p in claims})  # one line per rule
+    assert [p["table"] for p in found][:len(claims)] == ["claims"] * len(claims)  # the edited table first
+    derived = [p for p in found if p["table"] != "claims"]
+    assert derived and all("follows from the problem(s) in claims" in p["check"] for p in derived)
+    assert any(p["table"] == "extraction" for p in derived)
