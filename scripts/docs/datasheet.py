@@ -112,7 +112,8 @@ def render(release: Path, root: Path, prefix: str = "dataset/", repo_id: str | N
     ctx.update(dictionary={n: Markup(t) for n, t in ctx["dictionary"].items()}, noise_vocab=Markup(ctx["noise_vocab"]),
                baselines=Markup(ctx["baselines"]))
     text = env.get_template("DATASHEET.md.j2").render(
-        **ctx, figure_path=prefix + FIGURE, data=prefix, rai=rai.TEXT,
+        **ctx, figure_path=prefix + FIGURE, data=prefix,
+        rai={k: Markup(v) for k, v in rai.TEXT.items()},  # the project's own sentences (scripts/docs/rai.py)
         load_id=repo_id if hub else "dataset",
         examples="`README.md`" if hub else "`README.md` and `dataset/README.md`",
         code=f"the [project repository]({code_url})" if hub else "this repository",
