@@ -236,7 +236,7 @@ def render(version: str, rows: dict[str, int], ctx: dict | None = None, release=
     if ctx:
         parts += _benchmark_section(repo_id, code_url, ctx["baselines"], splits)
     parts += ["## Limits\n", rai.TEXT["dataLimitations"] + " " + rai.TEXT["dataBiases"] + "\n",
-              "Uses: " + rai.TEXT["dataUseCases"] + " More in [DATASHEET.md](DATASHEET.md#uses).\n",
+              "**Uses.** " + rai.TEXT["dataUseCases"] + " More in [DATASHEET.md](DATASHEET.md#uses).\n",
               "## Other readers\n", *load[3:],
               "## Tables\n",
               "Offsets: `char_start`/`char_end` are Python `str` indices (Unicode code points, end exclusive) into "
