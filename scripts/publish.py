@@ -26,6 +26,7 @@ import tempfile
 from pathlib import Path
 
 import huggingface_hub
+import yaml
 from huggingface_hub.utils import HFValidationError, validate_repo_id
 
 from scripts import paths
@@ -76,7 +77,10 @@ def card_versions(dataset_root: Path) -> set[str]:
     card = dataset_root / "README.md"
     if not card.exists():
         return set()
-    return set(re.findall(r"(?m)^\s*path: v([0-9][^/\s]*)/", card.read_text(encoding="utf-8")))
+    # read as YAML: the card writes each config on one line, in flow style
+    head = yaml.safe_load(card.read_text(encoding="utf-8").split("---")[1]) or {}
+    return {m[1] for c in head.get("configs", []) for f in c.get("data_files", [])
+            if (m := re.match(r"v([0-9][^/\s]*)/", f.get("path", "")))}
 
 
 def repo_id_problem(repo_id: str) -> str | None:

@@ -41,7 +41,7 @@ def test_card_yaml_has_one_config_per_table(version):
     head = yaml.safe_load(card.split("---")[1])
     assert [c["config_name"] for c in head["configs"]] == schema.table_names()
     assert all(c["data_files"][0]["path"] == f"v{version}/{c['config_name']}.parquet" for c in head["configs"])
-    assert head["language"] == ["zh", "en"] and head["size_categories"] == ["n<1K"]
+    assert head["language"] == ["zh", "en"] and head["size_categories"] == ["1K<n<10K"]
     assert sum(1 for c in head["configs"] if c.get("default")) == 1
     assert head["license"] == "other" and (ROOT / "dataset" / head["license_link"]).is_file()
     assert card.count("<summary>Example row</summary>") == len(schema.table_names())

@@ -16,7 +16,7 @@ from schema.hf import hf_features
 from scripts import paths
 from scripts.benchmark import submission
 from scripts.benchmark.tasks import POOL_SIZE
-from scripts.docs import licence
+from scripts.docs import licence, rai
 
 HUB_ID = "kuaishou-ecommerce-claims"
 
@@ -39,13 +39,45 @@ def card_yaml(version: str, rows: dict[str, int], splits: dict[str, dict] | None
         "license_link": licence.TERMS_FILE,
         "task_categories": ["token-classification", "text-classification"],
         "task_ids": ["named-entity-recognition", "fact-checking"],
-        "size_categories": ["n<1K"],
-        "tags": ["claims", "provenance", "noise", "chinese", "e-commerce", "kuaishou"],
+        # provenance, in the Hub's vocabulary: texts found on the web (and generated ones for the train and
+        # validation splits), annotations reviewed by people and derived by code
+        "annotations_creators": ["expert-generated", "machine-generated"],
+        "language_creators": ["found", "machine-generated"],
+        "multilinguality": ["monolingual"],
+        "source_datasets": ["original"],
+        "size_categories": [size_category(max(_config_rows(n, rows, splits) for n in names))],
+        "tags": ["claims", "provenance", "noise", "chinese", "e-commerce", "kuaishou"] + (["synthetic"] if splits else []),
         "configs": configs,
         # the task configs' features, so that `datasets` encodes their vocabulary columns as ClassLabel
         "dataset_info": [{"config_name": n, **datasets.DatasetInfo(features=hf_features(n))._to_yaml_dict()}
                          for n in schema.load().task_contract.configs],
     }
+
+
+# the Hub's size_categories buckets: upper bound (exclusive) -> label
+_SIZES = [(1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"),
+          (10_000_000, "1M<n<10M"), (100_000_000, "10M<n<100M"), (1_000_000_000, "100M<n<1B")]
+
+
+def size_category(n: int) -> str:
+    return next((label for bound, label in _SIZES if n < bound), "n>1T")
+
+
+def _config_rows(name: str, rows: dict[str, int], splits: dict[str, dict] | None) -> int:
+    """A config's rows over all its splits: the table's own and its generated ones."""
+    return rows.get(name, 0) + sum(e["tables"][name]["rows"] for e in (splits or {}).values() if name in e["tables"])
+
+
+def front_matter(data: dict) -> str:
+    """The card's YAML, short enough that the text starts near the top: leaf lists and mappings in flow style,
+    and one line per config."""
+    configs = {"configs": data["configs"]}
+    rest = {k: v for k, v in data.items() if k != "configs"}
+    before = {k: rest.pop(k) for k in list(rest) if k != "dataset_info"}
+    dump = dict(allow_unicode=True, sort_keys=False, default_flow_style=None, width=120)
+    lines = "".join("- " + yaml.safe_dump(c, allow_unicode=True, sort_keys=False, default_flow_style=True,
+                                          width=10_000) for c in configs["configs"])
+    return yaml.safe_dump(before, **dump) + "configs:\n" + lines + yaml.safe_dump(rest, **dump)
 
 
 def _example(release, name: str) -> str:
@@ -154,7 +186,7 @@ def _benchmark_section(repo_id: str, code_url: str, baselines: str, splits: dict
     return [
         "## Benchmark tasks\n",
         f"{', '.join(f'`{n}`' for n in contract.configs)} have a `test` split (the five real documents, derived from "
-        f"the tables above by the build){_generated_splits_note(splits) if splits else ''}; all under task contract "
+        f"the tables below by the build){_generated_splits_note(splits) if splits else ''}; all under task contract "
         f"**v{contract.version}** (`task_contract` in `schema/tables.yaml`; the "
         "major number changes when a metric key keeps its name but not its meaning). Their vocabulary columns "
         "(`label`, `targets.unit`, `targets.noise_type`, …) load as `ClassLabel`, so `features[\"label\"].names` "
@@ -188,7 +220,10 @@ def render(version: str, rows: dict[str, int], ctx: dict | None = None, release=
     repo_id = repo_id or paths.declared("hub-repo-id", root)
     code_url = code_url or paths.declared("code-url", root)
     sch = schema.load()
-    head = yaml.safe_dump(card_yaml(version, rows, splits), allow_unicode=True, sort_keys=False)
+    # the first screen: what the data is, the datasets forms of loading it, the tasks, the limits;
+    # the other readers (pandas, polars, Croissant, DuckDB) follow the limits
+    load = _load_section(version, repo_id, code_url)
+    head = front_matter(card_yaml(version, rows, splits))
     parts = [f"---\n{head}---\n",
              "# Kuaishou e-commerce claims\n",
              "Five noisy Chinese web articles about Kuaishou (快手) e-commerce, turned into tables: what each "
@@ -197,17 +232,18 @@ def render(version: str, rows: dict[str, int], ctx: dict | None = None, release=
              "names, wrong units, repost dates) labelled rather than silently fixed.\n",
              f"Release **v{version}** (schema {sch.schema_version}). See [DATASHEET.md](DATASHEET.md) for how it "
              "was made and what the noise is, and [CHANGELOG.md](CHANGELOG.md) for what changed between releases.\n",
-             *_load_section(version, repo_id, code_url),
-             "Offsets: `char_start`/`char_end` are Python `str` indices (Unicode code points, end exclusive) into "
-             "`documents.text`; `text[char_start:char_end] == quote` holds for every row of every table.\n",
-             "## Tables\n"]
-    for name in schema.table_names():
-        t = sch.tables[name]
-        parts.append(f"### `{name}` — {rows.get(name, 0)} rows\n")
-        parts.append(f"{t.description} One row = {t.row}. Key: {', '.join(f'`{k}`' for k in t.key)}.\n")
-        parts.append(data_dictionary(name) + "\n")
-        if release is not None and rows.get(name):
-            parts.append("<details><summary>Example row</summary>\n\n```json\n" + _example(release, name) + "\n```\n</details>\n")
+             *load[:3]]
+    if ctx:
+        parts += _benchmark_section(repo_id, code_url, ctx["baselines"], splits)
+    parts += ["## Limits\n", rai.TEXT["dataLimitations"] + " " + rai.TEXT["dataBiases"] + "\n",
+              "**Uses.** " + rai.TEXT["dataUseCases"] + " More in [DATASHEET.md](DATASHEET.md#uses).\n",
+              "## Other readers\n", *load[3:],
+              "## Tables\n",
+              "Offsets: `char_start`/`char_end` are Python `str` indices (Unicode code points, end exclusive) into "
+              "`documents.text`; `text[char_start:char_end] == quote` holds for every row of every table. Every "
+              "column of every table is described in the [data dictionary](#data-dictionary) at the end.\n",
+              "| table | rows | one row is |\n|---|---:|---|\n" + "\n".join(
+                  f"| [`{n}`](#{n}) | {rows.get(n, 0)} | {sch.tables[n].row} |" for n in schema.table_names()) + "\n"]
     if ctx:
         parts.append("## Noise and contradictions\n")
         parts.append("The sources are noisy on purpose; the noise is data (`noise` table), never silently fixed. "
@@ -229,8 +265,15 @@ def render(version: str, rows: dict[str, int], ctx: dict | None = None, release=
                      + ", ".join(f"{k} {n}" for k, n in v["totals"].items()) + "; with the noise labels' likely readings: "
                      + ", ".join(f"{k} {n}" for k, n in v["totals_reconciled"].items()) + ".\n")
         parts.append("Full catalogs with examples: [DATASHEET.md](DATASHEET.md#noise-catalog).\n")
-    if ctx:
-        parts += _benchmark_section(repo_id, code_url, ctx["baselines"], splits)
+    # the per-column dictionary, rendered from schema/, after everything a visitor reads first
+    parts.append("## Data dictionary\n")
+    for name in schema.table_names():
+        t = sch.tables[name]
+        parts.append(f"### `{name}`\n")
+        parts.append(f"{rows.get(name, 0)} rows. {t.description} One row = {t.row}. Key: {', '.join(f'`{k}`' for k in t.key)}.\n")
+        parts.append(data_dictionary(name) + "\n")
+        if release is not None and rows.get(name):
+            parts.append("<details><summary>Example row</summary>\n\n```json\n" + _example(release, name) + "\n```\n</details>\n")
     parts.append("## Citation\n\n```bibtex\n" + CITATION % {"version": version, "url": hub_url(repo_id)} + "\n```\n")
     parts.append("## License\n\n" + licence.statement(code_url))
     parts.append("### Takedown\n\n" + licence.takedown(code_url))

@@ -15,7 +15,7 @@ from markupsafe import Markup
 import schema
 from schema.derive import data_dictionary, vocab_table
 from scripts import baselines, paths
-from scripts.docs import card, licence
+from scripts.docs import card, licence, rai
 from scripts.inputs.agreement import agreement, load_second_pass
 from scripts.inputs.name_review import read_name_review
 
@@ -113,6 +113,7 @@ def render(release: Path, root: Path, prefix: str = "dataset/", repo_id: str | N
                baselines=Markup(ctx["baselines"]))
     text = env.get_template("DATASHEET.md.j2").render(
         **ctx, figure_path=prefix + FIGURE, data=prefix,
+        rai={k: Markup(v) for k, v in rai.TEXT.items()},  # the project's own sentences (scripts/docs/rai.py)
         load_id=repo_id if hub else "dataset",
         examples="`README.md`" if hub else "`README.md` and `dataset/README.md`",
         code=f"the [project repository]({code_url})" if hub else "this repository",
