@@ -20,6 +20,7 @@ import datetime as dt
 from typing import Optional
 
 from scripts.normalize.intervals import both_widened_overlap, half_unit, interval, previous_period, scope_key
+from scripts.normalize.scopes import normalized_scope
 from scripts.normalize.tolerances import TOLERANCES, tolerance
 from scripts.tables.claim_relations import declared_checks
 from scripts.tables.context import Stage
@@ -84,9 +85,21 @@ def basis(fact_ids: list[str], facts: list[dict]) -> str:
     return min((tiers[i] for i in fact_ids), key=TIER_RANK.__getitem__)
 
 
+# entity id -> its name and aliases, removed from scopes before they are compared (verdicts() sets it)
+NAMES: dict[str, tuple[str, ...]] = {}
+
+
 def _same(c: dict, facts: list[dict], change: bool) -> list[dict]:
+    names = NAMES.get(c["subject_id"], ())
+    mine = normalized_scope(c["scope"], names)
     return [f for f in facts if f["subject_id"] == c["subject_id"] and f["metric"] == c["metric"]
-            and scope_key(f["scope"]) == scope_key(c["scope"]) and (f["change_basis"] != "none") == change]
+            and normalized_scope(f["scope"], names) == mine and (f["change_basis"] != "none") == change]
+
+
+def _lower_bound_only(c: dict, f: dict) -> bool:
+    """A lower-bound fact (超60%) says nothing about how far above its bound the value is: it cannot
+    support an exact figure above the bound (65%); an exact fact, if any, decides."""
+    return c["bound"] == "exact" and f["bound"] in ("more_than", "at_least") and _claim_range(c)[0] >= _fact_range(f)[0]
 
 
 def _covering(fs: list[dict], start, end) -> list[dict]:
@@ -146,7 +159,11 @@ def _judge_level(c: dict, facts: list[dict], ref: Optional[dt.date] = None) -> d
         cands = _covering(same, c["period_start"], c["period_end"])
     if not cands:
         return _nei("no_fact", "no reference fact covers this subject, metric, scope and period")
-    cands = _prefer(cands, ref)
+    decisive = [f for f in cands if not _lower_bound_only(c, f)]
+    if not decisive:
+        return _nei("lower_bound_only", f"{c['value_surface']} ({c['bound']}): the only facts are lower bounds "
+                    f"({', '.join(_shown(f) for f in cands)}), which neither support nor refute a figure above them")
+    cands = _prefer(decisive, ref)
     tol = TOLERANCES["value_match"]
     mine = _claim_range(c)
     agree = [f for f in cands if both_widened_overlap(mine, _fact_range(f), tol)]
@@ -258,10 +275,13 @@ def judge(c: dict, facts: list[dict], ref: Optional[dt.date] = None) -> dict:
 
 
 def verdicts(claims: list[dict], facts: list[dict], reference_dates: dict[str, dt.date] | None = None,
-             multiples: dict[str, tuple[str, str]] | None = None) -> list[dict]:
+             multiples: dict[str, tuple[str, str]] | None = None,
+             names: dict[str, tuple[str, ...]] | None = None) -> list[dict]:
     """One verdict per claim. multiples: multiple claim id -> (numerator, denominator) claim ids, as
     an annotation declares them; such a claim is judged from the facts its two levels rest on."""
     rows = {}
+    NAMES.clear()
+    NAMES.update(names or {})
     for c in claims:
         ref = (reference_dates or {}).get(c["doc_id"])
         v = judge(c, facts, ref)
@@ -281,7 +301,7 @@ def verdicts(claims: list[dict], facts: list[dict], reference_dates: dict[str, d
              "verdict_reconciled": rows[c["claim_id"]]["verdict_reconciled"]} for c in claims]
 
 
-READS = ("claims", "reference_facts", "documents")
+READS = ("claims", "reference_facts", "documents", "entities")
 
 
 def multiples_from(declared: list[tuple[str, dict]]) -> dict[str, tuple[str, str]]:
@@ -294,4 +314,10 @@ def build(stage: Stage) -> list[dict]:
     claims = [dict(c) for c in stage.rows("claims")]
     declared = declared_checks(stage.inputs, {c["claim_id"]: c for c in claims})
     dates = {d["doc_id"]: d["reference_date"] for d in stage.rows("documents")}
-    return verdicts(claims, [dict(f) for f in stage.rows("reference_facts")], dates, multiples_from(declared))
+    return verdicts(claims, [dict(f) for f in stage.rows("reference_facts")], dates, multiples_from(declared),
+                    subject_names(stage.rows("entities")))
+
+
+def subject_names(entities) -> dict[str, tuple[str, ...]]:
+    """entity id -> the name and aliases removed from a scope about it (build and re-derivation share this)."""
+    return {e["entity_id"]: tuple(e["aliases"] or ()) + (e["name_en"],) for e in entities}
