@@ -175,3 +175,19 @@ def test_record_decided_by_normalised_scope(t):
     v = {x["claim_id"]: x for x in t["claim_verdicts"]}
     assert (v["004-c11"]["verdict"], v["004-c11"]["fact_ids"]) == ("supported", ["f_repurchase_2020"])
     assert (v["004-c01"]["verdict"], v["004-c01"]["fact_ids"]) == ("refuted", ["f_short_video_users_2020"])
+
+
+def test_tolerance_units_agree_with_the_metric_unit(t):
+    """A count change (001-c06 净增近1亿) is never given a tolerance in percentage points."""
+    from scripts.tables.claim_verdicts import tolerance_units_agree
+    assert not tolerance_units_agree("count", "percentage_points") and tolerance_units_agree("percent", "percentage_points")
+    units = {c["claim_id"]: c["unit"] for c in t["claims"]}
+    bad = [v["claim_id"] for v in t["claim_verdicts"] if not tolerance_units_agree(units[v["claim_id"]], v["tolerance_unit"])]
+    assert bad == []
+    v = {x["claim_id"]: x for x in t["claim_verdicts"]}["001-c06"]
+    assert (v["verdict"], v["tolerance_unit"]) == ("supported", "fraction")
+    count_change = claim(1e8, "近1亿", "approx", high=1e8, change="yoy", direction="increase", unit="count")
+    rate = fact("g", "9000万", change="yoy", unit="count")
+    out = judge(count_change, [rate])
+    assert (out["verdict"], out["tolerance_unit"]) == ("supported", "fraction")
+    assert judge(dict(count_change, value=2e8, value_high=2e8, value_surface="近2亿"), [rate])["verdict"] == "refuted"

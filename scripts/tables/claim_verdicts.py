@@ -77,6 +77,11 @@ def _prefer(fs: list[dict], ref: Optional[dt.date]) -> list[dict]:
     return [f for f in fs if key(f) == best]
 
 
+def tolerance_units_agree(unit: str, tolerance_unit: str) -> bool:
+    """Percentage points only for percentages; a count or an amount takes a fraction of its value."""
+    return tolerance_unit != "percentage_points" or unit == "percent"
+
+
 def basis(fact_ids: list[str], facts: list[dict]) -> str:
     """The weakest tier among the facts a verdict rests on."""
     if not fact_ids:
@@ -203,9 +208,16 @@ def _judge_change(c: dict, facts: list[dict], ref: Optional[dt.date] = None) -> 
     fact_dir = "increase" if disclosed >= 0 else "decrease"
     lo, hi = sorted((abs(disclosed_range[0]), abs(disclosed_range[1])))
     mine = _claim_range(c)
-    # percentage points apart, relative to the disclosed rate (0 when the ranges overlap)
-    rel = _gap((mine[0] - tol, mine[1] + tol), (lo, hi), disclosed)
-    out = {"fact_ids": ids, "relative_error": rel, **tolerance("change_match"), "rule": rule}
+    if c["unit"] == "percent":
+        # a rate: percentage points apart, relative to the disclosed rate (0 when the ranges overlap)
+        key = "change_match"
+        rel = _gap((mine[0] - tol, mine[1] + tol), (lo, hi), disclosed)
+    else:
+        # a change stated as an amount (净增近1亿 users): compared as a quantity, so its tolerance is a
+        # fraction of the value, never percentage points (tolerance_units_agree checks this)
+        key = "value_match"
+        rel = 0.0 if both_widened_overlap(mine, (lo, hi), TOLERANCES[key]) else _gap(mine, (lo, hi), disclosed)
+    out = {"fact_ids": ids, "relative_error": rel, **tolerance(key), "rule": rule}
     # 环比 of a full year compares with the year before, as 同比 does: only a quarter or month can mislabel it
     if c["change_basis"] not in ("unspecified", basis) and c["period_granularity"] != "year":
         return dict(out, verdict="refuted", explanation=f"states a {c['change_basis']} change; the disclosure is {basis}: {shown}")
