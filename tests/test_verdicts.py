@@ -191,3 +191,14 @@ def test_tolerance_units_agree_with_the_metric_unit(t):
     out = judge(count_change, [rate])
     assert (out["verdict"], out["tolerance_unit"]) == ("supported", "fraction")
     assert judge(dict(count_change, value=2e8, value_high=2e8, value_surface="近2亿"), [rate])["verdict"] == "refuted"
+
+
+def test_a_scale_word_is_judged_as_its_declared_range(t):
+    """万亿规模 names an order of magnitude ([5000亿, 5万亿) in vocab scale_word), not 1万亿 within 5%."""
+    c = claim(1e12, "万亿规模", "approx")
+    v = judge(c, [fact("f", "人民幣9,012億元")])
+    assert (v["verdict"], v["rule"], v["tolerance_unit"]) == ("supported", "scale_range", "none")
+    assert "[5,000亿, 50,000亿)" in v["explanation"]
+    assert judge(c, [fact("f", "人民幣4,000億元")])["verdict"] == "refuted"
+    row = {x["claim_id"]: x for x in t["claim_verdicts"]}["000-c06"]
+    assert (row["verdict"], row["rule"], row["fact_ids"]) == ("supported", "scale_range", ["f_gmv_2022"])

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
+from schema import load
 from scripts.normalize.intervals import both_widened_overlap, half_unit, interval, previous_period, scope_key
 from scripts.normalize.scopes import normalized_scope
 from scripts.normalize.tolerances import TOLERANCES, tolerance
@@ -75,6 +76,14 @@ def _prefer(fs: list[dict], ref: Optional[dt.date]) -> list[dict]:
         return (ref is None or f["source_date"] <= ref, f["source_date"], TIER_RANK[f["source_tier"]])
     best = max(key(f) for f in fs)
     return [f for f in fs if key(f) == best]
+
+
+def _scale_word(surface: str) -> tuple[str, tuple[float, float]] | None:
+    """The scale word a surface carries and the range vocab scale_word declares for it."""
+    for word, spec in load().vocab["scale_word"].items():
+        if word in surface:
+            return word, (float(spec["low"]), float(spec["high"]))
+    return None
 
 
 def tolerance_units_agree(unit: str, tolerance_unit: str) -> bool:
@@ -171,6 +180,15 @@ def _judge_level(c: dict, facts: list[dict], ref: Optional[dt.date] = None) -> d
     cands = _prefer(decisive, ref)
     tol = TOLERANCES["value_match"]
     mine = _claim_range(c)
+    scale = _scale_word(c["value_surface"])
+    if scale:
+        word, (lo, hi) = scale
+        inside = [f for f in cands if lo <= _fact_range(f)[0] and _fact_range(f)[1] < hi]
+        f = (inside or cands)[0]
+        return {"verdict": "supported" if inside else "refuted", "fact_ids": [x["fact_id"] for x in (inside or [f])],
+                "relative_error": None, **tolerance(None), "rule": "scale_range",
+                "explanation": f"{word} is a scale word, read as [{lo / 1e8:,.0f}亿, {hi / 1e8:,.0f}亿) (vocab scale_word): "
+                               f"disclosed {_shown(f)} is {'inside' if inside else 'outside'} it"}
     agree = [f for f in cands if both_widened_overlap(mine, _fact_range(f), tol)]
     f = (agree or sorted(cands, key=lambda f: abs(f["value"] - c["value"])))[0]
     rel = _gap(mine, _fact_range(f), f["value"])
