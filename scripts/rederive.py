@@ -39,7 +39,7 @@ from scripts.pipeline import to_table
 from scripts.release.conformance import Problem
 from scripts.tables import modules
 from scripts.tables.claim_relations import DECLARED, NAMED_ROLES, find_relations, rid
-from scripts.tables.claim_verdicts import multiples_from, verdicts
+from scripts.tables.claim_verdicts import multiples_from, subject_names, verdicts
 from scripts.tables.claims import locate_period
 from scripts.tables.context import Stage, frozen
 from scripts.tables.events import PRECISION, dates_disagree
@@ -564,7 +564,7 @@ def verdict_problems(f: Findings, t: Mapping[str, Rows]) -> None:
     multiples = multiples_from(_declared(t["claims"], t.get("claim_relations", [])))
     dates = {d["doc_id"]: d["reference_date"] for d in t.get("documents", [])}
     rebuilt = _arrow_rows("claim_verdicts", verdicts([dict(c) for c in t["claims"]], [dict(x) for x in t["reference_facts"]],
-                                                     dates, multiples))
+                                                     dates, multiples, subject_names(t.get("entities", []))))
     compare_rows(f, "claim_verdicts", ["claim_id"], t["claim_verdicts"], rebuilt, "re-judged against reference_facts")
 
 

@@ -44,5 +44,7 @@ def test_every_tolerance_has_a_unit_and_the_tables_carry_it(release):
         units.setdefault(row["rule"], set()).add((row["tolerance"], row["tolerance_unit"]))
         if row["verdict"] == "not_enough_info" and not row["fact_ids"]:
             assert (row["tolerance"], row["tolerance_unit"]) == (0.0, "none")
-    assert units["change_match"] == {(tolerances.TOLERANCES["change_match"], "percentage_points")}
+    # a rate's change in percentage points; a change stated as an amount (001-c06 净增近1亿) as a fraction
+    assert units["change_match"] == {(tolerances.TOLERANCES["change_match"], "percentage_points"),
+                                     (tolerances.TOLERANCES["value_match"], "fraction")}
     assert units["value_match"] == {(tolerances.TOLERANCES["value_match"], "fraction")}

@@ -135,3 +135,70 @@ def test_share_from_disclosed_part_and_total():
     assert (v["verdict"], v["rule"], v["fact_ids"]) == ("supported", "share_from_levels", ["p", "t"])
     assert judge(dict(share, value=58.2, value_surface="58.2%"), facts)["verdict"] == "refuted"
     assert judge(dict(share, scope="直播收入占总收入"), facts)["verdict"] == "not_enough_info"
+
+
+def test_scope_normalised_not_raw_strings():
+    """Scopes match after the subject's aliases, the declared fillers and synonyms are normalised
+    (vocab scope_filler / scope_synonym), never by raw string equality."""
+    from scripts.normalize.scopes import normalized_scope
+    names = ("短视频用户", "China's short-video users")
+    assert normalized_scope("全网短视频月活跃用户", names) == normalized_scope("我国短视频用户规模", names) == "短视频用户"
+    assert normalized_scope("快手电商的复购率", ("快手电商",)) == "复购率"
+    assert normalized_scope("GMV (full year)", ()) == "GMV"
+    # words that are no declared synonym still differ
+    assert normalized_scope("日活跃用户", ()) != normalized_scope("月活跃用户", ())
+    now = claim(8.8e8, "8.8亿", unit="count", resolution="document_date", period=(dt.date(2021, 4, 22),) * 2)
+    now.update(subject_id="short_video_users", metric="user_count", scope="全网短视频月活跃用户")
+    f = dict(fact("f", "8.8亿", unit="count", period=(dt.date(2020, 12, 31),) * 2),
+             subject_id="short_video_users", metric="user_count", scope="我国短视频用户规模")
+    assert (judge(now, [f])["verdict"], judge(now, [f])["fact_ids"]) == ("supported", ["f"])  # a declared synonym
+    from scripts.tables.claim_verdicts import verdicts
+    named = dict(now, doc_id="d", reconciled_by=[], scope="短视频用户的月活跃用户")  # differs only by the subject's name
+    f2 = dict(f, scope="月活跃用户")
+    without = verdicts([named], [f2], {"d": dt.date(2021, 4, 22)})
+    rows = verdicts([named], [f2], {"d": dt.date(2021, 4, 22)}, names={"short_video_users": names})
+    assert without[0]["verdict"] == "not_enough_info"
+    assert (rows[0]["verdict"], rows[0]["fact_ids"]) == ("supported", ["f"])
+
+
+def test_a_lower_bound_fact_cannot_support_an_exact_figure_above_it():
+    """超60% says nothing of 65%: only an exact fact decides an exact claim above the bound."""
+    c = claim(65, "65%", unit="percent")
+    bound = dict(fact("lb", "超60%", unit="percent"), bound="more_than")
+    v = judge(c, [bound])
+    assert (v["verdict"], v["rule"]) == ("not_enough_info", "lower_bound_only")
+    assert judge(c, [bound, fact("ex", "65%", unit="percent")])["fact_ids"] == ["ex"]
+    assert judge(claim(55, "55%", unit="percent"), [bound])["verdict"] == "refuted"  # below the bound: refuted
+
+
+def test_record_decided_by_normalised_scope(t):
+    v = {x["claim_id"]: x for x in t["claim_verdicts"]}
+    assert (v["004-c11"]["verdict"], v["004-c11"]["fact_ids"]) == ("supported", ["f_repurchase_2020"])
+    assert (v["004-c01"]["verdict"], v["004-c01"]["fact_ids"]) == ("refuted", ["f_short_video_users_2020"])
+
+
+def test_tolerance_units_agree_with_the_metric_unit(t):
+    """A count change (001-c06 净增近1亿) is never given a tolerance in percentage points."""
+    from scripts.tables.claim_verdicts import tolerance_units_agree
+    assert not tolerance_units_agree("count", "percentage_points") and tolerance_units_agree("percent", "percentage_points")
+    units = {c["claim_id"]: c["unit"] for c in t["claims"]}
+    bad = [v["claim_id"] for v in t["claim_verdicts"] if not tolerance_units_agree(units[v["claim_id"]], v["tolerance_unit"])]
+    assert bad == []
+    v = {x["claim_id"]: x for x in t["claim_verdicts"]}["001-c06"]
+    assert (v["verdict"], v["tolerance_unit"]) == ("supported", "fraction")
+    count_change = claim(1e8, "近1亿", "approx", high=1e8, change="yoy", direction="increase", unit="count")
+    rate = fact("g", "9000万", change="yoy", unit="count")
+    out = judge(count_change, [rate])
+    assert (out["verdict"], out["tolerance_unit"]) == ("supported", "fraction")
+    assert judge(dict(count_change, value=2e8, value_high=2e8, value_surface="近2亿"), [rate])["verdict"] == "refuted"
+
+
+def test_a_scale_word_is_judged_as_its_declared_range(t):
+    """万亿规模 names an order of magnitude ([5000亿, 5万亿) in vocab scale_word), not 1万亿 within 5%."""
+    c = claim(1e12, "万亿规模", "approx")
+    v = judge(c, [fact("f", "人民幣9,012億元")])
+    assert (v["verdict"], v["rule"], v["tolerance_unit"]) == ("supported", "scale_range", "none")
+    assert "[5,000亿, 50,000亿)" in v["explanation"]
+    assert judge(c, [fact("f", "人民幣4,000億元")])["verdict"] == "refuted"
+    row = {x["claim_id"]: x for x in t["claim_verdicts"]}["000-c06"]
+    assert (row["verdict"], row["rule"], row["fact_ids"]) == ("supported", "scale_range", ["f_gmv_2022"])

@@ -19,7 +19,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
+from schema import load
 from scripts.normalize.intervals import both_widened_overlap, half_unit, interval, previous_period, scope_key
+from scripts.normalize.scopes import normalized_scope
 from scripts.normalize.tolerances import TOLERANCES, tolerance
 from scripts.tables.claim_relations import declared_checks
 from scripts.tables.context import Stage
@@ -76,6 +78,19 @@ def _prefer(fs: list[dict], ref: Optional[dt.date]) -> list[dict]:
     return [f for f in fs if key(f) == best]
 
 
+def _scale_word(surface: str) -> tuple[str, tuple[float, float]] | None:
+    """The scale word a surface carries and the range vocab scale_word declares for it."""
+    for word, spec in load().vocab["scale_word"].items():
+        if word in surface:
+            return word, (float(spec["low"]), float(spec["high"]))
+    return None
+
+
+def tolerance_units_agree(unit: str, tolerance_unit: str) -> bool:
+    """Percentage points only for percentages; a count or an amount takes a fraction of its value."""
+    return tolerance_unit != "percentage_points" or unit == "percent"
+
+
 def basis(fact_ids: list[str], facts: list[dict]) -> str:
     """The weakest tier among the facts a verdict rests on."""
     if not fact_ids:
@@ -84,9 +99,21 @@ def basis(fact_ids: list[str], facts: list[dict]) -> str:
     return min((tiers[i] for i in fact_ids), key=TIER_RANK.__getitem__)
 
 
+# entity id -> its name and aliases, removed from scopes before they are compared (verdicts() sets it)
+NAMES: dict[str, tuple[str, ...]] = {}
+
+
 def _same(c: dict, facts: list[dict], change: bool) -> list[dict]:
+    names = NAMES.get(c["subject_id"], ())
+    mine = normalized_scope(c["scope"], names)
     return [f for f in facts if f["subject_id"] == c["subject_id"] and f["metric"] == c["metric"]
-            and scope_key(f["scope"]) == scope_key(c["scope"]) and (f["change_basis"] != "none") == change]
+            and normalized_scope(f["scope"], names) == mine and (f["change_basis"] != "none") == change]
+
+
+def _lower_bound_only(c: dict, f: dict) -> bool:
+    """A lower-bound fact (超60%) says nothing about how far above its bound the value is: it cannot
+    support an exact figure above the bound (65%); an exact fact, if any, decides."""
+    return c["bound"] == "exact" and f["bound"] in ("more_than", "at_least") and _claim_range(c)[0] >= _fact_range(f)[0]
 
 
 def _covering(fs: list[dict], start, end) -> list[dict]:
@@ -146,9 +173,22 @@ def _judge_level(c: dict, facts: list[dict], ref: Optional[dt.date] = None) -> d
         cands = _covering(same, c["period_start"], c["period_end"])
     if not cands:
         return _nei("no_fact", "no reference fact covers this subject, metric, scope and period")
-    cands = _prefer(cands, ref)
+    decisive = [f for f in cands if not _lower_bound_only(c, f)]
+    if not decisive:
+        return _nei("lower_bound_only", f"{c['value_surface']} ({c['bound']}): the only facts are lower bounds "
+                    f"({', '.join(_shown(f) for f in cands)}), which neither support nor refute a figure above them")
+    cands = _prefer(decisive, ref)
     tol = TOLERANCES["value_match"]
     mine = _claim_range(c)
+    scale = _scale_word(c["value_surface"])
+    if scale:
+        word, (lo, hi) = scale
+        inside = [f for f in cands if lo <= _fact_range(f)[0] and _fact_range(f)[1] < hi]
+        f = (inside or cands)[0]
+        return {"verdict": "supported" if inside else "refuted", "fact_ids": [x["fact_id"] for x in (inside or [f])],
+                "relative_error": None, **tolerance(None), "rule": "scale_range",
+                "explanation": f"{word} is a scale word, read as [{lo / 1e8:,.0f}亿, {hi / 1e8:,.0f}亿) (vocab scale_word): "
+                               f"disclosed {_shown(f)} is {'inside' if inside else 'outside'} it"}
     agree = [f for f in cands if both_widened_overlap(mine, _fact_range(f), tol)]
     f = (agree or sorted(cands, key=lambda f: abs(f["value"] - c["value"])))[0]
     rel = _gap(mine, _fact_range(f), f["value"])
@@ -186,9 +226,16 @@ def _judge_change(c: dict, facts: list[dict], ref: Optional[dt.date] = None) -> 
     fact_dir = "increase" if disclosed >= 0 else "decrease"
     lo, hi = sorted((abs(disclosed_range[0]), abs(disclosed_range[1])))
     mine = _claim_range(c)
-    # percentage points apart, relative to the disclosed rate (0 when the ranges overlap)
-    rel = _gap((mine[0] - tol, mine[1] + tol), (lo, hi), disclosed)
-    out = {"fact_ids": ids, "relative_error": rel, **tolerance("change_match"), "rule": rule}
+    if c["unit"] == "percent":
+        # a rate: percentage points apart, relative to the disclosed rate (0 when the ranges overlap)
+        key = "change_match"
+        rel = _gap((mine[0] - tol, mine[1] + tol), (lo, hi), disclosed)
+    else:
+        # a change stated as an amount (净增近1亿 users): compared as a quantity, so its tolerance is a
+        # fraction of the value, never percentage points (tolerance_units_agree checks this)
+        key = "value_match"
+        rel = 0.0 if both_widened_overlap(mine, (lo, hi), TOLERANCES[key]) else _gap(mine, (lo, hi), disclosed)
+    out = {"fact_ids": ids, "relative_error": rel, **tolerance(key), "rule": rule}
     # 环比 of a full year compares with the year before, as 同比 does: only a quarter or month can mislabel it
     if c["change_basis"] not in ("unspecified", basis) and c["period_granularity"] != "year":
         return dict(out, verdict="refuted", explanation=f"states a {c['change_basis']} change; the disclosure is {basis}: {shown}")
@@ -258,10 +305,13 @@ def judge(c: dict, facts: list[dict], ref: Optional[dt.date] = None) -> dict:
 
 
 def verdicts(claims: list[dict], facts: list[dict], reference_dates: dict[str, dt.date] | None = None,
-             multiples: dict[str, tuple[str, str]] | None = None) -> list[dict]:
+             multiples: dict[str, tuple[str, str]] | None = None,
+             names: dict[str, tuple[str, ...]] | None = None) -> list[dict]:
     """One verdict per claim. multiples: multiple claim id -> (numerator, denominator) claim ids, as
     an annotation declares them; such a claim is judged from the facts its two levels rest on."""
     rows = {}
+    NAMES.clear()
+    NAMES.update(names or {})
     for c in claims:
         ref = (reference_dates or {}).get(c["doc_id"])
         v = judge(c, facts, ref)
@@ -281,7 +331,7 @@ def verdicts(claims: list[dict], facts: list[dict], reference_dates: dict[str, d
              "verdict_reconciled": rows[c["claim_id"]]["verdict_reconciled"]} for c in claims]
 
 
-READS = ("claims", "reference_facts", "documents")
+READS = ("claims", "reference_facts", "documents", "entities")
 
 
 def multiples_from(declared: list[tuple[str, dict]]) -> dict[str, tuple[str, str]]:
@@ -294,4 +344,10 @@ def build(stage: Stage) -> list[dict]:
     claims = [dict(c) for c in stage.rows("claims")]
     declared = declared_checks(stage.inputs, {c["claim_id"]: c for c in claims})
     dates = {d["doc_id"]: d["reference_date"] for d in stage.rows("documents")}
-    return verdicts(claims, [dict(f) for f in stage.rows("reference_facts")], dates, multiples_from(declared))
+    return verdicts(claims, [dict(f) for f in stage.rows("reference_facts")], dates, multiples_from(declared),
+                    subject_names(stage.rows("entities")))
+
+
+def subject_names(entities) -> dict[str, tuple[str, ...]]:
+    """entity id -> the name and aliases removed from a scope about it (build and re-derivation share this)."""
+    return {e["entity_id"]: tuple(e["aliases"] or ()) + (e["name_en"],) for e in entities}
