@@ -1,5 +1,6 @@
 """A newcomer's mistakes cost nothing: generate never deletes what it did not write (issue 31)."""
 import json
+import re
 import subprocess
 
 import pytest
@@ -121,3 +122,30 @@ def test_one_edit_is_reported_once_per_rule_with_its_cause_first(release, tmp_pa
     derived = [p for p in found if p["table"] != "claims"]
     assert derived and all("follows from the problem(s) in claims" in p["check"] for p in derived)
     assert any(p["table"] == "extraction" for p in derived)
+
+
+# a project path as docs name it: scripts/…, schema/…, seeds/…, dataset/… (a template such as v<version> is not one)
+_PATH = re.compile(r"(?<![\w./-])(?:scripts|schema|seeds|dataset)/[A-Za-z0-9_./-]*")
+# paths that exist inside a generated corpus (scripts.generate writes them), not in this project
+_IN_A_GENERATED_CORPUS = {"seeds/annotations/documents.jsonl"}
+
+
+def _named_paths(text: str) -> set[str]:
+    found = {m.group().rstrip(".") for m in _PATH.finditer(text) if text[m.end():m.end() + 1] not in "<{*"}
+    return found - _IN_A_GENERATED_CORPUS
+
+
+def test_every_project_path_named_in_docs_descriptions_and_help_exists():
+    """README, datasheets, the card, Croissant, views, schema descriptions, docstrings and help texts."""
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    named = [f for f in tracked if f.endswith((".md", ".py", ".yaml", ".toml", ".json", ".j2", ".sql"))
+             and not f.startswith("tests/") and not re.match(r"dataset/v\d", f)]
+    assert len(named) > 100
+    stale = {(f, p) for f in named for p in _named_paths((ROOT / f).read_text(encoding="utf-8"))
+             if not (ROOT / p).exists()}
+    assert stale == set()
+
+
+def test_the_stale_path_check_finds_a_stale_path():
+    assert _named_paths("see scripts/tolerances.py and dataset/v<version>/ and schema/tables.yaml.") == {
+        "scripts/tolerances.py", "schema/tables.yaml"}

@@ -187,7 +187,7 @@ def load_facts(path: Path, entity_ids: set[str]) -> list[dict]:
         row = _row(f, {"value": mid, "bound": "approx", "value_low": lo, "value_high": hi})
         # known from the day the last input was published; sourced from the pages of its inputs
         row.update(source_date=max(x["source_date"] for x in inputs), source_kind="computed",
-                   source_title=f"computed from {', '.join(f.derived_from)}", source_publisher="this dataset (scripts/reference.py)")
+                   source_title=f"computed from {', '.join(f.derived_from)}", source_publisher="this dataset (scripts/tables/reference_facts.py)")
         rows[f.id] = row
     return list(rows.values())
 
