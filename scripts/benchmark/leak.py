@@ -95,3 +95,31 @@ def allowed_names(entities: list[dict]) -> list[str]:
         out.append(e["canonical_name"])
         out += list(e.get("aliases") or [])
     return out
+
+
+def measure_release(release) -> Report:
+    """The release's test documents and noise against its generated splits' texts."""
+    import pyarrow.parquet as pq  # noqa: PLC0415 - only the command line reads files
+
+    test = {r["doc_id"]: r["text"] for r in pq.read_table(release / "documents.parquet").to_pylist()}
+    gen = [t for split in ("train", "validation")
+           for t in pq.read_table(release / split / "extraction.parquet").column("text").to_pylist()]
+    noise = [(r["doc_id"], r["quote"]) for r in pq.read_table(release / "noise.parquet").to_pylist()]
+    return measure(test, gen, noise, allowed_names(pq.read_table(release / "entities.parquet").to_pylist()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    from scripts import paths  # noqa: PLC0415
+
+    ap = argparse.ArgumentParser(description="Share of the test text found in the generated splits.")
+    ap.add_argument("release", nargs="?", type=Path, default=None)
+    rep = measure_release(paths.current_release(ap.parse_args(argv).release))
+    print(rep.summary(10))
+    return 0 if rep.clean else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
