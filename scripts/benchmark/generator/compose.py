@@ -143,9 +143,10 @@ class Composer:
         written_subj = subj_text.replace(name, written_name, 1)
         if spun and spin:
             written_subj = written_subj.replace(spin[0], spin[1], 1)
+        self.spun_scope = bool(spun and spin)
         start = doc.length
         if pwords:
-            doc.add(pwords + rng.choice(("", " ")))
+            doc.add(pwords)  # no comma: 「2022年,快手…」 runs were shared with the test texts
         subj_at = doc.add(written_subj)
         if written_name != name:
             self._name(fig.subject, subj_at + written_subj.index(written_name), written_name, "language")
@@ -169,6 +170,14 @@ class Composer:
         own = value.startswith(("超", "近", "约", "突破", "高达", "不到", "上"))
         return "" if own else self.rng.choice(T.LEVEL_VERBS)
 
+    spun_scope: bool = False  # the claim being written names a spun quantity (买家 -> 卖家): no fact states it
+
+    def _label(self, label: str) -> None:
+        """The verification label of the claim just written, from what the generator did (a fact restated,
+        or restated with a reversed direction or a wrong scale), not from the verdict rules; kept beside the
+        annotation (an underscore key is not written) for tests/test_generator.py to compare with the rules."""
+        self.doc.claims[-1]["_label"] = "not_enough_info" if self.spun_scope else label
+
     def _annotate(self, fig: Figure, start: int, value: str, value_at: int, pwords: str | None, speaker: str | None,
                   scope: str, change: tuple[str, str] | None) -> str:
         doc = self.doc
@@ -182,6 +191,10 @@ class Composer:
             ann["unit"] = fig.unit
         if fig.annotated_bound:
             ann["bound"] = fig.annotated_bound
+        if fig.scope in scope:
+            # the fact's own scope words when the text holds them (快手的直播收入 -> 直播收入): the subject's name
+            # is not part of the scope, and the verdict rules (claim_verdicts.py) match scopes
+            scope = fig.scope
         ann.update(subject=fig.subject, metric=fig.metric, scope=scope)
         if pwords:
             ann["period"] = pwords
@@ -207,6 +220,7 @@ class Composer:
             at = doc.add(mt)
             value_at = doc.add(value)
             cid = self._annotate(fig, start, value, value_at, pwords, speaker, scope, fig.change)
+            self._label("supported")  # the fact restated, in machine-translated words
             doc.add_noise(at, mt + value, {
                 "type": "machine_translation", "likely_reading": f"同比增长{value}", "basis": "language",
                 "explanation": "年比年(YoY) is a calque of 'year over year' (the generator's own rendering of the machine-translated form).",
@@ -220,6 +234,7 @@ class Composer:
         at = doc.add(bword + written)
         value_at = doc.add(value)
         cid = self._annotate(fig, start, value, value_at, pwords, speaker, scope, (cbasis, stated))
+        self._label("refuted" if flipped else "supported")  # a reversed direction contradicts the fact
         if flipped:
             doc.add_noise(at, bword + written + value, {
                 "type": "antonym_substitution", "likely_reading": bword + word + value, "basis": basis,
@@ -229,14 +244,17 @@ class Composer:
     def _level(self, fig: Figure, start: int, pwords: str | None, speaker: str | None, basis: str, scope: str) -> str:
         rng, doc = self.rng, self.doc
         value = checked_surface(fig, rng)
+        # (an exact figure only: 超过1亿 written 超过1万 would still be true)
         # a wrong scale word: 亿 as 万 (too small), or, for a four-digit 亿 figure, 亿 as 万亿 (too large)
         digits = len(value.split("亿")[0].lstrip("超过约近").split(".")[0])
         to = "万亿" if digits >= 4 else "万"
-        wrong = value.replace("亿", to, 1) if "亿" in value and "万" not in value and rng.random() < 0.2 else None
+        wrong = value.replace("亿", to, 1) if "亿" in value and "万" not in value and not fig.bound \
+            and rng.random() < 0.2 else None
         written = wrong or value
         value_at = doc.add(written)
         cid = self._annotate(fig, start, written, value_at, pwords,
                              speaker, scope, None)
+        self._label("refuted" if wrong else "supported")  # a wrong scale word is 10,000 times off the fact
         if wrong:
             doc.add_noise(value_at, wrong, {
                 "type": "unit_error", "likely_reading": value, "basis": basis,
