@@ -248,7 +248,7 @@ class Composer:
         # a wrong scale word: 亿 as 万 (too small), or, for a four-digit 亿 figure, 亿 as 万亿 (too large)
         digits = len(value.split("亿")[0].lstrip("超过约近").split(".")[0])
         to = "万亿" if digits >= 4 else "万"
-        wrong = value.replace("亿", to, 1) if "亿" in value and "万" not in value and not fig.bound \
+        wrong = value.replace("亿", to, 1) if "亿" in value and "万" not in value and fig.bound in ("", "exact") \
             and rng.random() < 0.2 else None
         written = wrong or value
         value_at = doc.add(written)
