@@ -42,7 +42,7 @@ def test_the_same_seed_writes_the_same_bytes_and_another_seed_does_not(corpus, t
 def test_every_gold_quote_is_the_inserted_text_and_locates_back_to_it():
     mat = load(ROOT)
     kinds: Counter = Counter()
-    for number in range(100, 140):
+    for number in range(100, 220):  # 120 documents: a wrong scale (exact figures only) is rarer since v0.10.0
         _, doc, _ = compose(mat, 11, number)
         text = doc.text
         ann = doc.annotations("x")
@@ -125,3 +125,29 @@ def test_croissant_reads_the_generated_splits_as_record_sets(release):
     for split, spec in manifest["splits"].items():
         for name, entry in spec["tables"].items():
             assert sum(1 for _ in ds.records(record_set=f"{name}_{split}")) == entry["rows"], (name, split)
+
+
+# Known disagreements, each with its cause (issue 24, item 5): the rest must agree exactly.
+# A restated 2021 Q3 GMV (f_gmv_q3_2021, 1758亿元) is refuted by the verdict rules against the annual fact
+# f_gmv_2021 in some documents while the same sentence is supported in others: a verdict-rule defect
+# (scripts/tables/claim_verdicts.py, being reworked in another branch), not the generator's.
+KNOWN = {("supported", "refuted", "f_gmv_2021")}
+
+
+def test_the_generators_labels_agree_with_the_verdict_rules_on_every_generated_claim(release):
+    from collections import Counter  # noqa: PLC0415
+    mat = load(ROOT)
+    seed = splits.declared(ROOT)["train"]["seed"]
+    rows = pq.read_table(release / "train" / "verification.parquet").to_pylist()
+    made = {}
+    for number in sorted({int(r["doc_id"].split("_")[0]) for r in rows}):
+        for c in compose(mat, seed, number)[1].claims:
+            made[f"{number}-{c['id']}"] = c["_label"]
+    assert set(made) == {r["claim_id"] for r in rows}
+    pairs = Counter((made[r["claim_id"]], r["label"]) for r in rows)
+    assert pairs[("supported", "supported")] > 2000 and pairs[("refuted", "refuted")] > 30
+    assert pairs[("not_enough_info", "not_enough_info")] > 30  # spun scopes (买家 -> 卖家) name no fact's quantity
+    odd = Counter((made[r["claim_id"]], r["label"], ",".join(r["evidence_fact_ids"])) for r in rows
+                  if made[r["claim_id"]] != r["label"])
+    assert set(odd) <= KNOWN, odd
+    assert sum(odd.values()) < 0.02 * len(rows)

@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 
 import schema
 from scripts import paths, pipeline, rederive
+from scripts.benchmark import leak
 from scripts.benchmark.generator.project import generate
 from scripts.errors import ReleaseError
 from scripts.files import sha256_file
@@ -117,6 +118,7 @@ def problems(release: Path, manifest: dict | None, test_tables: dict[str, pa.Tab
     if not manifest:
         return []
     out: list[Problem] = []
+    generated: list[str] = []
     ids: dict[str, set[str]] = {"test": doc_ids({n: t for n, t in test_tables.items()
                                                  if schema.load().tables[n].generated_splits})}
     sch = schema.load().tables
@@ -139,4 +141,22 @@ def problems(release: Path, manifest: dict | None, test_tables: dict[str, pa.Tab
                 out += _span_problems(name, split, tbl)
                 read[name] = tbl
         ids[split] = doc_ids(read)
-    return out + disjoint(ids)
+        if "extraction" in read:
+            generated += read["extraction"].column("text").to_pylist()
+    return out + disjoint(ids) + leak_problems(test_tables, generated)
+
+
+def leak_problems(test_tables: dict[str, pa.Table], generated: list[str]) -> list[Problem]:
+    """The generated splits hold no test text: no 12-character run of a test document outside the
+    allow-list of names, no test noise span of 6+ characters (scripts/benchmark/leak.py)."""
+    if "documents" not in test_tables or not generated:
+        return []
+    test = {r["doc_id"]: r["text"] for r in test_tables["documents"].select(["doc_id", "text"]).to_pylist()}
+    noise = [(r["doc_id"], r["quote"]) for r in test_tables["noise"].select(["doc_id", "quote"]).to_pylist()] \
+        if "noise" in test_tables else []
+    names = leak.allowed_names(test_tables["entities"].to_pylist()) if "entities" in test_tables else []
+    rep = leak.measure(test, generated, noise, names)
+    if rep.clean:
+        return []
+    return [Problem("splits (train, validation)", "text", f"no test text in the generated splits: {rep.summary()}",
+                    [f"{d}: {r!r}" for d, r in (rep.runs + rep.noise)[:10]])]

@@ -72,7 +72,7 @@ def period_words(start: dt.date | None, end: dt.date | None) -> str | None:
         return None
     y = start.year
     if start == end:
-        words = f"截至{y}年{start.month}月{start.day}日"
+        words = f"截至{y}年底" if (start.month, start.day) == (12, 31) else f"截至{y}年{start.month}月{start.day}日"
     elif (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and end.year == y:
         words = f"{y}年"
     elif start.day == 1 and start.month in QUARTERS and end.year == y and end.month == start.month + 2:
@@ -143,9 +143,10 @@ class Composer:
         written_subj = subj_text.replace(name, written_name, 1)
         if spun and spin:
             written_subj = written_subj.replace(spin[0], spin[1], 1)
+        self.spun_scope = bool(spun and spin)
         start = doc.length
         if pwords:
-            doc.add(pwords + rng.choice((",", ",", "")))
+            doc.add(pwords)  # no comma: 「2022年,快手…」 runs were shared with the test texts
         subj_at = doc.add(written_subj)
         if written_name != name:
             self._name(fig.subject, subj_at + written_subj.index(written_name), written_name, "language")
@@ -169,6 +170,14 @@ class Composer:
         own = value.startswith(("超", "近", "约", "突破", "高达", "不到", "上"))
         return "" if own else self.rng.choice(T.LEVEL_VERBS)
 
+    spun_scope: bool = False  # the claim being written names a spun quantity (买家 -> 卖家): no fact states it
+
+    def _label(self, label: str) -> None:
+        """The verification label of the claim just written, from what the generator did (a fact restated,
+        or restated with a reversed direction or a wrong scale), not from the verdict rules; kept beside the
+        annotation (an underscore key is not written) for tests/test_generator.py to compare with the rules."""
+        self.doc.claims[-1]["_label"] = "not_enough_info" if self.spun_scope else label
+
     def _annotate(self, fig: Figure, start: int, value: str, value_at: int, pwords: str | None, speaker: str | None,
                   scope: str, change: tuple[str, str] | None) -> str:
         doc = self.doc
@@ -182,6 +191,10 @@ class Composer:
             ann["unit"] = fig.unit
         if fig.annotated_bound:
             ann["bound"] = fig.annotated_bound
+        if fig.scope in scope:
+            # the fact's own scope words when the text holds them (快手的直播收入 -> 直播收入): the subject's name
+            # is not part of the scope, and the verdict rules (claim_verdicts.py) match scopes
+            scope = fig.scope
         ann.update(subject=fig.subject, metric=fig.metric, scope=scope)
         if pwords:
             ann["period"] = pwords
@@ -203,13 +216,14 @@ class Composer:
         cbasis, direction = fig.change
         value = checked_surface(fig, rng)
         if cbasis == "yoy" and direction == "increase" and rng.random() < 0.2:
-            mt = "年对年(YOY)的增长是"
+            mt = "年比年(YoY)增加了"
             at = doc.add(mt)
             value_at = doc.add(value)
             cid = self._annotate(fig, start, value, value_at, pwords, speaker, scope, fig.change)
+            self._label("supported")  # the fact restated, in machine-translated words
             doc.add_noise(at, mt + value, {
                 "type": "machine_translation", "likely_reading": f"同比增长{value}", "basis": "language",
-                "explanation": "年对年(YOY) is a calque of 'year over year', as the machine-translated sources write it.",
+                "explanation": "年比年(YoY) is a calque of 'year over year' (the generator's own rendering of the machine-translated form).",
                 "claims": [cid]})
             return cid
         word = T.DIRECTION_WORDS[direction]
@@ -220,6 +234,7 @@ class Composer:
         at = doc.add(bword + written)
         value_at = doc.add(value)
         cid = self._annotate(fig, start, value, value_at, pwords, speaker, scope, (cbasis, stated))
+        self._label("refuted" if flipped else "supported")  # a reversed direction contradicts the fact
         if flipped:
             doc.add_noise(at, bword + written + value, {
                 "type": "antonym_substitution", "likely_reading": bword + word + value, "basis": basis,
@@ -229,15 +244,22 @@ class Composer:
     def _level(self, fig: Figure, start: int, pwords: str | None, speaker: str | None, basis: str, scope: str) -> str:
         rng, doc = self.rng, self.doc
         value = checked_surface(fig, rng)
-        wrong = value.replace("亿", "万", 1) if "亿" in value and "万" not in value and rng.random() < 0.2 else None
+        # (an exact figure only: 超过1亿 written 超过1万 would still be true)
+        # a wrong scale word: 亿 as 万 (too small), or, for a four-digit 亿 figure, 亿 as 万亿 (too large)
+        digits = len(value.split("亿")[0].lstrip("超过约近").split(".")[0])
+        to = "万亿" if digits >= 4 else "万"
+        wrong = value.replace("亿", to, 1) if "亿" in value and "万" not in value and fig.bound in ("", "exact") \
+            and rng.random() < 0.2 else None
         written = wrong or value
         value_at = doc.add(written)
         cid = self._annotate(fig, start, written, value_at, pwords,
                              speaker, scope, None)
+        self._label("refuted" if wrong else "supported")  # a wrong scale word is 10,000 times off the fact
         if wrong:
             doc.add_noise(value_at, wrong, {
                 "type": "unit_error", "likely_reading": value, "basis": basis,
-                "explanation": "亿 written as 万 by the generator: ten thousand times too small.", "claims": [cid]})
+                "explanation": f"亿 written as {to} by the generator: ten thousand times too {'large' if to == '万亿' else 'small'}.",
+                "claims": [cid]})
         return cid
 
     # ---- clauses ------------------------------------------------------------------------------------
@@ -247,7 +269,7 @@ class Composer:
         text = piece.text
         cut = text.find(",")
         if seo and 0 < cut < len(text) - 2:
-            kw = rng.choice(sorted(set(T.SEO_KEYWORDS) | set(self.mat.seo)))
+            kw = rng.choice(T.SEO_KEYWORDS)
             doc.add(text[:cut + 1])
             at = doc.add(kw)
             doc.add_noise(at, kw, {"type": "seo_spam", "basis": "page_structure",

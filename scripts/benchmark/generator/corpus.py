@@ -95,7 +95,7 @@ def compose(mat: Material, seed: int, number: int) -> tuple[str, Doc, dict[str, 
     units: list = [lambda f=f, lv=lv: c.claim_sentence(f, lv) for f, lv in figs]
     stuffed = [rng.random() < 0.15 for _ in range(rng.randint(2, 6))]  # SEO keywords in some seed clauses
     units += [lambda seo=seo: c.seed_clause(seo) for seo in stuffed]
-    units += [c.labelled_clause for _ in range(rng.randint(0, 2))]
+    units += [c.own_clause for _ in range(rng.randint(0, 2))]
     units += [c.own_clause for _ in range(rng.randint(0, 2))]
     units += [c.entity_clause for _ in range(rng.randint(0, 2))]
     chosen = {e["quote"]: e for e in rng.sample(events, min(len(events), rng.randint(0, 2)))}
