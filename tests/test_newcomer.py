@@ -131,7 +131,7 @@ _IN_A_GENERATED_CORPUS = {"seeds/annotations/documents.jsonl"}
 
 
 def _named_paths(text: str) -> set[str]:
-    found = {m.group().rstrip(".") for m in _PATH.finditer(text) if text[m.end():m.end() + 1] not in "<{*"}
+    found = {m.group().rstrip(".") for m in _PATH.finditer(text) if text[m.end():m.end() + 1] not in ("<", "{", "*")}
     return found - _IN_A_GENERATED_CORPUS
 
 
