@@ -10,6 +10,8 @@ the same predictions every run. `train(task, release, seed, limit)` returns pred
 the training seconds; `limit` caps training documents/claims (tests use it to stay fast)."""
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import random
 import re
@@ -21,7 +23,8 @@ import numpy as np
 import pycrfsuite
 from sklearn.linear_model import LogisticRegression
 
-from scripts.evaluate import SCORERS, _gold
+import schema
+from scripts.evaluate import HEADLINE, SCORERS, _gold, score
 from scripts.normalize.values import SurfaceValueError, parse_value
 
 SPLITS = ("train", "validation", "test")
@@ -193,3 +196,53 @@ def train(task: str, release: Path, seed: int = 0, limit: int | None = None) -> 
     if task == "verification":
         return _verifier(data, seed, limit)
     return _crf(task, data, seed, limit)
+
+
+SCORES = Path(__file__).with_name("learned_scores.json")  # committed; the card shows it only if its inputs match
+
+
+def inputs_key(release: Path) -> str:
+    """sha256 of the task tables of every split and of this module: a cached score is for these bytes only."""
+    h = hashlib.sha256(Path(__file__).read_bytes())
+    for task in TUNE_METRIC:
+        for s in SPLITS:
+            h.update((release / schema_file(task, s)).read_bytes())
+    return h.hexdigest()
+
+
+def schema_file(task: str, split: str) -> str:
+    return schema.load().tables[task].file(None if split == "test" else split)
+
+
+def run(release: Path, seeds: tuple[int, ...] = (0, 1, 2), out: Path = SCORES) -> dict:
+    """Train every task for each seed, score each split (with intervals on test) and write `out`."""
+    result: dict = {"inputs": inputs_key(release), "seeds": list(seeds), "tasks": {}}
+    for task in TUNE_METRIC:
+        runs = []
+        for seed in seeds:
+            preds, secs, setting = train(task, release, seed)
+            runs.append({"seed": seed, "train_seconds": round(secs, 1), "setting": setting,
+                         "scores": {s: score(task, p, _gold(task, release, None if s == "test" else s), ci=s != "train")
+                                    for s, p in preds.items()}})
+        result["tasks"][task] = runs
+    out.write_text(json.dumps(result, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return result
+
+
+def table(release: Path, path: Path = SCORES) -> str:
+    """The seed-0 model's scores on test and validation with intervals, and the training time; a line saying how to
+    compute them when the cached scores are missing or for other inputs."""
+    if not path.exists() or json.loads(path.read_text(encoding="utf-8"))["inputs"] != inputs_key(release):
+        return "Learned baselines: not computed for this release's splits (`python -m scripts.baselines --learned`).\n"
+    res = json.loads(path.read_text(encoding="utf-8"))
+    lines = ["*learned* (trained on train, tuned on validation; seed 0; training time covers every setting tried)\n"]
+    for task, runs in res["tasks"].items():
+        r, cols = runs[0], HEADLINE[task]
+        lines += [f"**{task}**\n", "| model | split | train s | " + " | ".join(cols) + " |", "|---|---|---:|" + "---:|" * len(cols)]
+        name = "verifier (logistic regression)" if task == "verification" else "character CRF"
+        for split in ("test", "validation"):
+            m = r["scores"][split]
+            lines.append(f"| {name} | {split} | {r['train_seconds']:.1f} | "
+                         + " | ".join(f"{m[c]:.3f} [{m['ci95'][c][0]:.2f}, {m['ci95'][c][1]:.2f}]" for c in cols) + " |")
+        lines.append("")
+    return "\n".join(lines)
