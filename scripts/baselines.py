@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 from scripts import paths
-from scripts.evaluate import SCORERS, _gold, read_predictions
+from scripts.evaluate import HEADLINE, _gold, read_predictions, score
 from scripts.normalize.periods import PeriodError, resolve
 from scripts.normalize.values import SurfaceValueError, parse_value
 
@@ -123,7 +123,7 @@ def run_all(release: Path, out: Path | None = None, split: str | None = None) ->
         for name, fn in fns.items():
             preds = fn(rows)
             read_predictions(preds, task, release, split)  # the baselines obey the prediction contract
-            scores[task][name] = SCORERS[task](preds, rows)
+            scores[task][name] = score(task, preds, rows, ci=split in (None, "test"))  # intervals on test
             if out:
                 out.mkdir(parents=True, exist_ok=True)
                 slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
@@ -132,11 +132,12 @@ def run_all(release: Path, out: Path | None = None, split: str | None = None) ->
     return scores
 
 
-HEADLINE = {"extraction": ["span_precision", "span_recall", "span_f1", "partial_f1", "typed_f1", "value_accuracy", "unit_accuracy",
-                           "period_accuracy", "metric_accuracy", "bound_accuracy"],
-            "verification": ["accuracy", "macro_f1", "supported_f1", "refuted_f1", "not_enough_info_f1"],
-            "noise_detection": ["span_precision", "span_recall", "span_f1", "partial_precision", "partial_recall", "partial_f1",
-                                "typed_f1", "page_furniture_f1", "boilerplate_f1"]}
+def _cell(m: dict, c: str) -> str:
+    """The score, and its 95% bootstrap interval when the scores have one."""
+    if "ci95" in m:
+        lo, hi = m["ci95"][c]
+        return f"{m[c]:.3f} [{lo:.2f}, {hi:.2f}]"
+    return f"{m[c]:.3f}"
 
 
 def table(scores: dict) -> str:
@@ -147,7 +148,7 @@ def table(scores: dict) -> str:
         lines.append("| baseline | " + " | ".join(cols) + " |")
         lines.append("|---|" + "---:|" * len(cols))
         for name, m in by_name.items():
-            lines.append(f"| {name} | " + " | ".join(f"{m[c]:.3f}" for c in cols) + " |")
+            lines.append(f"| {name} | " + " | ".join(_cell(m, c) for c in cols) + " |")
         lines.append("")
     return "\n".join(lines)
 
@@ -157,8 +158,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--release", type=Path, default=None)
     ap.add_argument("--out", type=Path, default=paths.BUILD / "baselines")
     ap.add_argument("--split", default=None, help="test (default), train or validation")
+    ap.add_argument("--learned", action="store_true", help="train the learned baselines (3 seeds) and write "
+                    "scripts/benchmark/learned_scores.json, which the card reads (minutes, so not part of the build)")
     args = ap.parse_args(argv)
     release = args.release or paths.release_dir(paths.version())
+    if args.learned:
+        from scripts.benchmark import learned
+        learned.run(release)
+        print(learned.table(release))
+        return 0
     print(table(run_all(release, args.out, args.split)))
     print(f"predictions in {args.out}")
     return 0

@@ -4,7 +4,8 @@
 Prints one JSON object of metrics and exits 0; a prediction file the scorer refuses exits 2
 naming the line. Importable: `evaluate(task, predictions, release)`.
 
-Classification metrics come from scikit-learn; span matching (exact, partial, typed; one to one)
+Every headline metric comes with its 95% bootstrap interval (`ci95`: documents resampled for the span
+tasks, claims for verification; fixed seed). Classification metrics come from scikit-learn; span matching (exact, partial, typed; one to one)
 is scripts/benchmark/metrics.py."""
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from sklearn.metrics import accuracy_score, precision_recall_fscore_support
 
 import schema
 from scripts import paths
-from scripts.benchmark import submission
+from scripts.benchmark import bootstrap, submission
 from scripts.benchmark.metrics import exact_pairs, overlapping, partial_pairs, prf, span_scores
 
 TASKS = tuple(schema.load().task_contract.configs)
@@ -185,13 +186,27 @@ def score_noise(preds: list[dict], gold: list[dict]) -> dict:
 
 
 SCORERS = {"extraction": score_extraction, "verification": score_verification, "noise_detection": score_noise}
+# the metrics the card's tables show, each with its 95% bootstrap interval in `ci95`
+HEADLINE = {"extraction": ["span_precision", "span_recall", "span_f1", "partial_f1", "typed_f1", "value_accuracy", "unit_accuracy",
+                           "period_accuracy", "metric_accuracy", "bound_accuracy"],
+            "verification": ["accuracy", "macro_f1", "supported_f1", "refuted_f1", "not_enough_info_f1"],
+            "noise_detection": ["span_precision", "span_recall", "span_f1", "partial_precision", "partial_recall", "partial_f1",
+                                "typed_f1", "page_furniture_f1", "boilerplate_f1"]}
+
+
+def score(task: str, preds: list[dict], gold: list[dict], ci: bool = True) -> dict:
+    """The task's metrics and, with ci, `ci95`: {headline metric: [low, high]} (scripts/benchmark/bootstrap.py)."""
+    out = SCORERS[task](preds, gold)
+    if ci:
+        out["ci95"] = bootstrap.intervals(task, preds, gold, SCORERS[task], HEADLINE[task])
+    return out
 
 
 def evaluate(task: str, predictions, release: Path | None = None, split: str | None = None) -> dict:
     """predictions: a JSONL path, or a list of dicts / JSON lines; split: test (default), train or validation."""
     release = paths.current_release(release)
     preds = read_predictions(predictions, task, release, split)
-    return SCORERS[task](preds, _gold(task, release, split))
+    return score(task, preds, _gold(task, release, split))
 
 
 def main(argv: list[str] | None = None) -> int:

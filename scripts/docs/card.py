@@ -207,7 +207,8 @@ def _benchmark_section(repo_id: str, code_url: str, baselines: str, splits: dict
         f"`scripts/evaluate.py` with the matching in `scripts/benchmark/metrics.py`, in the [project repository]({code_url}).\n",
         "### Baselines\n",
         "Scores on this release's test split, and on its generated splits to compare (`python -m scripts.baselines "
-        "[--split train]`, `scripts/baselines.py`):\n",
+        "[--split train]`, `scripts/baselines.py`; in brackets the 95% bootstrap interval, documents resampled for the "
+        "span tasks and claims for verification; the learned baselines come from `--learned`):\n",
         baselines,
     ]
 

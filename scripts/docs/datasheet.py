@@ -15,6 +15,7 @@ from markupsafe import Markup
 import schema
 from schema.derive import data_dictionary, vocab_table
 from scripts import baselines, paths
+from scripts.benchmark import learned
 from scripts.docs import card, licence, rai
 from scripts.inputs.agreement import agreement, load_second_pass
 from scripts.inputs.name_review import read_name_review
@@ -168,4 +169,6 @@ def _baselines(release: Path) -> str:
     for split in sorted(schema.generated_splits()):
         if (release / split).is_dir():
             parts += [f"*{split}* (generated documents, to compare)\n", baselines.table(baselines.run_all(release, split=split))]
+    # learned scores are trained by `baselines --learned` (minutes) and read here only when their inputs key matches
+    parts.append(learned.table(release))
     return "\n".join(parts)

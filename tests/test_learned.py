@@ -1,0 +1,53 @@
+"""The learned baselines (scripts/benchmark/learned.py) and the claim-text-only leak check of issue 24.
+Training here is capped to a few dozen documents / claims so the file runs in seconds."""
+from __future__ import annotations
+
+import pyarrow.parquet as pq
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+import schema
+from scripts import baselines, paths
+from scripts.benchmark import learned
+from scripts.evaluate import evaluate
+
+
+@pytest.fixture(scope="module")
+def release():
+    return paths.release_dir(paths.version())
+
+
+def _rows(release, split):
+    return pq.read_table(release / schema.load().tables["verification"].file(split)).to_pylist()
+
+
+@pytest.mark.xfail(strict=False, reason="issue 24 item 1: today's generated splits reuse the test documents' sentences "
+                   "(and labels), so the claim text alone predicts test; passes once the leak-free generator lands")
+def test_claim_text_alone_does_not_beat_the_majority_class(release):
+    """Character n-grams of quote + context, no evidence pool, trained on train: within 0.10 macro-F1 of the
+    majority class on test (on v0.9.0: 0.689 against 0.288)."""
+    train, test = _rows(release, "train"), _rows(release, None)
+    vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), min_df=2, sublinear_tf=True)
+    X = vec.fit_transform([r["quote"] + "\n" + r["context"] for r in train])
+    model = LogisticRegression(max_iter=2000, class_weight="balanced", random_state=0).fit(X, [r["label"] for r in train])
+    pred = model.predict(vec.transform([r["quote"] + "\n" + r["context"] for r in test]))
+    text_only = evaluate("verification", [{"claim_id": r["claim_id"], "verdict": str(v)} for r, v in zip(test, pred)], release)
+    majority = evaluate("verification", baselines.verification_majority(test), release)
+    assert text_only["macro_f1"] - majority["macro_f1"] <= 0.10, (text_only["macro_f1"], majority["macro_f1"])
+
+
+@pytest.mark.parametrize("task, limit", [("extraction", 10), ("verification", 300)])  # noise runs the same CRF code
+def test_learned_baseline_is_deterministic_and_learns(release, task, limit):
+    a, _, setting = learned.train(task, release, seed=1, limit=limit)
+    b, _, _ = learned.train(task, release, seed=1, limit=limit)
+    assert a == b and setting
+    m = evaluate(task, a["validation"], release, "validation")
+    # a few documents are enough to learn the generated splits' spans; verification beats chance (1/3)
+    assert m[learned.TUNE_METRIC[task]] > (0.5 if task != "verification" else 0.34), m
+    assert set(m["ci95"]) >= {learned.TUNE_METRIC[task]}
+
+
+def test_span_decoding():
+    assert learned._spans(["O", "B-V", "I-V", "O", "I-x", "B-y"]) == [(1, 3, "V"), (4, 5, "x"), (5, 6, "y")]
+    assert learned._tags("abcd", [{"char_start": 1, "char_end": 3, "noise_type": "t"}], lambda t: t["noise_type"]) == ["O", "B-t", "I-t", "O"]
