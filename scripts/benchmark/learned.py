@@ -74,7 +74,9 @@ def _tags(text: str, targets: list[dict], label) -> list[str]:
 
 
 def _spans(tags: list[str]) -> list[tuple[int, int, str]]:
-    spans, start, lab = [], None, None
+    spans: list[tuple[int, int, str]] = []
+    start: int | None = None
+    lab = ""
     for i, t in enumerate([*tags, "O"]):
         if start is not None and not (t.startswith("I-") and t[2:] == lab):
             spans.append((start, i, lab))
@@ -121,6 +123,7 @@ def _crf(task: str, data: dict[str, list[dict]], seed: int, limit: int | None) -
             val = SCORERS[task](preds["validation"], data["validation"])[TUNE_METRIC[task]]
             if best is None or val > best[0]:
                 best = (val, c2, preds)
+    assert best is not None  # C2 is not empty
     return best[2], time.perf_counter() - t0, {"c2": best[1]}
 
 
@@ -187,6 +190,7 @@ def _verifier(data: dict[str, list[dict]], seed: int, limit: int | None) -> tupl
         val = SCORERS["verification"](preds["validation"], data["validation"])["macro_f1"]
         if best is None or val > best[0]:
             best = (val, c, preds)
+    assert best is not None  # C_LR is not empty
     return best[2], time.perf_counter() - t0, {"C": best[1]}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import datasets
 import pyarrow.parquet as pq
@@ -74,10 +75,10 @@ def front_matter(data: dict) -> str:
     configs = {"configs": data["configs"]}
     rest = {k: v for k, v in data.items() if k != "configs"}
     before = {k: rest.pop(k) for k in list(rest) if k != "dataset_info"}
-    dump = dict(allow_unicode=True, sort_keys=False, default_flow_style=None, width=120)
-    lines = "".join("- " + yaml.safe_dump(c, allow_unicode=True, sort_keys=False, default_flow_style=True,
-                                          width=10_000) for c in configs["configs"])
-    return yaml.safe_dump(before, **dump) + "configs:\n" + lines + yaml.safe_dump(rest, **dump)
+    dump: dict[str, Any] = dict(allow_unicode=True, sort_keys=False, default_flow_style=None, width=120)
+    lines = "".join("- " + str(yaml.safe_dump(c, allow_unicode=True, sort_keys=False, default_flow_style=True,
+                                              width=10_000)) for c in configs["configs"])
+    return str(yaml.safe_dump(before, **dump)) + "configs:\n" + lines + str(yaml.safe_dump(rest, **dump))
 
 
 def _example(release, name: str) -> str:
