@@ -44,8 +44,9 @@ browser:  ## install chromium, chromedriver and CJK fonts for the viewer test (a
 	  else echo "make browser: run as root to install chromium, chromium-driver and fonts-wqy-microhei"; fi; \
 	fi
 
+# -n auto: one pytest worker per core; --dist loadfile keeps a module's tests (and its module fixtures) in one worker
 test: $(SPARK_STAMP) browser  ## run the whole test suite
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 view: $(STAMP)  ## write the offline viewer to build/viewer/
 	$(BIN)/python -m scripts.view

@@ -1,3 +1,4 @@
+import __main__
 import contextlib
 import copy
 import hashlib
@@ -16,6 +17,11 @@ os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("TQDM_DISABLE", "1")
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# pytest-xdist's workers run under a __main__ without a file, which pyspark's connect module (imported by pandera and
+# Great Expectations) takes for its own doctest run and exits the worker with status 0. Give it a file.
+if getattr(__main__, "__spec__", None) is None and not hasattr(__main__, "__file__"):
+    __main__.__file__ = __file__
 
 # load_dataset writes Arrow caches: keep them out of the user's home and the repo. Set before any test
 # module is collected: `datasets` reads the cache folder once, when the first module that imports it

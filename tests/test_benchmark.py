@@ -360,3 +360,23 @@ def test_partial_matching_is_one_to_one():
     assert len(partial_pairs(halves, gold)) == 1 and exact_pairs(halves, gold) == []  # IoU 1/2 each, one gold span
     nested = [{"doc_id": "d", "char_start": 0, "char_end": 4}, {"doc_id": "d", "char_start": 0, "char_end": 3}]
     assert partial_pairs(gold, nested) == [(gold[0], nested[0])]  # the higher IoU wins
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_label_counts_agree_with_sklearn(seed):
+    """The verification scorer counts by itself (speed); it must give sklearn's figures, including a label
+    never predicted, a label absent from the gold and answers outside the labels."""
+    import random
+
+    from sklearn.metrics import accuracy_score, precision_recall_fscore_support
+
+    from scripts.evaluate import label_scores
+    rng = random.Random(seed)
+    labels = ["supported", "refuted", "not_enough_info"]
+    y_true = [rng.choice(labels[:2] if seed == 0 else labels) for _ in range(rng.randint(1, 60))]
+    y_pred = [rng.choice([*labels[1:], "(missing)"]) for _ in y_true]
+    ours = label_scores(y_true, y_pred, labels)
+    prec, rec, f1, support = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
+    assert ours["accuracy"] == accuracy_score(y_true, y_pred)
+    for i, lab in enumerate(labels):
+        assert ours[lab] == (prec[i], rec[i], f1[i], support[i]), lab
