@@ -217,7 +217,7 @@ def test_hand_made_noise_file(release, gold):
     n_gold = sum(len(r["targets"]) for r in gold["noise_detection"])
     spans = {(r["doc_id"], t["char_start"], t["char_end"], t["noise_type"]) for r in gold["noise_detection"] for t in r["targets"]}
     assert {(DOC000, 0, 15, "seo_spam"), (DOC000, 97, 101, "synonym_substitution"), (DOC000, 97, 110, "antonym_substitution"),
-            (DOC001, 5960, 6001, "page_furniture"), (DOC001, 5960, 6001, "date_mismatch")} <= spans and n_gold == 91
+            (DOC001, 5960, 6001, "page_furniture"), (DOC001, 5960, 6001, "date_mismatch")} <= spans and n_gold == 196
     preds = [
         {"doc_id": DOC000, "char_start": 97, "char_end": 110, "noise_type": "antonym_substitution"},  # Q1 exact, typed
         {"doc_id": DOC000, "char_start": 97, "char_end": 101, "noise_type": "typo"},  # Q2 exact (synonym_substitution there)
@@ -226,13 +226,13 @@ def test_hand_made_noise_file(release, gold):
         {"doc_id": DOC000, "char_start": 0, "char_end": 14, "noise_type": "seo_spam"},  # Q5 IoU 14/15 with [0:15]
     ]
     m = evaluate("noise_detection", preds, release)
-    # 5 predictions, 91 targets, F1 = 2*matches/(5 + 91):
-    # exact Q1-Q4 = 4 (the two gold layers at [5960:6001] are two targets): precision 4/5, recall 4/91, F1 8/96
-    # partial Q1-Q5 = 5 (Q1 and Q2 each have IoU 1 with their own span, 4/13 with the other): 1, 5/91, 10/96
-    # typed Q1, Q3, Q4 = 3: 3/5, 3/91, 6/96; typo_f1 = 0 (one prediction, no typo there)
-    assert (m["span_precision"], m["span_recall"], m["span_f1"]) == (0.8, round(4 / 91, 6), round(8 / 96, 6))
-    assert (m["partial_precision"], m["partial_recall"], m["partial_f1"]) == (1.0, round(5 / 91, 6), round(10 / 96, 6))
-    assert (m["typed_precision"], m["typed_recall"], m["typed_f1"]) == (0.6, round(3 / 91, 6), round(6 / 96, 6))
+    # 5 predictions, 196 targets, F1 = 2*matches/(5 + 196):
+    # exact Q1-Q4 = 4 (the two gold layers at [5960:6001] are two targets): precision 4/5, recall 4/196, F1 8/201
+    # partial Q1-Q5 = 5 (Q1 and Q2 each have IoU 1 with their own span, 4/13 with the other): 1, 5/196, 10/201
+    # typed Q1, Q3, Q4 = 3: 3/5, 3/196, 6/201; typo_f1 = 0 (one prediction, no typo there)
+    assert (m["span_precision"], m["span_recall"], m["span_f1"]) == (0.8, round(4 / 196, 6), round(8 / 201, 6))
+    assert (m["partial_precision"], m["partial_recall"], m["partial_f1"]) == (1.0, round(5 / 196, 6), round(10 / 201, 6))
+    assert (m["typed_precision"], m["typed_recall"], m["typed_f1"]) == (0.6, round(3 / 196, 6), round(6 / 201, 6))
     assert m["typo_f1"] == 0.0
 
 

@@ -24,7 +24,10 @@ def test_noise_spans_match_and_text_clean_is_consistent(t):
         d = docs[n["doc_id"]]
         assert d["text"][n["char_start"]:n["char_end"]] == n["quote"]
         if n["noise_type"] in ("boilerplate", "advertisement", "page_furniture", "seo_spam") and len(n["quote"].strip()) > 4:
-            assert n["quote"].strip() not in d["text_clean"], n["noise_id"]
+            # the labelled occurrence is gone; the same words elsewhere in the body stay (an image caption
+            # 快手红人娃娃 repeats the sentence it illustrates)
+            q = n["quote"].strip()
+            assert d["text_clean"].count(q) < d["text"].count(q), n["noise_id"]
     assert {d["doc_id"][:3]: d["n_noise"] for d in t["documents"]} == \
         {k: sum(1 for n in t["noise"] if n["doc_id"][:3] == k) for k in ("000", "001", "002", "003", "004")}
 

@@ -18,7 +18,7 @@ from schema.derive import data_dictionary, vocab_table
 from scripts import baselines, paths
 from scripts.benchmark import learned
 from scripts.docs import card, licence, rai
-from scripts.inputs.agreement import agreement, load_second_pass
+from scripts.inputs.agreement import agreement, load_noise_pass, load_second_pass, noise_agreement
 from scripts.inputs.name_review import read_name_review
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
@@ -73,6 +73,8 @@ def context(release: Path, root: Path) -> dict:
     name_exclusions = read_name_review(names).reasons() if names.is_file() else {}
     second_dir = root / "seeds" / "annotations" / "second_pass"
     agree = agreement(t["claims"], {d: docs[d]["text"] for d in docs}, load_second_pass(second_dir)) if second_dir.is_dir() else None
+    noise_pass = second_dir / "noise"
+    noise_agree = noise_agreement(t["noise"], load_noise_pass(noise_pass)) if noise_pass.is_dir() else None
     rel_counts = Counter((r["rule"], r["relation"]) for r in t["claim_relations"])
     verification = _verification(t, claims, noise_by_claim, docs)
     return {
@@ -82,7 +84,7 @@ def context(release: Path, root: Path) -> dict:
         "docs": [dict(d, n_mentions=d["n_mentions"]) for d in sorted(docs.values(), key=lambda d: d["doc_id"])],
         "doc_ids": sorted(docs), "completeness": manifest["completeness"],
         "catalog": catalog, "contradictions": contradictions, "date_disagreements": date_disagreements,
-        "relation_counts": sorted(rel_counts.items()), "agreement": agree, "figure": FIGURE,
+        "relation_counts": sorted(rel_counts.items()), "agreement": agree, "noise_agreement": noise_agree, "figure": FIGURE,
         "verification": verification, "name_exclusions": name_exclusions,
         "baselines": _baselines(release),
         "n_claims": len(t["claims"]), "n_reconciled": sum(1 for c in t["claims"] if c["reconciled_by"]),

@@ -93,3 +93,62 @@ def period_agreement(claims: list[dict], second: dict[str, dict]) -> dict:
     agree = len(read) - len(differ)
     return {"read": len(read), "agree": agree, "agreement": round(agree / (len(read) or 1), 3), "differ": differ,
             "unread": sorted(c["claim_id"] for c in claims if c["claim_id"] not in second)}
+
+
+def load_noise_pass(folder: Path) -> dict[str, list[dict]]:
+    """The independent noise pass (second_pass/noise/<doc_id>.noise.jsonl), by document; each row's
+    quote must be text[char_start:char_end] (checked by the test that reads it against the seeds)."""
+    out: dict[str, list[dict]] = {}
+    for f in sorted(folder.glob("*.noise.jsonl")):
+        out[f.name.removesuffix(".noise.jsonl")] = [json.loads(line) for line in f.read_text(encoding="utf-8").splitlines()
+                                                    if line.strip()]
+    return out
+
+
+def _overlaps(a: dict, b: dict) -> bool:
+    return a["char_start"] < b["char_end"] and b["char_start"] < a["char_end"]
+
+
+def noise_agreement(noise: list[dict], second: dict[str, list[dict]]) -> dict:
+    """Span overlap agreement between the release's noise rows and the noise pass, per document and in all.
+
+    Overlap, not one-to-one: the two passes cut the same noise differently (one span for 引力会议在南京, two for
+    会议 and 南京; one block of counters, or one per line), so a second-pass span is matched when it overlaps
+    some release span (precision) and a release span when some second-pass span overlaps it (recall).
+    Type agreement: share of matched second-pass spans whose type is the type of an overlapping release span.
+    `unmatched_second` and `unmatched_release` list the disagreements span by span."""
+    by_doc: dict[str, list[dict]] = defaultdict(list)
+    for n in noise:
+        by_doc[n["doc_id"]].append(n)
+    per_doc, unmatched_second, unmatched_release, type_differs = {}, [], [], []
+    tot = dict(release=0, second=0, second_matched=0, release_matched=0, same_type=0)
+    for doc_id in sorted(set(by_doc) | set(second)):
+        first, rows = by_doc[doc_id], second.get(doc_id, [])
+        d = dict(release=len(first), second=len(rows), second_matched=0, release_matched=0, same_type=0)
+        for r in rows:
+            hits = [n for n in first if _overlaps(n, r)]
+            if not hits:
+                unmatched_second.append(r)
+                continue
+            d["second_matched"] += 1
+            if any(n["noise_type"] == r["type"] for n in hits):
+                d["same_type"] += 1
+            else:
+                type_differs.append((r, sorted(n["noise_id"] for n in hits)))
+        for n in first:
+            if any(_overlaps(n, r) for r in rows):
+                d["release_matched"] += 1
+            else:
+                unmatched_release.append(n)
+        per_doc[doc_id] = d
+        for k in tot:
+            tot[k] += d[k]
+
+    def rates(d: dict) -> dict:
+        p = d["second_matched"] / d["second"] if d["second"] else 0.0
+        r = d["release_matched"] / d["release"] if d["release"] else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return dict(d, precision=round(p, 3), recall=round(r, 3), f1=round(f, 3),
+                    type_agreement=round(d["same_type"] / (d["second_matched"] or 1), 3))
+    return {"per_doc": {k: rates(v) for k, v in per_doc.items()}, "total": rates(tot),
+            "unmatched_second": unmatched_second, "unmatched_release": unmatched_release, "type_differs": type_differs}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 import schema
 from scripts.errors import InputError
@@ -22,6 +22,28 @@ class NoisyAlias(BaseModel):
     _type = field_validator("type")(vocab_validator("noise_type"))
 
 
+class NameSource(BaseModel):
+    """Where the canonical form of a garbled name comes from: a stored web page (url, publisher, date as
+    printed) or another document of this dataset that prints the name correctly (doc_id, quote)."""
+    model_config = ConfigDict(extra="forbid")
+    url: Optional[str] = None
+    publisher: Optional[str] = None
+    date: Optional[str] = None
+    doc_id: Optional[str] = None
+    quote: Optional[str] = None
+    states: str = Field(min_length=10)  # what the source says, in our own words
+
+    @model_validator(mode="after")
+    def _one_kind(self):
+        if bool(self.url) == bool(self.doc_id):
+            raise ValueError("a name source is either a page (url, publisher) or a document (doc_id, quote)")
+        if self.url and not self.publisher:
+            raise ValueError("a page source needs its publisher")
+        if self.doc_id and not self.quote:
+            raise ValueError("a document source needs the quote that prints the name")
+        return self
+
+
 class EntityAnn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str = Field(pattern=schema.load().tables["entities"].column("entity_id").pattern)
@@ -33,6 +55,20 @@ class EntityAnn(BaseModel):
     parent: Optional[str] = None
     role: Optional[str] = None
     description: str
+    # a garbled name's canonical form rests on a cited source, or is marked unresolved (with why): never memory
+    name_source: Optional[NameSource] = None
+    name_unresolved: Optional[str] = Field(default=None, min_length=10)
+
+    def has_garbled_name(self) -> bool:
+        return any(n.type == "garbled_name" for n in self.noisy.values())
+
+    @model_validator(mode="after")
+    def _garbled_name_sourced(self):
+        if self.name_source and self.name_unresolved:
+            raise ValueError("name_source and name_unresolved exclude each other")
+        if self.has_garbled_name() and not (self.name_source or self.name_unresolved):
+            raise ValueError("a garbled_name alias needs name_source (a cited page or document) or name_unresolved")
+        return self
 
     @field_validator("noisy")
     @classmethod
