@@ -11,13 +11,13 @@ import json
 import sys
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
 import schema
-from scripts import paths
+from scripts import cli, paths
 
 
 def diff(old: Path, new: Path) -> dict:
+    import pyarrow.parquet as pq  # after argument parsing: --help answers at once
+
     out = {}
     for name in schema.table_names():
         key = schema.load().tables[name].key
@@ -97,7 +97,7 @@ def _count(arg: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
+    ap = cli.Parser(prog="diff", description=__doc__)
     ap.add_argument("old")
     ap.add_argument("new")
     ap.add_argument("--limit", type=_count, default=8, help="rows of each kind shown per table (default 8; 0: none)")

@@ -17,15 +17,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq
-from sklearn.metrics import accuracy_score, precision_recall_fscore_support
-
 import schema
-from scripts import paths
-from scripts.benchmark import bootstrap, submission
+from scripts import cli, paths
+from scripts.benchmark import submission
 from scripts.benchmark.metrics import exact_pairs, overlapping, partial_pairs, prf, span_scores
 
 TASKS = tuple(schema.load().task_contract.configs)
+SPLITS = ("test", *schema.generated_splits())  # a task's own split, then the generated ones
 _DATE = (str, type(None))
 FIELDS: dict[str, dict[str, Any]] = {
     "extraction": {"doc_id": str, "char_start": int, "char_end": int, "value": (int, float), "unit": str,
@@ -49,12 +47,28 @@ class PredictionError(ValueError):
 
 def _gold(task: str, release: Path, split: str | None = None) -> list[dict]:
     """The gold rows of a split (the task's own test split by default; train and validation are generated)."""
+    import pyarrow.parquet as pq  # imported when scoring, so --help and a mistake answer at once
     return pq.read_table(release / schema.load().tables[task].file(split)).to_pylist()
+
+
+def gold_missing(task: str, release: Path, split: str | None) -> str | None:
+    """Why a release cannot score the task on the split (an older release without generated splits), or None."""
+    try:
+        f = release / schema.load().tables[task].file(split)
+    except KeyError as e:  # a split the task does not have
+        return str(e.args[0])
+    if not f.is_file():
+        return f"{release} has no {f.relative_to(release)} (a release older than the {split or 'test'} split?): give a newer one"
+    return None
 
 
 def _lines(path_or_lines) -> tuple[str, list[str]]:
     if isinstance(path_or_lines, (str, Path)):
-        return str(path_or_lines), Path(path_or_lines).read_text(encoding="utf-8").splitlines()
+        try:
+            return str(path_or_lines), Path(path_or_lines).read_text(encoding="utf-8").splitlines()
+        except UnicodeDecodeError as e:
+            line = Path(path_or_lines).read_bytes()[:e.start].count(b"\n") + 1
+            raise PredictionError(str(path_or_lines), line, "not UTF-8 text: save the file as UTF-8 JSON Lines") from None
     return "<predictions>", [json.dumps(p, ensure_ascii=False) if isinstance(p, dict) else p for p in path_or_lines]
 
 
@@ -155,6 +169,7 @@ def score_extraction(preds: list[dict], gold: list[dict]) -> dict:
 
 
 def score_verification(preds: list[dict], gold: list[dict]) -> dict:
+    from sklearn.metrics import accuracy_score, precision_recall_fscore_support  # slow import: when scoring only
     labels = list(schema.load().vocab["verdict"])
     pred = {p["claim_id"]: p["verdict"] for p in preds}
     y_true = [g["label"] for g in gold]
@@ -198,6 +213,7 @@ def score(task: str, preds: list[dict], gold: list[dict], ci: bool = True) -> di
     """The task's metrics and, with ci, `ci95`: {headline metric: [low, high]} (scripts/benchmark/bootstrap.py)."""
     out = SCORERS[task](preds, gold)
     if ci:
+        from scripts.benchmark import bootstrap  # numpy: when scoring only
         out["ci95"] = bootstrap.intervals(task, preds, gold, SCORERS[task], HEADLINE[task])
     return out
 
@@ -210,24 +226,24 @@ def evaluate(task: str, predictions, release: Path | None = None, split: str | N
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, epilog="Submission format\n\n" + submission.text(),
+    ap = cli.Parser(prog="evaluate", description=__doc__, epilog="Submission format\n\n" + submission.text(),
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--task", required=True, choices=TASKS)
     ap.add_argument("--predictions", required=True, type=Path)
-    ap.add_argument("--release", type=Path, default=None)
-    ap.add_argument("--split", default=None, help="the split the predictions are for: test (default), train or validation")
+    ap.add_argument("--release", default=None,
+                    help="a release folder, or a version (0.9.0 or v0.9.0) under dataset/; default: the current version's")
+    ap.add_argument("--split", default=None, choices=SPLITS, help="the split the predictions are for: test (default), train or validation")
     args = ap.parse_args(argv)
-    if not args.predictions.exists():
-        print(f"evaluate: {args.predictions}: no such file", file=sys.stderr)
-        return 2
+    if not args.predictions.is_file():
+        what = "a folder" if args.predictions.is_dir() else "no such file"
+        return cli.refuse("evaluate", f"--predictions {args.predictions}: {what}; give a JSON Lines file (see --help)")
+    release = paths.current_release(args.release)
+    if why := paths.no_release(release) or gold_missing(args.task, release, args.split):
+        return cli.refuse("evaluate", f"--release: {why}")
     try:
-        metrics = evaluate(args.task, args.predictions, args.release, args.split)
-    except KeyError as e:  # a split the task does not have
-        print(f"evaluate: {e.args[0]}", file=sys.stderr)
-        return 2
+        metrics = evaluate(args.task, args.predictions, release, args.split)
     except PredictionError as e:
-        print(f"evaluate: {e}", file=sys.stderr)
-        return 2
+        return cli.refuse("evaluate", str(e))
     print(json.dumps(metrics, ensure_ascii=False, sort_keys=True))
     return 0
 

@@ -18,14 +18,8 @@ import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import jinja2
-import pyarrow.parquet as pq
-
 import schema
-from scripts import paths
-from scripts.benchmark.tasks import sentence
-from scripts.normalize.cleaning import REMOVED_TYPES
-from scripts.validate import validate
+from scripts import cli, paths
 
 LAYERS = ("claims", "noise", "mentions", "events")
 KEY_ATTR = {"claims": "data-claim-id", "noise": "data-noise-id", "mentions": "data-mention-id", "events": "data-event-id"}
@@ -49,6 +43,8 @@ def _spans(doc_id: str, t: dict) -> list[Span]:
     ents = {e["entity_id"]: e for e in t["entities"]}
     verdicts = {v["claim_id"]: v for v in t["claim_verdicts"]}
     facts = {f["fact_id"]: f for f in t["reference_facts"]}
+    from scripts.normalize.cleaning import REMOVED_TYPES as removed
+
     out = []
     for c in t["claims"]:
         if c["doc_id"] != doc_id:
@@ -71,7 +67,7 @@ def _spans(doc_id: str, t: dict) -> list[Span]:
             out.append(Span(n["char_start"], n["char_end"], "noise", n["noise_id"], n["noise_type"],
                             {"noise": n["noise_id"], "type": n["noise_type"], "likely reading": n["likely_reading"] or "—",
                              "basis": n["basis"], "confidence": n["confidence"], "why": n["explanation"]},
-                            {"page-noise": n["noise_type"] in REMOVED_TYPES}))
+                            {"page-noise": n["noise_type"] in removed}))
     for m in t["mentions"]:
         if m["doc_id"] == doc_id:
             e = ents[m["entity_id"]]
@@ -144,6 +140,7 @@ def num(v: float) -> str:
 
 
 def _env():
+    import jinja2
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates" / "viewer"),
                              autoescape=jinja2.select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined)
@@ -152,6 +149,7 @@ def _env():
 
 
 def build_site(release: Path, out: Path) -> list[Path]:
+    import pyarrow.parquet as pq
     t = {n: pq.read_table(release / f"{n}.parquet").to_pylist() for n in schema.table_names()}
     manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
     env = _env()
@@ -191,6 +189,7 @@ def build_site(release: Path, out: Path) -> list[Path]:
 
 def _mark(text: str, c: dict) -> str:
     """The claim's sentence with the quote marked (HTML)."""
+    from scripts.benchmark.tasks import sentence
     s = sentence(text, c["char_start"], c["char_end"])
     i = s.find(c["quote"])
     if i == -1:
@@ -204,7 +203,7 @@ def _write(path: Path, content: str) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = cli.Parser(prog="view", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("release", nargs="?", default=None,
                     help="a release folder, or a version (0.9.0 or v0.9.0) under dataset/; default: the current version's")
     ap.add_argument("--out", type=Path, default=paths.BUILD / "viewer")
@@ -213,6 +212,10 @@ def main(argv: list[str] | None = None) -> int:
     if why := paths.no_release(release):
         print(f"view: {why}", file=sys.stderr)
         return 2
+    if args.out.exists() and not args.out.is_dir():
+        return cli.refuse("view", f"--out {args.out} is a file, not a folder: give a folder for the pages")
+    from scripts.validate import validate  # after parsing: --help and a mistake answer without the slow imports
+
     problems = validate(release, gx=False, first_failure=True)  # form and meaning: pages show what a valid release says
     if problems:
         print(f"view: {release} does not validate ({len(problems)} problem(s), e.g. {problems[0]}); "
