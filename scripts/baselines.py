@@ -136,8 +136,11 @@ def run_all(release: Path, out: Path | None = None, split: str | None = None) ->
 
 
 def _cell(m: dict, c: str) -> str:
-    """The score, and its 95% bootstrap interval when the scores have one."""
-    if "ci95" in m:
+    """The score, and its 95% bootstrap interval when the scores have one; — for a metric the split has none of
+    (a noise type without a gold span)."""
+    if c not in m:
+        return "—"
+    if c in m.get("ci95", {}):
         lo, hi = m["ci95"][c]
         return f"{m[c]:.3f} [{lo:.2f}, {hi:.2f}]"
     return f"{m[c]:.3f}"

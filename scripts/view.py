@@ -183,6 +183,7 @@ def build_site(release: Path, out: Path) -> list[Path]:
         version=manifest["version"], relations=relations, events=events)))
     written.append(_write(out / "index.html", env.get_template("index.html.j2").render(
         version=manifest["version"], rows=rows, layers=LAYERS, verdict_terms=list(vocab["verdict"]),
+        corpus=manifest.get("generated_corpus"),
         n_relations=len(relations))))
     return written
 

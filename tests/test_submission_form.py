@@ -102,3 +102,24 @@ def test_the_command_line_prints_the_warnings_and_the_scores(release, tmp_path, 
         f"evaluate: warning: {f}: unknown field(s) ignored: 'note' (line 1); verification reads claim_id, verdict",
         f"evaluate: warning: {f}: read ClassLabel integers as their names (vocab.yaml order, as `datasets` encodes "
         "them): verdict (line 1: 1 = 'refuted')"]
+
+
+def test_the_cards_one_line_conversion_joins_a_base_table_with_a_task_config(release, loaded):
+    import datasets
+    import pyarrow.parquet as pq
+
+    from scripts import paths
+    from scripts.docs.card import JOIN_LINE
+    card = (ROOT / "dataset" / "README.md").read_text(encoding="utf-8")
+    assert JOIN_LINE.format(repo_id=paths.declared("hub-repo-id")) in card
+    ver = datasets.load_dataset(str(ROOT / "dataset"), "verification", split="test")
+    # the card's line, with the local folder for the Hub id
+    verdicts = datasets.load_dataset(str(ROOT / "dataset"), "claim_verdicts", split="train").cast_column(
+        "verdict", ver.features["label"])
+    stored = {r["claim_id"]: r["verdict"] for r in pq.read_table(release / "claim_verdicts.parquet").to_pylist()}
+    as_int = {r["claim_id"]: r["verdict"] for r in verdicts}
+    assert all(isinstance(v, int) for v in as_int.values()) and len(as_int) == 116
+    assert {c: ver.features["label"].int2str(v) for c, v in as_int.items()} == stored
+    label = {r["claim_id"]: r["label"] for r in ver}  # the join: same claim, same integer
+    assert sum(label[c] == as_int[c] for c in label) == sum(r["label"] == stored[r["claim_id"]]
+                                                             for r in pq.read_table(release / "verification.parquet").to_pylist())
