@@ -40,8 +40,8 @@ RULES = (
     f"credit a prediction whose character intersection over union with a gold span is at least {PARTIAL_IOU} "
     "(each gold span at most once, highest IoU first); typed_* are exact matches whose type is right too "
     "(extraction: value within 0.5% and the same unit; noise_detection: the same noise_type, also per type "
-    "as {noise_type}_f1, for each type the split has a gold span of). Extraction's value_accuracy, unit_accuracy, period_accuracy, metric_accuracy and "
-    "bound_accuracy are shares of the exact matches.",
+    "as {noise_type}_f1, for each type the split has a gold span of). Extraction's value_accuracy, "
+    "unit_accuracy, period_accuracy, metric_accuracy and bound_accuracy are shares of the exact matches.",
     "verification: accuracy and macro_f1 over all test claims, and {verdict}_precision, _recall, _f1 and _support "
     "(scikit-learn).",
 )
