@@ -6,16 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from scripts import generate, view
-from scripts.build import build
+from scripts import view
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    out = tmp_path_factory.mktemp("corpus")
-    assert generate.main(["--docs", "2", "--seed", "7", "--out", str(out)]) == 0
-    build(root=out, quiet=True)
-    return out
+def corpus(generated_corpus):
+    return generated_corpus  # 12 documents, seed 5 (tests/conftest.py)
 
 
 def _links(markdown: str) -> set[str]:
@@ -27,7 +23,7 @@ def _links(markdown: str) -> set[str]:
 def test_the_pyproject_and_manifest_say_what_the_corpus_is(corpus):
     from scripts import paths
     declared = paths.generated_corpus(corpus)
-    assert declared == {"docs": 2, "seed": 7, "first": 100,
+    assert declared == {"docs": 12, "seed": 5, "first": 100,
                         "generator": f"scripts/generate.py of kuaishou-ecommerce-claims {paths.version()}"}
     manifest = json.loads(next((corpus / "dataset").glob("v*/manifest.json")).read_text(encoding="utf-8"))
     assert manifest["generated_corpus"] == declared
@@ -37,10 +33,10 @@ def test_the_pyproject_and_manifest_say_what_the_corpus_is(corpus):
 def test_card_and_datasheet_describe_the_corpus_not_the_five_articles(corpus):
     card = (corpus / "dataset" / "README.md").read_text(encoding="utf-8")
     sheet = (corpus / "DATASHEET.md").read_text(encoding="utf-8")
-    say = "2 noisy Chinese documents about Kuaishou (快手) e-commerce written by `python -m scripts.generate --docs 2 --seed 7`"
+    say = "12 noisy Chinese documents about Kuaishou (快手) e-commerce written by `python -m scripts.generate --docs 12 --seed 5`"
     assert "# Kuaishou e-commerce claims (generated corpus)\n" in card and say in card
     assert "Five noisy Chinese web articles" not in card
-    assert say in sheet and "2 generated Chinese documents about Kuaishou" in sheet
+    assert say in sheet and "12 generated Chinese documents about Kuaishou" in sheet
     assert "Five Chinese web articles about" not in sheet
 
 
@@ -65,7 +61,7 @@ def test_the_viewer_heading_says_what_the_corpus_is(corpus, tmp_path):
     release = next((corpus / "dataset").glob("v*/"))
     view.build_site(release, tmp_path)
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
-    assert "a generated corpus of 2 documents" in index and "--docs 2 --seed 7" in index
+    assert "a generated corpus of 12 documents" in index and "--docs 12 --seed 5" in index
     assert "the five documents" not in index
 
 
