@@ -236,8 +236,9 @@ def render(version: str, rows: dict[str, int], ctx: dict | None = None, release=
     load = _load_section(version, repo_id, code_url)
     head = front_matter(card_yaml(version, rows, splits))
     corpus = paths.generated_corpus(root)
-    # a link only to what the repository holds: a generated corpus has no CHANGELOG.md of its own
-    changelog = release is None or (Path(release).parent / "CHANGELOG.md").is_file()
+    # a link only to what the repository holds: a generated corpus has no CHANGELOG.md of its own (this project's
+    # is hand-written and always there, so a fresh build's card is the committed one)
+    changelog = not corpus or release is None or (Path(release).parent / "CHANGELOG.md").is_file()
     parts = [f"---\n{head}---\n",
              "# Kuaishou e-commerce claims" + (" (generated corpus)" if corpus else "") + "\n",
              (paths.corpus_line(corpus) + ". Turned into the project's tables: what each document "
