@@ -89,11 +89,17 @@ class Schema(BaseModel):
         return [t for t, spec in self.vocab[vocab].items() if isinstance(spec, dict) and spec.get(attribute)]
 
 
+def _yaml(text: str) -> Any:
+    """Safe YAML through libyaml when PyYAML has it: the pure-Python parser takes about a second for the two
+    files, which every entry point's --help would wait for (issue 31 item 9); both parsers give the same data."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
+
+
 @lru_cache(maxsize=1)
 def load() -> Schema:
     # read as package resources, so that the package also works from the zip shipped to Spark executors
-    raw = yaml.safe_load(files("schema").joinpath("tables.yaml").read_text(encoding="utf-8"))
-    vocab = yaml.safe_load(files("schema").joinpath("vocab.yaml").read_text(encoding="utf-8"))
+    raw = _yaml(files("schema").joinpath("tables.yaml").read_text(encoding="utf-8"))
+    vocab = _yaml(files("schema").joinpath("vocab.yaml").read_text(encoding="utf-8"))
     tables = {name: Table(name=name, **spec) for name, spec in raw["tables"].items()}
     structs = {name: [Column(**c) for c in cols] for name, cols in raw.get("structs", {}).items()}
     schema = Schema(schema_version=raw["schema_version"], task_contract=TaskContract(**raw["task_contract"]), structs=structs,

@@ -4,17 +4,14 @@ never on the annotations. `python -m scripts.baselines [--release DIR] [--out DI
 writes their predictions as JSONL and prints the scores."""
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import sys
 from collections import Counter
 from pathlib import Path
 
-from scripts import paths
-from scripts.evaluate import HEADLINE, _gold, read_predictions, score
-from scripts.normalize.periods import PeriodError, resolve
-from scripts.normalize.values import SurfaceValueError, parse_value
+from scripts import cli, paths
+from scripts.evaluate import HEADLINE, SPLITS, _gold, gold_missing, read_predictions, score
 
 # A number with the qualifier, scale and unit words parse_value understands.
 NUMBER = re.compile(r"(?:近|约为|约|超过|超|逾|不到|不足|起码|至少|高达|突破了|上)?"
@@ -25,6 +22,10 @@ MONEY_CONTEXT = re.compile(r"GMV|收入|营收|营业额|销售额|市值|投入
 
 
 def extraction_baseline(rows: list[dict]) -> list[dict]:
+    # jionlp takes seconds to import: here, not at the top, so --help and a mistake answer at once
+    from scripts.normalize.periods import PeriodError, resolve
+    from scripts.normalize.values import SurfaceValueError, parse_value
+
     preds = []
     for d in rows:
         text = d["text"]
@@ -66,6 +67,8 @@ def verification_empty_pool(rows: list[dict]) -> list[dict]:
 
 def verification_rule(rows: list[dict]) -> list[dict]:
     """A number of the claim within 1% of a figure in its evidence pool: supported; otherwise not_enough_info."""
+    from scripts.normalize.values import SurfaceValueError, parse_value
+
     preds = []
     for r in rows:
         verdict = "not_enough_info"
@@ -122,7 +125,7 @@ def run_all(release: Path, out: Path | None = None, split: str | None = None) ->
         scores[task] = {}
         for name, fn in fns.items():
             preds = fn(rows)
-            read_predictions(preds, task, release, split)  # the baselines obey the prediction contract
+            read_predictions(preds, task, release, split, allow_empty=True)  # the baselines obey the prediction contract
             scores[task][name] = score(task, preds, rows, ci=split in (None, "test"))  # intervals on test
             if out:
                 out.mkdir(parents=True, exist_ok=True)
@@ -133,8 +136,11 @@ def run_all(release: Path, out: Path | None = None, split: str | None = None) ->
 
 
 def _cell(m: dict, c: str) -> str:
-    """The score, and its 95% bootstrap interval when the scores have one."""
-    if "ci95" in m:
+    """The score, and its 95% bootstrap interval when the scores have one; — for a metric the split has none of
+    (a noise type without a gold span)."""
+    if c not in m:
+        return "—"
+    if c in m.get("ci95", {}):
         lo, hi = m["ci95"][c]
         return f"{m[c]:.3f} [{lo:.2f}, {hi:.2f}]"
     return f"{m[c]:.3f}"
@@ -154,14 +160,19 @@ def table(scores: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--release", type=Path, default=None)
+    ap = cli.Parser(prog="baselines", description=__doc__)
+    ap.add_argument("--release", default=None,
+                    help="a release folder, or a version (0.9.0 or v0.9.0) under dataset/; default: the current version's")
     ap.add_argument("--out", type=Path, default=paths.BUILD / "baselines")
-    ap.add_argument("--split", default=None, help="test (default), train or validation")
+    ap.add_argument("--split", default=None, choices=SPLITS, help="test (default), train or validation")
     ap.add_argument("--learned", action="store_true", help="train the learned baselines (3 seeds) and write "
                     "scripts/benchmark/learned_scores.json, which the card reads (minutes, so not part of the build)")
     args = ap.parse_args(argv)
-    release = args.release or paths.release_dir(paths.version())
+    release = paths.current_release(args.release)
+    if why := paths.no_release(release) or next(filter(None, (gold_missing(t, release, args.split) for t in BASELINES)), None):
+        return cli.refuse("baselines", f"--release: {why}")
+    if args.out.exists() and not args.out.is_dir():
+        return cli.refuse("baselines", f"--out {args.out} is a file, not a folder: give a folder for the predictions")
     if args.learned:
         from scripts.benchmark import learned
         learned.run(release)

@@ -27,8 +27,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from scripts import parallel, paths
-from scripts.benchmark.replicate import replicate
+from scripts import cli, parallel, paths
 
 STAGES = {
     "build": "from scripts.build import build; build(quiet=True)",
@@ -135,6 +134,7 @@ def corpus(docs: int, out: Path, code: Path = paths.ROOT) -> Path:
         subprocess.run([sys.executable, "-m", "scripts.generate", "--docs", str(docs), "--seed", "0", "--out", str(out)],
                        cwd=code, check=True, capture_output=True)
     elif code == paths.ROOT:
+        from scripts.benchmark.replicate import replicate  # the generator's material: not needed by --help
         replicate(out, docs)
     else:
         subprocess.run([sys.executable, "-c", f"from scripts.benchmark.replicate import replicate; "
@@ -202,10 +202,15 @@ def scale_table(sizes: list[int], runs: int, workers: int, where: Path, with_doc
     return "\n".join(lines)
 
 
+def _sizes(arg: str) -> list[int]:
+    """--docs 1000,10000; its name is what argparse shows for a value it refuses."""
+    return [int(x) for x in arg.split(",")]
+
+
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = cli.Parser(prog="bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--docs", type=lambda s: [int(x) for x in s.split(",")], default=None,
+    ap.add_argument("--docs", type=_sizes, default=None,
                     help="comma-separated corpus sizes, e.g. 1000,10000")
     ap.add_argument("--workers", type=int, default=parallel.default_workers(), help="build processes (default: one per core)")
     ap.add_argument("--keep", type=Path, default=None, help="write the corpora here (default: a temporary folder)")
@@ -216,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="with --docs: what runs the per-document stages and adds to validation (spark: local[*])")
     ap.add_argument("--this", metavar="REV", default=None, help="with --against: measure revision REV instead of the work tree")
     args = ap.parse_args(argv)
+    if args.runs < 1 or args.workers < 1:
+        ap.error("--runs and --workers must be at least 1")
     if args.against and not args.docs or args.this and not args.against:
         ap.error("--against needs --docs, --this needs --against")
     if args.engine != "embedded" and not args.docs:

@@ -5,18 +5,10 @@ give) -> validation -> dataset/v<version>/ (atomic) -> the documents that descri
 A failed build writes nothing and leaves every existing release untouched."""
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
-from scripts import parallel, paths, pipeline, rederive
-from scripts.docs import datasheet, figures, hub
-from scripts.errors import InputError, ReleaseError
-from scripts.files import sha256_file, write_text_atomic
-from scripts.progress import Stages
-from scripts.release import splits, write
-from scripts.release.conformance import check_tables
-from scripts.tables import DagError
+from scripts import cli, parallel, paths
 
 
 def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool = False, workers: int | None = None,
@@ -27,6 +19,15 @@ def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool
     docs=False writes and validates the release but not the figure, card, Croissant, views and datasheet
     (a scratch corpus measured by scripts/bench.py). The summary has the seconds of each stage
     (`stages`) and of each table (`tables`)."""
+    # the pipeline's imports (pyarrow, pandera, datasets, ...) here, not at the top: --help answers at once
+    from scripts import pipeline, rederive
+    from scripts.docs import datasheet, figures, hub
+    from scripts.errors import ReleaseError
+    from scripts.files import sha256_file, write_text_atomic
+    from scripts.progress import Stages
+    from scripts.release import splits, write
+    from scripts.release.conformance import check_tables
+
     dataset_root = dataset_root or root / "dataset"
     # what a killed build left behind goes first (a build running beside this one keeps its own)
     write.remove_debris(dataset_root, dataset_root / "figures", root)
@@ -72,7 +73,7 @@ def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
+    ap = cli.Parser(prog="build", description=__doc__)
     ap.add_argument("--quiet", action="store_true", help="no progress output (CI)")
     ap.add_argument("--root", type=Path, default=paths.ROOT, help="project folder to build (default: this repository)")
     ap.add_argument("--workers", type=int, default=None, metavar="N",
@@ -88,6 +89,13 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--workers must be at least 1")
     if args.master and args.engine != "spark":
         ap.error("--master needs --engine spark")
+    if not (args.root / "pyproject.toml").is_file():
+        ap.error(f"--root {args.root} holds no pyproject.toml: give a project folder (this repository, or one "
+                 "`python -m scripts.generate` wrote)")
+    from scripts import pipeline
+    from scripts.errors import InputError, ReleaseError
+    from scripts.tables import DagError
+
     try:
         s = build(root=args.root.resolve(), quiet=args.quiet, workers=args.workers, docs=not args.no_docs,
                   engine=args.engine, master=args.master)

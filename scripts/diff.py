@@ -11,35 +11,41 @@ import json
 import sys
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
 import schema
-from scripts import paths
+from scripts import cli, paths
 
 
 def diff(old: Path, new: Path) -> dict:
-    out = {}
-    for name in schema.table_names():
-        key = schema.load().tables[name].key
-        a = {tuple(r[k] for k in key): r for r in pq.read_table(old / f"{name}.parquet").to_pylist()} \
-            if (old / f"{name}.parquet").exists() else {}
-        b = {tuple(r[k] for k in key): r for r in pq.read_table(new / f"{name}.parquet").to_pylist()} \
-            if (new / f"{name}.parquet").exists() else {}
-        cols_a = set(next(iter(a.values()), {})) if a else set()
-        cols_b = set(next(iter(b.values()), {})) if b else set()
-        common = cols_a & cols_b
-        changed = {}
-        for k in sorted(set(a) & set(b)):
-            cells = {c: [a[k].get(c), b[k].get(c)] for c in sorted(common) if a[k].get(c) != b[k].get(c)}
-            if cells:
-                changed["/".join(map(str, k))] = cells
-        out[name] = {"added": sorted("/".join(map(str, k)) for k in set(b) - set(a)),
-                     "removed": sorted("/".join(map(str, k)) for k in set(a) - set(b)),
-                     "changed": changed,
-                     "columns_added": sorted(cols_b - cols_a) if a else [],
-                     "columns_removed": sorted(cols_a - cols_b) if b else [],
-                     "new_table": not a and bool(b)}
+    """table -> what changed; the generated splits' tables as "<table> (<split>)", after the tables."""
+    out = {name: _table(name, old / f"{name}.parquet", new / f"{name}.parquet") for name in schema.table_names()}
+    for split, names in schema.generated_splits().items():
+        for name in names:
+            file = schema.load().tables[name].file(split)
+            if (old / file).exists() or (new / file).exists():
+                out[f"{name} ({split})"] = _table(name, old / file, new / file)
     return out
+
+
+def _table(name: str, old: Path, new: Path) -> dict:
+    import pyarrow.parquet as pq  # after argument parsing: --help answers at once
+
+    key = schema.load().tables[name].key
+    a = {tuple(r[k] for k in key): r for r in pq.read_table(old).to_pylist()} if old.exists() else {}
+    b = {tuple(r[k] for k in key): r for r in pq.read_table(new).to_pylist()} if new.exists() else {}
+    cols_a = set(next(iter(a.values()), {})) if a else set()
+    cols_b = set(next(iter(b.values()), {})) if b else set()
+    common = cols_a & cols_b
+    changed = {}
+    for k in sorted(set(a) & set(b)):
+        cells = {c: [a[k].get(c), b[k].get(c)] for c in sorted(common) if a[k].get(c) != b[k].get(c)}
+        if cells:
+            changed["/".join(map(str, k))] = cells
+    return {"added": sorted("/".join(map(str, k)) for k in set(b) - set(a)),
+            "removed": sorted("/".join(map(str, k)) for k in set(a) - set(b)),
+            "changed": changed,
+            "columns_added": sorted(cols_b - cols_a) if a else [],
+            "columns_removed": sorted(cols_a - cols_b) if b else [],
+            "new_table": not a and bool(b)}
 
 
 def _short(v: object, width: int = 80) -> str:
@@ -97,7 +103,7 @@ def _count(arg: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
+    ap = cli.Parser(prog="diff", description=__doc__)
     ap.add_argument("old")
     ap.add_argument("new")
     ap.add_argument("--limit", type=_count, default=8, help="rows of each kind shown per table (default 8; 0: none)")

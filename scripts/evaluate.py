@@ -10,21 +10,23 @@ tasks, claims for verification; fixed seed). Classification metrics are counted 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
+import re
 import sys
+import warnings
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq
-
 import schema
-from scripts import paths
-from scripts.benchmark import bootstrap, submission
+from scripts import cli, paths
+from scripts.benchmark import submission
 from scripts.benchmark.metrics import exact_pairs, overlapping, partial_pairs, prf, span_scores
 
 TASKS = tuple(schema.load().task_contract.configs)
+SPLITS = ("test", *schema.generated_splits())  # a task's own split, then the generated ones
 _DATE = (str, type(None))
 FIELDS: dict[str, dict[str, Any]] = {
     "extraction": {"doc_id": str, "char_start": int, "char_end": int, "value": (int, float), "unit": str,
@@ -39,6 +41,9 @@ VOCAB_FIELDS = {"extraction": {"unit": "unit", "metric": "metric", "bound": "bou
 # spans that may not share a character: extraction within a document; noise within a document and type
 OVERLAP_GROUP = {"extraction": lambda p: (p["doc_id"],), "noise_detection": lambda p: (p["doc_id"], p["noise_type"])}
 VALUE_TOLERANCE = 0.005  # relative: a value within 0.5% of the gold value is right
+DATE_FIELDS = {"extraction": ("period_start", "period_end")}
+# ISO 8601 calendar dates only: date.fromisoformat alone would also take 20220101 and week dates
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class PredictionError(ValueError):
@@ -46,15 +51,69 @@ class PredictionError(ValueError):
         super().__init__(f"{where}:{line}: {reason}")
 
 
+class PredictionWarning(UserWarning):
+    """A file the scorer reads, with something its author should know: fields it ignored, ClassLabel integers."""
+
+
 def _gold(task: str, release: Path, split: str | None = None) -> list[dict]:
     """The gold rows of a split (the task's own test split by default; train and validation are generated)."""
+    import pyarrow.parquet as pq  # imported when scoring, so --help and a mistake answer at once
     return pq.read_table(release / schema.load().tables[task].file(split)).to_pylist()
+
+
+def gold_missing(task: str, release: Path, split: str | None) -> str | None:
+    """Why a release cannot score the task on the split (an older release without generated splits), or None."""
+    try:
+        f = release / schema.load().tables[task].file(split)
+    except KeyError as e:  # a split the task does not have
+        return str(e.args[0])
+    if not f.is_file():
+        return f"{release} has no {f.relative_to(release)} (a release older than the {split or 'test'} split?): give a newer one"
+    return None
 
 
 def _lines(path_or_lines) -> tuple[str, list[str]]:
     if isinstance(path_or_lines, (str, Path)):
-        return str(path_or_lines), Path(path_or_lines).read_text(encoding="utf-8").splitlines()
+        try:
+            return str(path_or_lines), Path(path_or_lines).read_text(encoding="utf-8").splitlines()
+        except UnicodeDecodeError as e:
+            line = Path(path_or_lines).read_bytes()[:e.start].count(b"\n") + 1
+            raise PredictionError(str(path_or_lines), line, "not UTF-8 text: save the file as UTF-8 JSON Lines") from None
     return "<predictions>", [json.dumps(p, ensure_ascii=False) if isinstance(p, dict) else p for p in path_or_lines]
+
+
+def _read_class_labels(p: dict, task: str) -> tuple[list[str], str | None]:
+    """ClassLabel integers, what `datasets` gives for the task configs' vocabulary columns, replaced in place by
+    their names (the ClassLabel's names are the vocabulary's terms in vocab.yaml order, schema/hf.py): the fields
+    read so, and why an integer is no index."""
+    read: list[str] = []
+    for field, voc in VOCAB_FIELDS[task].items():
+        v = p.get(field)
+        if isinstance(v, int) and not isinstance(v, bool):
+            terms = schema.load().terms(voc)
+            if not 0 <= v < len(terms):
+                return read, f"field {field!r} is {v}: a ClassLabel index runs from 0 to {len(terms) - 1} ({', '.join(terms)})"
+            p[field] = terms[v]
+            read.append(field)
+    return read, None
+
+
+def _date_problem(p: dict, task: str) -> str | None:
+    """Why a prediction's period is not two ISO dates (or null), start not after end; None when it is."""
+    fields = DATE_FIELDS.get(task, ())
+    for field in fields:
+        v = p.get(field)
+        if v is None:
+            continue
+        try:
+            ok = bool(ISO_DATE.fullmatch(v)) and bool(dt.date.fromisoformat(v))
+        except ValueError:
+            ok = False
+        if not ok:
+            return f"field {field!r} is {v!r}, not an ISO date: give YYYY-MM-DD (e.g. 2022-01-01) or null"
+    if fields and None not in (p.get(fields[0]), p.get(fields[1])) and p[fields[0]] > p[fields[1]]:
+        return f"{fields[0]} {p[fields[0]]} is after {fields[1]} {p[fields[1]]}"
+    return None
 
 
 def _check_fields(p: dict, task: str, vocab: dict) -> str | None:
@@ -68,11 +127,41 @@ def _check_fields(p: dict, task: str, vocab: dict) -> str | None:
     for field, voc in VOCAB_FIELDS[task].items():
         if field in p and p[field] not in vocab[voc]:
             return f"unknown {field} {p[field]!r} ({', '.join(vocab[voc])})"
+    return _date_problem(p, task)
+
+
+def _id_problem(p: dict, task: str, texts: dict[str, str], claims: set[str], first_line: dict[str, int]) -> str | None:
+    """Why a prediction names no claim or span of the split (or a claim already answered), or None."""
+    if task == "verification":
+        if p["claim_id"] not in claims:
+            return f"unknown claim_id {p['claim_id']!r}"
+        if p["claim_id"] in first_line:
+            return f"claim_id {p['claim_id']!r} repeats line {first_line[p['claim_id']]}"
+        return None
+    if p["doc_id"] not in texts:
+        return f"unknown doc_id {p['doc_id']!r}"
+    if not 0 <= p["char_start"] < p["char_end"] <= len(texts[p["doc_id"]]):
+        return f"span [{p['char_start']}:{p['char_end']}] is outside the text of {p['doc_id']}"
     return None
 
 
-def read_predictions(path_or_lines, task: str, release: Path, split: str | None = None) -> list[dict]:
-    """Parse and check prediction lines against the release; raise PredictionError naming the line."""
+def _warn(where: str, task: str, unknown: dict[str, int], class_labels: dict[str, tuple[int, int, str]]) -> None:
+    """What the scorer read differently from what the file may mean: once per file, not once per line."""
+    if unknown:
+        known = ", ".join([*FIELDS[task], *OPTIONAL.get(task, {})])
+        named = ", ".join(f"{f!r} (line {i})" for f, i in unknown.items())
+        warnings.warn(PredictionWarning(f"{where}: unknown field(s) ignored: {named}; {task} reads {known}"), stacklevel=3)
+    if class_labels:
+        named = ", ".join(f"{f} (line {i}: {n} = {t!r})" for f, (i, n, t) in class_labels.items())
+        warnings.warn(PredictionWarning(f"{where}: read ClassLabel integers as their names (vocab.yaml order, as "
+                                        f"`datasets` encodes them): {named}"), stacklevel=3)
+
+
+def read_predictions(path_or_lines, task: str, release: Path, split: str | None = None,
+                     allow_empty: bool = False) -> list[dict]:
+    """Parse and check prediction lines against the release; raise PredictionError naming the line. A field the
+    task does not read and ClassLabel integers read as names are each named once in a PredictionWarning; no
+    prediction at all is an error unless allow_empty (a baseline that finds nothing)."""
     where, lines = _lines(path_or_lines)
     gold = _gold(task, release, split)
     texts = {g["doc_id"]: g["text"] for g in gold} if task != "verification" else {}
@@ -81,6 +170,9 @@ def read_predictions(path_or_lines, task: str, release: Path, split: str | None 
     out: list[dict] = []
     line_of: dict[int, int] = {}
     first_line: dict[str, int] = {}
+    known = {*FIELDS[task], *OPTIONAL.get(task, {})}
+    unknown: dict[str, int] = {}
+    class_labels: dict[str, tuple[int, int, str]] = {}
     for i, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -90,22 +182,26 @@ def read_predictions(path_or_lines, task: str, release: Path, split: str | None 
             raise PredictionError(where, i, f"not JSON: {e.msg}") from None
         if not isinstance(p, dict):
             raise PredictionError(where, i, "a prediction is a JSON object")
-        reason = _check_fields(p, task, vocab)
+        for f in p.keys() - known:
+            unknown.setdefault(f, i)
+        as_int = {f: p[f] for f in VOCAB_FIELDS[task] if f in p}
+        read, reason = _read_class_labels(p, task)
+        for f in read:
+            class_labels.setdefault(f, (i, as_int[f], p[f]))
+        reason = reason or _check_fields(p, task, vocab)
+        if reason:
+            raise PredictionError(where, i, reason)
+        reason = _id_problem(p, task, texts, claims, first_line)
         if reason:
             raise PredictionError(where, i, reason)
         if task == "verification":
-            if p["claim_id"] not in claims:
-                raise PredictionError(where, i, f"unknown claim_id {p['claim_id']!r}")
-            if p["claim_id"] in first_line:
-                raise PredictionError(where, i, f"claim_id {p['claim_id']!r} repeats line {first_line[p['claim_id']]}")
             first_line[p["claim_id"]] = i
-        else:
-            if p["doc_id"] not in texts:
-                raise PredictionError(where, i, f"unknown doc_id {p['doc_id']!r}")
-            if not 0 <= p["char_start"] < p["char_end"] <= len(texts[p["doc_id"]]):
-                raise PredictionError(where, i, f"span [{p['char_start']}:{p['char_end']}] is outside the text of {p['doc_id']}")
         line_of[id(p)] = i
         out.append(p)
+    if not out and not allow_empty:
+        raise PredictionError(where, len(lines) or 1, f"no predictions (the file has no JSON line): give one "
+                              f"{task} prediction per line, see --help")
+    _warn(where, task, unknown, class_labels)
     if task in OVERLAP_GROUP:
         clash = overlapping(out, OVERLAP_GROUP[task])
         if clash:
@@ -195,7 +291,8 @@ def score_noise(preds: list[dict], gold: list[dict]) -> dict:
         by_type[t["noise_type"]][1].append(t)
     for kind in schema.load().vocab["noise_type"]:
         tp, tt = by_type[kind]
-        out[f"{kind}_f1"] = prf(len(exact_pairs(tp, tt)), len(tp), len(tt))[2]
+        if tt:  # a type without a gold span in the split has no F1 (a 0.0 would read as a failure)
+            out[f"{kind}_f1"] = prf(len(exact_pairs(tp, tt)), len(tp), len(tt))[2]
     return _round(out)
 
 
@@ -212,6 +309,7 @@ def score(task: str, preds: list[dict], gold: list[dict], ci: bool = True) -> di
     """The task's metrics and, with ci, `ci95`: {headline metric: [low, high]} (scripts/benchmark/bootstrap.py)."""
     out = SCORERS[task](preds, gold)
     if ci:
+        from scripts.benchmark import bootstrap  # numpy: when scoring only
         out["ci95"] = bootstrap.intervals(task, preds, gold, SCORERS[task], HEADLINE[task])
     return out
 
@@ -224,24 +322,31 @@ def evaluate(task: str, predictions, release: Path | None = None, split: str | N
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, epilog="Submission format\n\n" + submission.text(),
+    ap = cli.Parser(prog="evaluate", description=__doc__, epilog="Submission format\n\n" + submission.text(),
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--task", required=True, choices=TASKS)
     ap.add_argument("--predictions", required=True, type=Path)
-    ap.add_argument("--release", type=Path, default=None)
-    ap.add_argument("--split", default=None, help="the split the predictions are for: test (default), train or validation")
+    ap.add_argument("--release", default=None,
+                    help="a release folder, or a version (0.9.0 or v0.9.0) under dataset/; default: the current version's")
+    ap.add_argument("--split", default=None, choices=SPLITS, help="the split the predictions are for: test (default), train or validation")
     args = ap.parse_args(argv)
-    if not args.predictions.exists():
-        print(f"evaluate: {args.predictions}: no such file", file=sys.stderr)
-        return 2
+    if not args.predictions.is_file():
+        what = "a folder" if args.predictions.is_dir() else "no such file"
+        return cli.refuse("evaluate", f"--predictions {args.predictions}: {what}; give a JSON Lines file (see --help)")
+    release = paths.current_release(args.release)
+    if why := paths.no_release(release) or gold_missing(args.task, release, args.split):
+        return cli.refuse("evaluate", f"--release: {why}")
     try:
-        metrics = evaluate(args.task, args.predictions, args.release, args.split)
-    except KeyError as e:  # a split the task does not have
-        print(f"evaluate: {e.args[0]}", file=sys.stderr)
-        return 2
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", PredictionWarning)
+            metrics = evaluate(args.task, args.predictions, release, args.split)
     except PredictionError as e:
-        print(f"evaluate: {e}", file=sys.stderr)
-        return 2
+        return cli.refuse("evaluate", str(e))
+    for w in caught:  # ours as one line each; any other warning as Python shows it
+        if issubclass(w.category, PredictionWarning):
+            print(f"evaluate: warning: {w.message}", file=sys.stderr)
+        else:
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
     print(json.dumps(metrics, ensure_ascii=False, sort_keys=True))
     return 0
 

@@ -16,9 +16,11 @@ import sys
 import time
 from pathlib import Path
 
+from scripts import cli
+
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="generate", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = cli.Parser(prog="generate", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, required=True, help="number of documents (at least 1)")
     ap.add_argument("--seed", type=int, required=True, help="random seed: the same seed writes the same bytes")
     ap.add_argument("--out", type=Path, required=True,

@@ -41,6 +41,25 @@ def no_release(release: Path) -> str | None:
     return None
 
 
+CORPUS = "generated-corpus"  # the section scripts.generate writes into a corpus's pyproject.toml
+
+
+def generated_corpus(root: Path = ROOT) -> dict | None:
+    """What a corpus written by `python -m scripts.generate` is (docs, seed, first, generator), as its
+    pyproject.toml declares it; None for this project, whose documents are the five web articles."""
+    with open(root / "pyproject.toml", "rb") as f:
+        return tomllib.load(f).get("tool", {}).get("kuaishou-ecommerce-claims", {}).get(CORPUS)
+
+
+def corpus_line(corpus: dict) -> str:
+    """One sentence saying what a generated corpus is, for its card, datasheet and viewer (Markdown)."""
+    return (f"A generated corpus: {corpus['docs']} noisy Chinese documents about Kuaishou (快手) e-commerce written by "
+            f"`python -m scripts.generate --docs {corpus['docs']} --seed {corpus['seed']}` ({corpus['generator']}), "
+            "composed from that project's reference facts, entities, seed-text clauses and templates, with the noise "
+            "of the web injected and every gold span exact by construction; not the five web articles it was "
+            "generated from")
+
+
 def declared(key: str, root: Path = ROOT) -> str:
     """A project setting declared once in pyproject.toml's [tool.kuaishou-ecommerce-claims] (hub-repo-id, code-url)."""
     with open(root / "pyproject.toml", "rb") as f:

@@ -25,13 +25,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-import huggingface_hub
 import yaml
-from huggingface_hub.utils import HFValidationError, validate_repo_id
 
-from scripts import paths
-from scripts.docs import hub
-from scripts.validate import validate
+from scripts import cli, paths
 
 RELEASE_FOLDER = re.compile(r"^v\d+\.\d+\.\d+$")
 # earlier release folders on the Hub: deleted by the upload (the current one is uploaded again)
@@ -86,6 +82,7 @@ def card_versions(dataset_root: Path) -> set[str]:
 def repo_id_problem(repo_id: str) -> str | None:
     if repo_id.count("/") != 1:
         return f"--repo-id {repo_id!r}: give the full Hub id, ORG/NAME (the card's hf:// paths need both)"
+    from huggingface_hub.utils import HFValidationError, validate_repo_id  # after argument parsing: a quick --help
     try:
         validate_repo_id(repo_id)
     except HFValidationError as e:
@@ -107,6 +104,7 @@ def uncommitted(root: Path) -> str | None:
 
 def stage(root: Path, dataset_root: Path, version: str, repo_id: str, files: list[str]) -> Path:
     """A copy of what is uploaded, with the repository's own files rendered for repo_id."""
+    from scripts.docs import hub
     out = Path(tempfile.mkdtemp(prefix="kuaishou-ecommerce-claims-publish-"))
     for f in files:
         (out / f).parent.mkdir(parents=True, exist_ok=True)
@@ -126,7 +124,7 @@ def human(n: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = cli.Parser(prog="publish", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repo-id", help="Hub dataset repository ORG/NAME (default: hub-repo-id in pyproject.toml)")
     ap.add_argument("--dry-run", action="store_true",
                     help="render the repository into a temporary folder, list what would be uploaded; no network")
@@ -134,6 +132,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="takedown: squash the Hub repository's history and delete earlier release tags")
     ap.add_argument("--root", type=Path, default=paths.ROOT, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    import huggingface_hub  # the slow imports after parsing: --help and a mistake answer at once
+
+    from scripts.validate import validate
     root = args.root.resolve()
     repo_id = args.repo_id or paths.declared("hub-repo-id", root)
     problem = repo_id_problem(repo_id)

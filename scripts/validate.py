@@ -8,23 +8,21 @@ current release, dataset/v<version>/. `--engine spark [--master URL]` adds the p
 schemas (schema/spark.py), run as Spark jobs on the Parquet files, to all of the above."""
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
 import schema
-from scripts import parallel, paths, rederive
-from scripts.release import expectations as gx_check
-from scripts.release import gx_report, report, splits
-from scripts.release.conformance import Problem, check_tables, manifest_problems, read_manifest
+from scripts import cli, parallel, paths
 
 
 def check_form(release: Path, engine: str = "embedded", master: str | None = None) -> tuple[dict, list]:
     """The release's tables as read, and what is wrong with their form: the manifest,
     the files, pandera and the cross-table rules (what re-derivation then builds on).
     engine="spark" also runs the pandera pyspark.sql schemas as Spark jobs on `master` (scripts/spark.py)."""
+    import pyarrow.parquet as pq  # the slow imports here, not at the top: --help and a mistake answer at once
+
+    from scripts.release import splits
+    from scripts.release.conformance import Problem, check_tables, manifest_problems, read_manifest
 
     if not release.is_dir():
         return {}, [Problem("release", "(dir)", f"{release} is not a directory")]
@@ -47,6 +45,8 @@ def check_form(release: Path, engine: str = "embedded", master: str | None = Non
 
 def check_meaning(release: Path, tables: dict, form: list) -> list:
     """What the data means: every derived column recomputed by the build's own code and compared."""
+    from scripts import rederive
+    from scripts.release.conformance import read_manifest
     return rederive.problems(tables, read_manifest(release)[0],
                              untrusted={p.table for p in form if p.column == "(schema)"})
 
@@ -61,12 +61,13 @@ def validate(release: Path, gx: bool = True, docs_dir: Path | None = None, first
         return problems
     problems += check_meaning(release, tables, problems)
     if gx and not (first_failure and problems):
+        from scripts.release import expectations as gx_check
         problems += gx_check.run(release, docs_dir, tables)
     return problems
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
+    ap = cli.Parser(prog="validate", description=__doc__)
     ap.add_argument("release", nargs="?", default=None,
                     help="a release folder, or a version (0.9.0 or v0.9.0) under dataset/; default: the current version's")
     ap.add_argument("--docs", nargs="?", type=Path, const=paths.BUILD / "gx", default=None, metavar="DIR",
@@ -84,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     if why := paths.no_release(release):
         print(f"validate: {why}", file=sys.stderr)
         return 2
+    from scripts.release import gx_report, report  # after parsing: --help and a mistake answer at once
+    from scripts.release.conformance import read_manifest
+
     docs_dir = args.docs.resolve() if args.docs else None
     why = gx_report.refusal(docs_dir) if docs_dir else None
     if why:

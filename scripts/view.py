@@ -18,14 +18,8 @@ import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import jinja2
-import pyarrow.parquet as pq
-
 import schema
-from scripts import paths
-from scripts.benchmark.tasks import sentence
-from scripts.normalize.cleaning import REMOVED_TYPES
-from scripts.validate import validate
+from scripts import cli, paths
 
 LAYERS = ("claims", "noise", "mentions", "events")
 KEY_ATTR = {"claims": "data-claim-id", "noise": "data-noise-id", "mentions": "data-mention-id", "events": "data-event-id"}
@@ -45,23 +39,36 @@ class Span:
     part: int = 0        # > 0: a later part of a span cut where it crosses another
 
 
+class Row(dict):
+    """A row of a superseded release, which may lack a table or column this viewer shows: it reads as None."""
+    def __missing__(self, key):
+        return None
+
+
+def _lenient(value):
+    return Row({k: _lenient(v) for k, v in value.items()}) if isinstance(value, dict) else \
+        [_lenient(v) for v in value] if isinstance(value, list) else value
+
+
 def _spans(doc_id: str, t: dict) -> list[Span]:
     ents = {e["entity_id"]: e for e in t["entities"]}
     verdicts = {v["claim_id"]: v for v in t["claim_verdicts"]}
     facts = {f["fact_id"]: f for f in t["reference_facts"]}
+    from scripts.normalize.cleaning import REMOVED_TYPES as removed
+
     out = []
     for c in t["claims"]:
         if c["doc_id"] != doc_id:
             continue
-        v = verdicts[c["claim_id"]]
+        v = verdicts.get(c["claim_id"]) or Row()
         info = {"claim": c["claim_id"], "value": f"{num(c['value'])} {c['unit']}", "as written": c["value_surface"],
                 "bound": c["bound"], "period": f"{c['period_start']} – {c['period_end']}" if c["period_start"] else "none",
                 "kind": c["claim_kind"], "metric": f"{c['metric']} ({c['scope']})",
                 "change": f"{c['change_basis']} {c['direction_stated']}" if c["is_change"] else "level",
                 "verdict": f"{v['verdict']} (reconciled: {v['verdict_reconciled']})",
                 "official": "; ".join(f"{facts[f]['value_as_printed'] or num(facts[f]['value'])} ({facts[f]['source_tier']})"
-                                      for f in v["fact_ids"]) or "—",
-                "official source": "; ".join(facts[f]["statement_en"] for f in v["fact_ids"]) or "—",
+                                      for f in v["fact_ids"] or []) or "—",
+                "official source": "; ".join(str(facts[f]["statement_en"]) for f in v["fact_ids"] or []) or "—",
                 "English": c["statement_en"]}
         if c["reconciled_by"]:
             info["reconciled value"] = f"{num(c['value_reconciled'])} {c['unit']}"
@@ -71,7 +78,7 @@ def _spans(doc_id: str, t: dict) -> list[Span]:
             out.append(Span(n["char_start"], n["char_end"], "noise", n["noise_id"], n["noise_type"],
                             {"noise": n["noise_id"], "type": n["noise_type"], "likely reading": n["likely_reading"] or "—",
                              "basis": n["basis"], "confidence": n["confidence"], "why": n["explanation"]},
-                            {"page-noise": n["noise_type"] in REMOVED_TYPES}))
+                            {"page-noise": n["noise_type"] in removed}))
     for m in t["mentions"]:
         if m["doc_id"] == doc_id:
             e = ents[m["entity_id"]]
@@ -143,18 +150,26 @@ def num(v: float) -> str:
     return f"{v:,.0f}" if abs(v) >= 1000 and float(v).is_integer() else f"{v:,.6g}"
 
 
-def _env():
+def _env(notice: str | None = None):
+    import jinja2
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates" / "viewer"),
                              autoescape=jinja2.select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined)
     env.filters["num"] = num
+    env.globals["notice"] = notice  # a superseded release: shown read-only, as stored
     return env
 
 
-def build_site(release: Path, out: Path) -> list[Path]:
-    t = {n: pq.read_table(release / f"{n}.parquet").to_pylist() for n in schema.table_names()}
+def build_site(release: Path, out: Path, notice: str | None = None) -> list[Path]:
+    """notice: shown on every page; given, the release is superseded and may lack tables and columns of today's
+    schema, which then show as empty."""
+    import pyarrow.parquet as pq
+    t = {n: pq.read_table(release / f"{n}.parquet").to_pylist() if (release / f"{n}.parquet").exists() else []
+         for n in schema.table_names()}
+    if notice:
+        t = {n: _lenient(rows) for n, rows in t.items()}
     manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
-    env = _env()
+    env = _env(notice)
     vocab = schema.load().vocab
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -185,12 +200,14 @@ def build_site(release: Path, out: Path) -> list[Path]:
         version=manifest["version"], relations=relations, events=events)))
     written.append(_write(out / "index.html", env.get_template("index.html.j2").render(
         version=manifest["version"], rows=rows, layers=LAYERS, verdict_terms=list(vocab["verdict"]),
+        corpus=manifest.get("generated_corpus"),
         n_relations=len(relations))))
     return written
 
 
 def _mark(text: str, c: dict) -> str:
     """The claim's sentence with the quote marked (HTML)."""
+    from scripts.benchmark.tasks import sentence
     s = sentence(text, c["char_start"], c["char_end"])
     i = s.find(c["quote"])
     if i == -1:
@@ -203,8 +220,19 @@ def _write(path: Path, content: str) -> Path:
     return path
 
 
+def superseded(made_by: str | None, problems: list) -> str | None:
+    """The notice for a release older than this code's (dataset/CHANGELOG.md, "Which releases are current"):
+    shown read-only, as stored, even when today's rules find problems in it; None for the current release."""
+    if made_by is None or made_by == paths.version():
+        return None
+    why = (f"; today's rules find {len(problems)} problem(s) in it (tables and columns added since show as empty)"
+           if problems else "")
+    return (f"v{made_by} is superseded by v{paths.version()} (see CHANGELOG.md, \"Which releases are current\"): "
+            f"shown read-only, as it was released{why}")
+
+
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = cli.Parser(prog="view", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("release", nargs="?", default=None,
                     help="a release folder, or a version (0.9.0 or v0.9.0) under dataset/; default: the current version's")
     ap.add_argument("--out", type=Path, default=paths.BUILD / "viewer")
@@ -213,12 +241,20 @@ def main(argv: list[str] | None = None) -> int:
     if why := paths.no_release(release):
         print(f"view: {why}", file=sys.stderr)
         return 2
+    if args.out.exists() and not args.out.is_dir():
+        return cli.refuse("view", f"--out {args.out} is a file, not a folder: give a folder for the pages")
+    from scripts.validate import validate  # after parsing: --help and a mistake answer without the slow imports
+
     problems = validate(release, gx=False, first_failure=True)  # form and meaning: pages show what a valid release says
-    if problems:
+    made_by = json.loads((release / "manifest.json").read_text(encoding="utf-8")).get("version")
+    notice = superseded(made_by, problems)
+    if problems and not notice:
         print(f"view: {release} does not validate ({len(problems)} problem(s), e.g. {problems[0]}); "
               "run `python -m scripts.validate`", file=sys.stderr)
         return 1
-    files = build_site(release, args.out)
+    files = build_site(release, args.out, notice)
+    if notice:
+        print(f"view: {notice}")
     print(f"wrote {len(files)} pages to {args.out} (open {args.out / 'index.html'})")
     return 0
 

@@ -76,6 +76,17 @@ def fresh_release(tmp_path_factory, version):
     return root / "dataset" / f"v{version}"
 
 
+@pytest.fixture(scope="session")
+def generated_corpus(tmp_path_factory):
+    """A small generated project (12 documents, seed 5), built in-process once per session."""
+    from scripts import generate
+    from scripts.build import build
+    out = tmp_path_factory.mktemp("generated")
+    assert generate.main(["--docs", "12", "--seed", "5", "--out", str(out)]) == 0
+    build(root=out, quiet=True)
+    return out
+
+
 def tree_digest(path: Path) -> dict[str, str]:
     return {p.relative_to(path).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(path.rglob("*")) if p.is_file()}

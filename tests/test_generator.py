@@ -11,7 +11,6 @@ import schema
 from scripts import generate, paths
 from scripts.benchmark.generator.corpus import compose
 from scripts.benchmark.generator.material import load
-from scripts.build import build
 from scripts.inputs.spans import locate
 from scripts.release import splits
 from scripts.validate import validate
@@ -20,12 +19,8 @@ TASKS = ("extraction", "verification", "noise_detection")
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    """A small generated project, built in-process."""
-    out = tmp_path_factory.mktemp("generated")
-    assert generate.main(["--docs", "12", "--seed", "5", "--out", str(out)]) == 0
-    build(root=out, quiet=True)
-    return out
+def corpus(generated_corpus):
+    return generated_corpus
 
 
 def test_the_same_seed_writes_the_same_bytes_and_another_seed_does_not(corpus, tmp_path):

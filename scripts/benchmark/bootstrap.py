@@ -35,8 +35,8 @@ def intervals(task: str, preds: list[dict], gold: list[dict], scorer: Callable[[
             g_s.append(dict(gold_by[u], **{key: new}))
             p_s += [dict(p, **{key: new}) for p in preds_by[u]]
         m = scorer(p_s, g_s)
-        for name in metrics:
-            draws[name].append(m[name])
+        for name in metrics:  # a per-type F1 is absent from a resample without that type: not drawn there
+            draws[name].append(m.get(name, np.nan))
     tail = (1 - CONFIDENCE) / 2 * 100
-    return {name: [round(float(np.percentile(v, tail)), 6), round(float(np.percentile(v, 100 - tail)), 6)]
-            for name, v in draws.items()}
+    return {name: [round(float(np.nanpercentile(v, tail)), 6), round(float(np.nanpercentile(v, 100 - tail)), 6)]
+            for name, v in draws.items() if not np.isnan(v).all()}

@@ -28,16 +28,20 @@ FORMATS: dict[str, tuple[str, dict]] = {
 
 RULES = (
     "A prediction file is JSON Lines: one JSON object per line, blank lines ignored. The scorer refuses the "
-    "whole file (exit 2, naming the line) for a line that is not such an object, a missing field or a wrong "
-    "type, an unknown id or term, a span outside the text, extraction spans that overlap in a document, noise "
-    "spans of one type that overlap, or a repeated claim_id.",
+    "whole file (exit 2, naming the line and field) when it holds no prediction, and for a line that is not such an "
+    "object, a missing field or a wrong type, a date that is not an ISO calendar date (YYYY-MM-DD: not "
+    "\"2022/01/01\", \"last year\" or a time), a period that ends before it starts, an unknown id or term, a span "
+    "outside the text, extraction spans that overlap in a document, noise spans of one type that overlap, or a "
+    "repeated claim_id. A vocabulary field may be a term or its ClassLabel integer, as `datasets` loads the task "
+    "configs (the index into the vocabulary's terms); a field the task does not read is ignored. The scorer "
+    "names both in a warning.",
     "Span tasks (SemEval-2013 task 9 / nervaluate style; every match is one to one): span_precision, "
     "span_recall and span_f1 count exact boundary matches (same doc_id, char_start and char_end); partial_* "
     f"credit a prediction whose character intersection over union with a gold span is at least {PARTIAL_IOU} "
     "(each gold span at most once, highest IoU first); typed_* are exact matches whose type is right too "
     "(extraction: value within 0.5% and the same unit; noise_detection: the same noise_type, also per type "
-    "as {noise_type}_f1). Extraction's value_accuracy, unit_accuracy, period_accuracy, metric_accuracy and "
-    "bound_accuracy are shares of the exact matches.",
+    "as {noise_type}_f1, for each type the split has a gold span of). Extraction's value_accuracy, "
+    "unit_accuracy, period_accuracy, metric_accuracy and bound_accuracy are shares of the exact matches.",
     "verification: accuracy and macro_f1 over all test claims, and {verdict}_precision, _recall, _f1 and _support "
     "(scikit-learn).",
 )

@@ -49,9 +49,10 @@ def card_yaml(version: str, rows: dict[str, int], splits: dict[str, dict] | None
         "size_categories": [size_category(max(_config_rows(n, rows, splits) for n in names))],
         "tags": ["claims", "provenance", "noise", "chinese", "e-commerce", "kuaishou"] + (["synthetic"] if splits else []),
         "configs": configs,
-        # the task configs' features, so that `datasets` encodes their vocabulary columns as ClassLabel
+        # every config's features (the Hub's viewer and `datasets` read them); the task configs' vocabulary
+        # columns as ClassLabel, so that `datasets` encodes them
         "dataset_info": [{"config_name": n, **datasets.DatasetInfo(features=hf_features(n))._to_yaml_dict()}
-                         for n in schema.load().task_contract.configs],
+                         for n in names],
     }
 
 
@@ -182,6 +183,11 @@ def _generated_splits_note(splits: dict[str, dict]) -> str:
             "was chosen by measuring the build of the generated corpus: see the CHANGELOG, v0.9.0")
 
 
+# the one-line conversion between a base table's terms and a task config's ClassLabel integers (issue 31)
+JOIN_LINE = ('verdicts = load_dataset("{repo_id}", "claim_verdicts", split="train")'
+             '.cast_column("verdict", ver.features["label"])')
+
+
 def _benchmark_section(repo_id: str, code_url: str, baselines: str, splits: dict[str, dict] | None) -> list[str]:
     contract = schema.load().task_contract
     return [
@@ -196,6 +202,9 @@ def _benchmark_section(repo_id: str, code_url: str, baselines: str, splits: dict
         f"ver = load_dataset(\"{repo_id}\", \"verification\", split=\"test\")\n"
         + "".join(f"ver_{s} = load_dataset(\"{repo_id}\", \"verification\", split=\"{s}\")\n" for s in sorted(splits or {})) +
         "ver.features[\"label\"].names  # ['supported', 'refuted', 'not_enough_info']\n```\n",
+        "The base tables keep their vocabulary columns as the terms the Parquet stores. To join one with a task "
+        "config, cast the column to the task's `ClassLabel`, one line (the same names, so the same integers):\n",
+        "```python\n" + JOIN_LINE.format(repo_id=repo_id) + "\n```\n",
         f"Verification is FEVER-style: every claim comes with an `evidence_pool` of {POOL_SIZE} reference facts drawn by one "
         "rule for every claim (same subject and metric first, then same subject, then same metric, then any; within "
         "each, nearest in time to the claim's period, or to the document's `reference_date` when the claim has none), "
@@ -226,14 +235,20 @@ def render(version: str, rows: dict[str, int], ctx: dict | None = None, release=
     # the other readers (pandas, polars, Croissant, DuckDB) follow the limits
     load = _load_section(version, repo_id, code_url)
     head = front_matter(card_yaml(version, rows, splits))
+    corpus = paths.generated_corpus(root)
+    # a link only to what the repository holds: a generated corpus has no CHANGELOG.md of its own (this project's
+    # is hand-written and always there, so a fresh build's card is the committed one)
+    changelog = not corpus or release is None or (Path(release).parent / "CHANGELOG.md").is_file()
     parts = [f"---\n{head}---\n",
-             "# Kuaishou e-commerce claims\n",
-             "Five noisy Chinese web articles about Kuaishou (快手) e-commerce, turned into tables: what each "
-             "source *states*, exactly where (character offsets into the raw text), normalized beside the surface "
+             "# Kuaishou e-commerce claims" + (" (generated corpus)" if corpus else "") + "\n",
+             (paths.corpus_line(corpus) + ". Turned into the project's tables: what each document "
+              if corpus else "Five noisy Chinese web articles about Kuaishou (快手) e-commerce, turned into tables: what each source ")
+             + "*states*, exactly where (character offsets into the raw text), normalized beside the surface "
              "form, with the noise of the web (SEO spam, boilerplate, spun and machine-translated wording, garbled "
              "names, wrong units, repost dates) labelled rather than silently fixed.\n",
              f"Release **v{version}** (schema {sch.schema_version}). See [DATASHEET.md](DATASHEET.md) for how it "
-             "was made and what the noise is, and [CHANGELOG.md](CHANGELOG.md) for what changed between releases.\n",
+             "was made and what the noise is" + (", and [CHANGELOG.md](CHANGELOG.md) for what changed between releases"
+                                                 if changelog else "") + ".\n",
              *load[:3]]
     if ctx:
         parts += _benchmark_section(repo_id, code_url, ctx["baselines"], splits)

@@ -117,6 +117,7 @@ def render(release: Path, root: Path, prefix: str = "dataset/", repo_id: str | N
                baselines=Markup(ctx["baselines"]))
     text = env.get_template("DATASHEET.md.j2").render(
         **ctx, figure_path=prefix + FIGURE, data=prefix,
+        corpus=(corpus := paths.generated_corpus(root)), corpus_line=Markup(paths.corpus_line(corpus)) if corpus else "",
         rai={k: Markup(v) for k, v in rai.TEXT.items()},  # the project's own sentences (scripts/docs/rai.py)
         load_id=repo_id if hub else "dataset",
         examples="`README.md`" if hub else "`README.md` and `dataset/README.md`",

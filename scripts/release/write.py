@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 import schema
+from scripts import paths
 from scripts.errors import ReleaseError
 from scripts.files import sha256_file
 
@@ -90,6 +91,8 @@ def manifest(version: str, release: Path, inputs: list[Path], root: Path, comple
         # per document: numbers found by the completeness scan and what accounts for each
         "completeness": completeness,
         **extra,
+        # a corpus written by scripts.generate says so (its size, seed, generator); this project's releases do not
+        **({"generated_corpus": corpus} if (corpus := paths.generated_corpus(root)) else {}),
     }
 
 

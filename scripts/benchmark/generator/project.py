@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from scripts import paths
 from scripts.benchmark.generator.corpus import compose
 from scripts.benchmark.generator.doc import occurrence
 from scripts.benchmark.generator.material import load
@@ -29,6 +30,13 @@ ANNOTATIONS = "documents.jsonl"
 def without_splits(text: str) -> str:
     """The project's pyproject.toml without its generated splits: a generated or replicated corpus has none of its own."""
     return re.sub(r"(?ms)^\[tool\.kuaishou-ecommerce-claims\.generated-splits\]\n.*?(?=^\[|\Z)", "", text)
+
+
+def _corpus_section(docs: int, seed: int, first: int, root: Path) -> str:
+    """What the corpus is, declared where its card, datasheet and viewer read it (scripts/paths.py generated_corpus)."""
+    generator = f"scripts/generate.py of kuaishou-ecommerce-claims {paths.version(root)}"
+    return (f"\n[tool.kuaishou-ecommerce-claims.{paths.CORPUS}]\n# written by the generator: what this corpus is\n"
+            f"docs = {docs}\nseed = {seed}\nfirst = {first}\ngenerator = {json.dumps(generator)}\n")
 
 
 def _events(root: Path, tellings: dict[str, list[dict]]) -> list[dict]:
@@ -48,7 +56,8 @@ def generate(out: Path, docs: int, seed: int, root: Path, first: int = 100) -> l
     # nothing is removed here: scripts/generate.py clears what an earlier run wrote (generator/target.py)
     (seeds / "annotations").mkdir(parents=True, exist_ok=True)
     (seeds / "reference").mkdir(exist_ok=True)
-    (out / "pyproject.toml").write_text(without_splits((root / "pyproject.toml").read_text(encoding="utf-8")), encoding="utf-8")
+    (out / "pyproject.toml").write_text(without_splits((root / "pyproject.toml").read_text(encoding="utf-8"))
+                                        + _corpus_section(docs, seed, first, root), encoding="utf-8")
     shutil.copyfile(root / "seeds" / "annotations" / "entities.yaml", seeds / "annotations" / "entities.yaml")
     shutil.copyfile(root / "seeds" / "reference" / "facts.yaml", seeds / "reference" / "facts.yaml")
     gaps = yaml.safe_load((root / "seeds" / "reference" / "gaps.yaml").read_text(encoding="utf-8"))
