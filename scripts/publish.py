@@ -31,6 +31,7 @@ from huggingface_hub.utils import HFValidationError, validate_repo_id
 
 from scripts import paths
 from scripts.docs import hub
+from scripts.release import source
 from scripts.validate import validate
 
 RELEASE_FOLDER = re.compile(r"^v\d+\.\d+\.\d+$")
@@ -47,8 +48,8 @@ class UploadError(Exception):
 
 
 def files_to_upload(dataset_root: Path, version: str) -> list[str]:
-    """Exactly the files the newest release's manifest and the card name: that manifest and the
-    tables it lists, the top-level documents, the figures the card and datasheet show. Earlier
+    """Exactly the files the newest release's manifest and the card name: that manifest, the
+    tables and the build inputs (source/) it lists, the top-level documents, the figures the card and datasheet show. Earlier
     releases stay in the code repository only (the takedown policy). Refuses a symlink or a
     listed path that leaves dataset/: nothing else is uploaded."""
     names = [n for n in TOP_LEVEL if (dataset_root / n).exists()]
@@ -61,6 +62,8 @@ def files_to_upload(dataset_root: Path, version: str) -> list[str]:
         listed = [f"v{version}/{e['file']}" for e in manifest["tables"].values()]
         # the generated splits' files (<split>/<table>.parquet) that the card's configs also name
         listed += [f"v{version}/{e['file']}" for s in manifest.get("splits", {}).values() for e in s["tables"].values()]
+        # the build inputs the release ships (source/, scripts/release/source.py), so that the Hub copy can be rebuilt
+        listed += [f"v{version}/{source.FOLDER}/{n}" for n in source.shipped(manifest)]
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise UploadError(f"{m}: cannot read the tables it lists ({e})") from None
     names += [m.relative_to(dataset_root).as_posix()] + listed
