@@ -23,9 +23,8 @@ from scripts.release.write import write_parquet
 
 @pytest.fixture
 def copy(release, tmp_path):
-    dst = tmp_path / release.name
-    shutil.copytree(release, dst)
-    return dst
+    """A scratch copy of the committed release, to edit."""
+    return shutil.copytree(release, tmp_path / release.name)
 
 
 def _manifest(release):
