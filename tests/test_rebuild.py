@@ -156,6 +156,8 @@ def test_the_command_fails_on_a_one_cell_change_naming_table_row_and_column(copy
     ("documents", "site", 2, "tao92.com"),
     ("documents", "title", 0, "快手电商负责人笑古:快手电商里子藏着焦虑"),
     ("documents", "published_at", 1, None),
+    ("entities", "entity_type", 0, "organization"),
+    ("entities", "parent_id", 5, None),
     ("reference_facts", "source_tier", 0, "primary"),
     ("reference_facts", "source_url", 1, "https://lieyunpro.com/archives/471481"),
 ])
@@ -200,3 +202,12 @@ def test_the_timezone_rule_reads_every_scalar_of_every_yaml_input(tmp_path):
     found = source.timezone_problems(seeds, tmp_path)
     assert [(p.table, p.column, p.examples) for p in found] == [
         ("source", "(timestamp)", ["source/seeds/annotations/events.yaml:3: seen 2021-06-18 20:00 has no timezone"])]
+
+
+def test_manifest_inputs_that_disagree_with_the_shipped_files_are_named(copy):
+    m = _manifest(copy)
+    m["inputs"]["seeds/sources.yaml"] = "0" * 64
+    (copy / "manifest.json").write_text(json.dumps(m, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    found = rebuild(copy)
+    assert [(p.table, p.column) for p in found] == [("manifest", "inputs")]
+    assert found[0].examples == [f"seeds/sources.yaml: manifest {'0' * 64}, shipped {sha256_file(ROOT / 'seeds/sources.yaml')}"]

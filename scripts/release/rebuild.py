@@ -48,6 +48,12 @@ def rebuild(release: Path) -> list[Problem]:
         except (InputError, DagError, pipeline.RowShapeError) as e:
             return [Problem("source", "(build)", f"the build refuses the shipped inputs: {e}")]
         found = [p for name in schema.table_names() if (p := _compare(name, tables[name], release, root, manifest, built_by))]
+        read = {p.relative_to(root).as_posix(): sha256_file(p) for p in pipeline.input_files(root / "seeds")}
+        listed = manifest.get("inputs") or {}
+        if read != listed:
+            odd = sorted(n for n in read.keys() | listed.keys() if read.get(n) != listed.get(n))
+            found.append(Problem("manifest", "inputs", "lists the hash of every shipped file the build reads",
+                                 [f"{n}: manifest {listed.get(n)}, shipped {read.get(n)}" for n in odd]))
         if completeness != manifest.get("completeness"):
             found.append(Problem("manifest", "completeness", "equals the completeness scan of the rebuilt tables",
                                  ["manifest.json `completeness` differs from the scan of the shipped texts"]))

@@ -3,10 +3,10 @@ events, names, second pass, reference facts and gaps, sources.yaml) and the sche
 hashes and the project version that built the release in the manifest's `source` section.
 
 What needs only the release is checked here: the shipped files hash as the manifest says; the metadata that
-only an input states (documents' titles, sites, authors, URLs and dates; every reference fact and gap) is what
-the build's own loaders read from source/; the inputs keep their own rules (a figure is published on or after
-the end of its period unless the fact says why; every timestamp carries a timezone). The full rebuild from
-these files is scripts/release/rebuild.py."""
+only an input states (documents' titles, sites, authors, URLs and dates; entities' names, types and parents;
+every reference fact and gap) is what the build's own loaders and table code make of source/; the inputs keep
+their own rules (a figure is published on or after the end of its period unless the fact says why; every
+timestamp carries a timezone). The full rebuild from these files is scripts/release/rebuild.py."""
 from __future__ import annotations
 
 import datetime as dt
@@ -22,12 +22,12 @@ import schema
 from scripts import paths
 from scripts.errors import InputError
 from scripts.files import sha256_file
-from scripts.inputs.entity_registry import load_entities
-from scripts.inputs.seeds import load_seeds
 from scripts.inputs.yamlio import load_yaml
 from scripts.pipeline import to_table
 from scripts.release.compare import first_difference
 from scripts.release.conformance import Problem, read_manifest
+from scripts.tables import modules
+from scripts.tables.context import Inputs, Stage
 from scripts.tables.documents import document_row
 from scripts.tables.reference_facts import load_facts, load_gaps
 
@@ -41,6 +41,7 @@ STATED_DOCUMENT_COLUMNS = ("doc_id", "source_file", "sha256", "title", "site", "
 # an ISO 8601 date with a time of day, and the offset it must end with
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 _OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
+_ANY_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 
 
 def files(root: Path) -> dict[str, Path]:
@@ -114,19 +115,22 @@ def problems(release: Path, tables: dict[str, pa.Table]) -> list[Problem]:
 
 
 def stated_problems(seeds_dir: Path, tables: dict[str, pa.Table]) -> list[Problem]:
-    """Each released table (part) that an input alone states, against what the build's own loaders read from
-    the shipped input: documents' provenance columns (sources.yaml), reference_facts (facts.yaml) and
-    reference_gaps (gaps.yaml)."""
+    """Each released table (part) that an input alone states, against what the build's own loaders and table
+    code make of the shipped input: documents' provenance columns (sources.yaml), entities but their mention
+    counts (entities.yaml), reference_facts (facts.yaml) and reference_gaps (gaps.yaml)."""
     rule = "states what source/seeds/{} says"
+    inputs = Inputs(seeds_dir)
     want: dict[str, tuple[pa.Table, str]] = {}
-    docs = to_table("documents", [document_row(s, [], {}) for s in load_seeds(seeds_dir)])
+    docs = to_table("documents", [document_row(s, [], {}) for s in inputs.seeds])
     want["documents"] = (docs.select(list(STATED_DOCUMENT_COLUMNS)), rule.format("sources.yaml"))
-    entity_ids = load_entities(seeds_dir / "annotations" / "entities.yaml").ids()
-    facts = load_facts(seeds_dir / "reference" / "facts.yaml", entity_ids)
+    # the entities module itself, shown no mentions: every column but the counts is the registry's
+    entities = modules()["entities"].build(Stage("entities", ("mentions",), inputs, {"mentions": ()}))
+    want["entities"] = (to_table("entities", entities).drop_columns(["n_mentions"]), rule.format("annotations/entities.yaml"))
+    facts = load_facts(seeds_dir / "reference" / "facts.yaml", inputs.entity_ids)
     want["reference_facts"] = (to_table("reference_facts", facts), rule.format("reference/facts.yaml"))
     if "claims" in tables:
-        gaps = load_gaps(seeds_dir / "reference" / "gaps.yaml", entity_ids, set(tables["claims"].column("claim_id").to_pylist()),
-                         {f["fact_id"] for f in facts})
+        gaps = load_gaps(seeds_dir / "reference" / "gaps.yaml", inputs.entity_ids,
+                         set(tables["claims"].column("claim_id").to_pylist()), {f["fact_id"] for f in facts})
         want["reference_gaps"] = (to_table("reference_gaps", gaps), rule.format("reference/gaps.yaml"))
     out = []
     for name, (expected, check) in want.items():
@@ -161,6 +165,8 @@ def timezone_problems(seeds_dir: Path, release: Path) -> list[Problem]:
     a local time read as UTC shifts a page's date by eight hours."""
     bad = []
     for path in sorted(seeds_dir.rglob("*.yaml")):
+        if not _ANY_TIMESTAMP.search(path.read_text(encoding="utf-8", errors="replace")):
+            continue  # most inputs hold dates only: not parsed again for nothing
         for line, key, value in _scalars(load_yaml(path)):
             naive = (isinstance(value, dt.datetime) and value.tzinfo is None) or \
                 (isinstance(value, str) and _TIMESTAMP.match(value) and not _OFFSET.search(value.strip()))
