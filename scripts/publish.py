@@ -10,7 +10,8 @@ repository's history into that commit and deletes the tags of earlier releases.
 
 Refuses, cheapest check first: an invalid repository id, a card that does not describe the newest release,
 a file set with a symlink or a path outside dataset/, and, unless --dry-run, a work tree with uncommitted
-changes or no token; then a release that does not validate (stopping at the first failing stage).
+changes or no token; then a release that does not validate or does not rebuild from its source/ byte for byte
+(stopping at the first failing stage).
 `--dry-run` renders the repository into a temporary folder, prints its path and what would be uploaded
 with sizes, and touches no network. The token comes from HF_TOKEN or
 `hf auth login`; it is never printed."""
@@ -170,7 +171,8 @@ def main(argv: list[str] | None = None) -> int:
             print("publish: no Hugging Face token. Set HF_TOKEN in the environment or run `hf auth login`, "
                   "then try again.", file=sys.stderr)
             return 2
-    problems = validate(release, first_failure=True)
+    # rebuild=True: what the Hub gets must rebuild byte for byte from the inputs it ships (scripts/release/rebuild.py)
+    problems = validate(release, first_failure=True, rebuild=True)
     if problems:
         print(f"publish: refusing to publish {release}: it does not validate "
               f"({len(problems)} problem(s); run `python -m scripts.validate`)", file=sys.stderr)

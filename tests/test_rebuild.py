@@ -211,3 +211,13 @@ def test_manifest_inputs_that_disagree_with_the_shipped_files_are_named(copy):
     found = rebuild(copy)
     assert [(p.table, p.column) for p in found] == [("manifest", "inputs")]
     assert found[0].examples == [f"seeds/sources.yaml: manifest {'0' * 64}, shipped {sha256_file(ROOT / 'seeds/sources.yaml')}"]
+
+
+def test_an_annotation_that_disagrees_with_the_tables_is_found_by_the_rebuild_alone(copy):
+    """A shipped annotation edited and re-hashed: nothing but the rebuild reads it, and the rebuild names the
+    table, row and column that it would change."""
+    _edit_source(copy, "seeds/annotations/000_7c51db7d224d44d0.yaml", "    confidence: medium\n", "    confidence: high\n")
+    assert source.problems(copy, _tables(copy)) == []
+    found = rebuild(copy)
+    assert (found[0].table, found[0].column) == ("claims", "confidence")
+    assert found[0].examples == ["row claim_id='000-c01': release 'medium', rebuilt 'high'"]
