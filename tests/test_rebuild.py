@@ -2,6 +2,7 @@
 makes every table again from them and compares byte for byte, naming the first differing table, row and
 column; plain validate compares what only an input states (titles, sites, dates, tiers, URLs) with source/
 and holds the inputs to their own rules."""
+import datetime as dt
 import json
 import os
 import shutil
@@ -156,6 +157,8 @@ def test_the_command_fails_on_a_one_cell_change_naming_table_row_and_column(copy
     ("documents", "site", 2, "tao92.com"),
     ("documents", "title", 0, "快手电商负责人笑古:快手电商里子藏着焦虑"),
     ("documents", "published_at", 1, None),
+    # 10:04:01 local time read as UTC: eight hours later
+    ("documents", "published_at", 1, dt.datetime(2023, 3, 9, 10, 4, 1, tzinfo=dt.UTC)),
     ("entities", "entity_type", 0, "organization"),
     ("entities", "parent_id", 5, None),
     ("reference_facts", "source_tier", 0, "primary"),
@@ -167,7 +170,9 @@ def test_metadata_only_an_input_states_is_checked_against_source(copy, table, co
     found = source.problems(copy, _tables(copy))
     key = schema.load().tables[table].key[0]
     assert [(p.table, p.column) for p in found] == [(table, column)], found
-    assert found[0].examples[0].startswith(f"row {key}={was[key]!r}: release {value!r}, source says")
+    shown = repr(value) if not isinstance(value, dt.datetime) else "datetime.datetime(2023, 3, 9, 18, 4, 1, tzinfo="
+    assert found[0].examples[0].startswith(f"row {key}={was[key]!r}: release {shown}"), found[0].examples
+    assert ", source says " in found[0].examples[0]
 
 
 def _edit_source(release, name, old, new):
