@@ -32,8 +32,8 @@ $(SPARK_STAMP): $(STAMP)
 dataset: $(STAMP)  ## build the current release into dataset/v<version>/
 	$(BIN)/python -m scripts.build
 
-validate: $(STAMP)  ## validate the current release (pandera, cross-table rules, Great Expectations)
-	$(BIN)/python -m scripts.validate
+validate: $(STAMP)  ## validate the current release (pandera, cross-table rules, GX) and rebuild it from its source/
+	$(BIN)/python -m scripts.validate --rebuild
 
 # The viewer's browser test drives Debian's chromium; fonts-wqy-microhei gives it Chinese glyphs.
 browser:  ## install chromium, chromedriver and CJK fonts for the viewer test (as root)

@@ -10,7 +10,8 @@ repository's history into that commit and deletes the tags of earlier releases.
 
 Refuses, cheapest check first: an invalid repository id, a card that does not describe the newest release,
 a file set with a symlink or a path outside dataset/, and, unless --dry-run, a work tree with uncommitted
-changes or no token; then a release that does not validate (stopping at the first failing stage).
+changes or no token; then a release that does not validate or does not rebuild from its source/ byte for byte
+(stopping at the first failing stage).
 `--dry-run` renders the repository into a temporary folder, prints its path and what would be uploaded
 with sizes, and touches no network. The token comes from HF_TOKEN or
 `hf auth login`; it is never printed."""
@@ -43,10 +44,11 @@ class UploadError(Exception):
 
 
 def files_to_upload(dataset_root: Path, version: str) -> list[str]:
-    """Exactly the files the newest release's manifest and the card name: that manifest and the
-    tables it lists, the top-level documents, the figures the card and datasheet show. Earlier
+    """Exactly the files the newest release's manifest and the card name: that manifest, the
+    tables and the build inputs (source/) it lists, the top-level documents, the figures the card and datasheet show. Earlier
     releases stay in the code repository only (the takedown policy). Refuses a symlink or a
     listed path that leaves dataset/: nothing else is uploaded."""
+    from scripts.release import source  # reads pyarrow: after argument parsing
     names = [n for n in TOP_LEVEL if (dataset_root / n).exists()]
     for doc in ("README.md", "DATASHEET.md"):
         if (dataset_root / doc).exists():
@@ -57,6 +59,8 @@ def files_to_upload(dataset_root: Path, version: str) -> list[str]:
         listed = [f"v{version}/{e['file']}" for e in manifest["tables"].values()]
         # the generated splits' files (<split>/<table>.parquet) that the card's configs also name
         listed += [f"v{version}/{e['file']}" for s in manifest.get("splits", {}).values() for e in s["tables"].values()]
+        # the build inputs the release ships (source/, scripts/release/source.py), so that the Hub copy can be rebuilt
+        listed += [f"v{version}/{source.FOLDER}/{n}" for n in source.shipped(manifest)]
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise UploadError(f"{m}: cannot read the tables it lists ({e})") from None
     names += [m.relative_to(dataset_root).as_posix()] + listed
@@ -168,7 +172,8 @@ def main(argv: list[str] | None = None) -> int:
             print("publish: no Hugging Face token. Set HF_TOKEN in the environment or run `hf auth login`, "
                   "then try again.", file=sys.stderr)
             return 2
-    problems = validate(release, first_failure=True)
+    # rebuild=True: what the Hub gets must rebuild byte for byte from the inputs it ships (scripts/release/rebuild.py)
+    problems = validate(release, first_failure=True, rebuild=True)
     if problems:
         print(f"publish: refusing to publish {release}: it does not validate "
               f"({len(problems)} problem(s); run `python -m scripts.validate`)", file=sys.stderr)

@@ -1,7 +1,9 @@
 """Validate a written release: `python -m scripts.validate [RELEASE_DIR]`.
 
 Form (manifest, files, pandera, cross-table rules), then meaning (every derived column
-re-derived by the build's own code, scripts/rederive.py), then Great Expectations.
+re-derived by the build's own code, scripts/rederive.py; what only an input states compared with the
+inputs the release ships in source/, scripts/release/source.py), then Great Expectations.
+`--rebuild` also rebuilds every table from source/ and compares byte for byte (scripts/release/rebuild.py).
 Needs only the release folder. Exit 0 when clean; otherwise 1 with a short report
 naming table, column, check and example rows (key: expected, found). Defaults to the
 current release, dataset/v<version>/. `--engine spark [--master URL]` adds the pandera pyspark.sql
@@ -44,22 +46,28 @@ def check_form(release: Path, engine: str = "embedded", master: str | None = Non
 
 
 def check_meaning(release: Path, tables: dict, form: list) -> list:
-    """What the data means: every derived column recomputed by the build's own code and compared."""
+    """What the data means: every derived column recomputed by the build's own code and compared, and what
+    only an input states compared with the inputs shipped in source/."""
     from scripts import rederive
+    from scripts.release import source
     from scripts.release.conformance import read_manifest
     return rederive.problems(tables, read_manifest(release)[0],
-                             untrusted={p.table for p in form if p.column == "(schema)"})
+                             untrusted={p.table for p in form if p.column == "(schema)"}) + source.problems(release, tables)
 
 
 def validate(release: Path, gx: bool = True, docs_dir: Path | None = None, first_failure: bool = False,
-             engine: str = "embedded", master: str | None = None) -> list:
-    """Every problem of form, meaning and (with gx) Great Expectations. With first_failure, stop after
+             engine: str = "embedded", master: str | None = None, rebuild: bool = False) -> list:
+    """Every problem of form, meaning, (with rebuild) the byte-for-byte rebuild from source/ and (with gx)
+    Great Expectations. With first_failure, stop after
     the first stage that finds one: enough to refuse a release, without the long stages after it.
     engine="spark" adds the pandera pyspark.sql checks as Spark jobs to everything else (check_form)."""
     tables, problems = check_form(release, engine, master)
     if not release.is_dir() or (first_failure and problems):
         return problems
     problems += check_meaning(release, tables, problems)
+    if rebuild and not (first_failure and problems):
+        from scripts.release.rebuild import rebuild as rebuild_problems
+        problems += rebuild_problems(release)
     if gx and not (first_failure and problems):
         from scripts.release import expectations as gx_check
         problems += gx_check.run(release, docs_dir, tables)
@@ -74,6 +82,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="also write a self-contained HTML report of the Great Expectations results to DIR/index.html "
                          "(default build/gx/; replaced on every run)")
     ap.add_argument("--json", action="store_true", help="the problems as JSON, grouped by rule, cause first (for machines)")
+    ap.add_argument("--rebuild", action="store_true",
+                    help="also rebuild every table from the inputs the release ships (source/) and compare byte for byte, "
+                         "naming the first differing table, row and column")
     ap.add_argument("--no-gx", action="store_true", help="pandera and cross-table checks only (fast)")
     ap.add_argument("--engine", choices=parallel.ENGINES, default="embedded",
                     help="spark: also run the pandera pyspark.sql schemas as Spark jobs on the Parquet files")
@@ -93,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     if why:
         print(f"validate: --docs: {why}", file=sys.stderr)
         return 2
-    problems = validate(release, gx=not args.no_gx, docs_dir=docs_dir, engine=args.engine, master=args.master)
+    problems = validate(release, gx=not args.no_gx, docs_dir=docs_dir, engine=args.engine, master=args.master,
+                        rebuild=args.rebuild)
     if args.json:
         print(report.as_json(str(release), problems))
         return 1 if problems else 0

@@ -150,3 +150,67 @@ def test_every_project_path_named_in_docs_descriptions_and_help_exists():
 def test_the_stale_path_check_finds_a_stale_path():
     assert _named_paths("see scripts/tolerances.py and dataset/v<version>/ and schema/tables.yaml.") == {
         "scripts/tolerances.py", "schema/tables.yaml"}
+
+
+def _leaf_strings(arr) -> list[str]:
+    """The strings of an Arrow column (lists and structs walked) that could name a project path."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    t = arr.type
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        return _leaf_strings(arr.flatten())
+    if pa.types.is_struct(t):
+        return [s for i in range(t.num_fields) for s in _leaf_strings(arr.field(i))]
+    if not (pa.types.is_string(t) or pa.types.is_large_string(t)):
+        return []
+    return arr.filter(pc.fill_null(pc.match_substring_regex(arr, "(scripts|schema|seeds|dataset)/"), False)).to_pylist()
+
+
+def _field_metadata(field) -> list[str]:
+    import pyarrow as pa
+    out = [v.decode("utf-8") for v in (field.metadata or {}).values()]
+    t = field.type
+    subs = [t.value_field] if pa.types.is_list(t) or pa.types.is_large_list(t) else list(t) if pa.types.is_struct(t) else []
+    return out + [s for f in subs for s in _field_metadata(f)]
+
+
+def _release_texts(release) -> dict[str, str]:
+    """What a release says in words: every string cell of every table file (the generated splits' too), the
+    schema and field metadata stored in each Parquet file, and manifest.json."""
+    import pyarrow.parquet as pq
+    out = {"manifest.json": (release / "manifest.json").read_text(encoding="utf-8")}
+    for p in sorted(release.rglob("*.parquet")):
+        name = p.relative_to(release).as_posix()
+        f = pq.ParquetFile(p)
+        sch = f.schema_arrow
+        out[f"{name} (metadata)"] = "\n".join([v.decode("utf-8") for v in (sch.metadata or {}).values()]
+                                             + [s for fld in sch for s in _field_metadata(fld)])
+        t = f.read()
+        for col in t.column_names:
+            out[f"{name}:{col}"] = "\n".join(_leaf_strings(t.column(col).combine_chunks()))
+    return out
+
+
+def test_every_project_path_named_in_the_released_parquet_and_manifest_exists(release):
+    """Acceptance line 4 of issue 25: released Parquet string columns (e.g. reference_facts.source_publisher
+    naming the module that computes derived facts), Parquet metadata and the manifest name no missing path."""
+    texts = _release_texts(release)
+    assert "reference_facts.parquet:source_publisher" in texts and "train/extraction.parquet:targets" in texts
+    named = {(where, p) for where, text in texts.items() for p in _named_paths(text)}
+    assert ("reference_facts.parquet:source_publisher", "scripts/tables/reference_facts.py") in named
+    assert {(w, p) for w, p in named if not (ROOT / p).exists()} == set()
+
+
+def test_the_release_path_check_finds_a_stale_module_in_a_cell(release, tmp_path):
+    import shutil
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    bad = tmp_path / release.name
+    shutil.copytree(release, bad)
+    t = pq.read_table(bad / "reference_facts.parquet")
+    i = t.schema.get_field_index("source_publisher")
+    pq.write_table(t.set_column(i, t.schema.field(i), pa.array(["this dataset (scripts/rederive_facts.py)"] * t.num_rows)),
+                   bad / "reference_facts.parquet")
+    named = {p for text in _release_texts(bad).values() for p in _named_paths(text)}
+    assert "scripts/rederive_facts.py" in named and not (ROOT / "scripts/rederive_facts.py").exists()

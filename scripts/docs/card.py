@@ -259,6 +259,10 @@ def render(version: str, rows: dict[str, int], ctx: dict | None = None, release=
               "Offsets: `char_start`/`char_end` are Python `str` indices (Unicode code points, end exclusive) into "
               "`documents.text`; `text[char_start:char_end] == quote` holds for every row of every table. Every "
               "column of every table is described in the [data dictionary](#data-dictionary) at the end.\n",
+              f"Build inputs: `v{version}/source/` holds what this release was built from (the seed texts, "
+              "annotations, reference facts and gaps, `schema/tables.yaml` and `schema/vocab.yaml`), each with its "
+              "sha256 in `manifest.json`; `python -m scripts.validate --rebuild` rebuilds the tables from them and "
+              "compares byte for byte.\n",
               "| table | rows | one row is |\n|---|---:|---|\n" + "\n".join(
                   f"| [`{n}`](#{n}) | {rows.get(n, 0)} | {sch.tables[n].row} |" for n in schema.table_names()) + "\n"]
     if ctx:

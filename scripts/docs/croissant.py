@@ -92,7 +92,9 @@ def metadata(version: str, manifest: dict, repo_id: str | None = None):
     return mlc.Metadata(
         name="kuaishou-ecommerce-claims",
         description="Quantitative claims, entities, mentions, events and labelled noise from five noisy Chinese web "
-                    "articles about Kuaishou e-commerce, with character-level provenance.",
+                    "articles about Kuaishou e-commerce, with character-level provenance."
+                    + (f" The build inputs (seed texts, annotations, reference facts, schema) are shipped in "
+                       f"v{version}/source/ with their sha256 in manifest.json." if manifest.get("source") else ""),
         url=url, license=licence.dataset_licences(repo_id), version=version,
         cite_as=f"kuaishou-ecommerce-claims v{version}, {url}", in_language=["zh", "en"],
         conforms_to=CONFORMS_TO, date_published=date_published(version), keywords=KEYWORDS, same_as=[url],

@@ -51,7 +51,8 @@ def statement(code_url: str) -> str:
     return (f"- **Annotations, schema, derived tables and code**: [{ANNOTATIONS_NAME}]({ANNOTATIONS_URL}) "
             f"(SPDX `{ANNOTATIONS_SPDX}`).\n"
             f"- **Source texts** (`documents.text`, `text_clean` and `title`, and every quote, context or text "
-            f"copied from them; tables {texts}): third-party web pages and official disclosures, reproduced "
+            f"copied from them; tables {texts}, and the seed texts and the annotations quoting them that each release ships in "
+            f"its `source/` folder): third-party web pages and official disclosures, reproduced "
             f"verbatim for research on provenance and noise. Their copyright stays with their authors and "
             f"publishers; no licence is granted for them here (Hub licence `{CARD_LICENSE}`). The "
             f"[code that builds the tables]({code_url}) is under the first licence.\n")

@@ -16,6 +16,7 @@ import schema
 from scripts import paths
 from scripts.errors import ReleaseError
 from scripts.files import sha256_file
+from scripts.release import source
 
 # Fixed writer settings: with the same pyarrow these give the same bytes for the
 # same table (no timestamps are written; created_by names the pyarrow version).
@@ -76,8 +77,9 @@ def _entry(release: Path, file: str) -> dict:
 
 
 def manifest(version: str, release: Path, inputs: list[Path], root: Path, completeness: list[dict],
-             splits: dict[str, dict] | None = None) -> dict:
-    """splits: split -> {"generator": {seed, docs, first}, "tables": [names]} of the generated splits written."""
+             splits: dict[str, dict] | None = None, shipped: dict | None = None) -> dict:
+    """splits: split -> {"generator": {seed, docs, first}, "tables": [names]} of the generated splits written;
+    shipped: the `source` section (scripts/release/source.py), the build inputs the release carries."""
     tables = {name: _entry(release, schema.load().tables[name].file()) for name in schema.table_names()}
     extra = {"splits": {split: {"generator": spec["generator"],
                                 "tables": {n: _entry(release, schema.load().tables[n].file(split)) for n in spec["tables"]}}
@@ -90,6 +92,7 @@ def manifest(version: str, release: Path, inputs: list[Path], root: Path, comple
         "inputs": {p.relative_to(root).as_posix(): sha256_file(p) for p in inputs},
         # per document: numbers found by the completeness scan and what accounts for each
         "completeness": completeness,
+        **({"source": shipped} if shipped else {}),
         **extra,
         # a corpus written by scripts.generate says so (its size, seed, generator); this project's releases do not
         **({"generated_corpus": corpus} if (corpus := paths.generated_corpus(root)) else {}),
@@ -100,7 +103,7 @@ def stage(tables: dict[str, pa.Table], version: str, inputs: list[Path], root: P
           completeness: list[dict], splits: dict[str, dict[str, pa.Table]] | None = None,
           generators: dict[str, dict] | None = None) -> Path:
     """Write the release into a scratch folder beside its final place (same
-    filesystem, so the final move is a rename). splits: the generated splits' tables
+    filesystem, so the final move is a rename), with the build inputs in source/. splits: the generated splits' tables
     (split -> table -> Arrow), written as <split>/<table>.parquet; generators: their seed and size."""
     dataset_root.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f"{STAGING}{os.getpid()}-", dir=dataset_root))
@@ -114,7 +117,7 @@ def stage(tables: dict[str, pa.Table], version: str, inputs: list[Path], root: P
             for name, tbl in tbls.items():
                 write_parquet(tbl, release / schema.load().tables[name].file(split))
         written = {s: {"generator": (generators or {}).get(s, {}), "tables": list(t)} for s, t in (splits or {}).items()}
-        m = manifest(version, release, inputs, root, completeness, written)
+        m = manifest(version, release, inputs, root, completeness, written, source.ship(root, release))
         (release / "manifest.json").write_text(json.dumps(m, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
                                                encoding="utf-8")
     except BaseException:  # disk full, interrupted: nothing half-written stays behind

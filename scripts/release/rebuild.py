@@ -1,0 +1,83 @@
+"""`validate --rebuild`: the tables made again from the inputs a release ships (source/), by the build's own
+code, in a temporary project root, and compared with the release byte for byte; where the bytes differ,
+pyarrow names the first differing row and column. Needs only the release folder and this code."""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+import schema
+from scripts import pipeline
+from scripts.errors import InputError
+from scripts.files import sha256_file
+from scripts.release import source
+from scripts.release.compare import first_difference
+from scripts.release.conformance import Problem, read_manifest
+from scripts.release.write import write_parquet
+from scripts.tables import DagError
+
+CHECK = "equals the table rebuilt from source/ (validate --rebuild)"
+
+
+def rebuild(release: Path) -> list[Problem]:
+    """Nothing when every table rebuilt from release/source/ has the release's bytes; else one problem per
+    differing table (its first differing row and column), or why the release cannot be rebuilt."""
+    manifest, found = read_manifest(release)
+    if manifest is None:
+        return found
+    found = source.hash_problems(release, manifest)
+    if found:
+        return found
+    built_by = (manifest.get("source") or {}).get("built_by") or {}
+    made = f"v{built_by.get('version', '?')} of {built_by.get('project', source.PROJECT)}"
+    other_schema = [n for n in source.SCHEMA_FILES
+                    if sha256_file(release / source.FOLDER / "schema" / n) != sha256_file(schema.HERE / n)]
+    if other_schema:
+        return [Problem("source", f"schema/{n}", f"differs from this code's schema/{n} (v{source.code_version()}): the "
+                                                 f"release was built by {made}; rebuild it with that version") for n in other_schema]
+    with tempfile.TemporaryDirectory(prefix="kec-rebuild-") as tmp:
+        root = Path(tmp)
+        # a project root holding only what the release ships: nothing of this checkout's seeds/ is read
+        shutil.copytree(release / source.FOLDER / "seeds", root / "seeds")
+        try:
+            tables, completeness = pipeline.build_tables(root / "seeds")
+        except (InputError, DagError, pipeline.RowShapeError) as e:
+            return [Problem("source", "(build)", f"the build refuses the shipped inputs: {e}")]
+        found = [p for name in schema.table_names() if (p := _compare(name, tables[name], release, root, manifest, built_by))]
+        read = {p.relative_to(root).as_posix(): sha256_file(p) for p in pipeline.input_files(root / "seeds")}
+        listed = manifest.get("inputs") or {}
+        if read != listed:
+            odd = sorted(n for n in read.keys() | listed.keys() if read.get(n) != listed.get(n))
+            found.append(Problem("manifest", "inputs", "lists the hash of every shipped file the build reads",
+                                 [f"{n}: manifest {listed.get(n)}, shipped {read.get(n)}" for n in odd]))
+        if completeness != manifest.get("completeness"):
+            found.append(Problem("manifest", "completeness", "equals the completeness scan of the rebuilt tables",
+                                 ["manifest.json `completeness` differs from the scan of the shipped texts"]))
+    return found
+
+
+def _compare(name: str, rebuilt: pa.Table, release: Path, root: Path, manifest: dict, built_by: dict) -> Problem | None:
+    entry = manifest["tables"].get(name)
+    if entry is None:
+        return Problem(name, "(file)", CHECK, ["not listed in manifest.json"])
+    released = release / entry["file"]
+    if not released.is_file():
+        return Problem(name, "(file)", CHECK, [f"{entry['file']} missing"])
+    out = root / "rebuilt" / entry["file"]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_parquet(rebuilt, out)
+    if out.read_bytes() == released.read_bytes():
+        return None
+    try:
+        found = pq.read_table(released)
+    except Exception as e:  # a truncated or foreign file is a finding, not a crash
+        return Problem(name, "(file)", CHECK, [f"unreadable Parquet: {e}"])
+    diff = first_difference(name, rebuilt, found, CHECK)
+    if diff:
+        return diff
+    return Problem(name, "(file)", CHECK, [f"every cell is equal but the bytes are not: the release was written with pyarrow "
+                                           f"{built_by.get('pyarrow', '?')}, rebuilt with {pa.__version__}"])
