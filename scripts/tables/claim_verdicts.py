@@ -330,7 +330,8 @@ def verdicts(claims: list[dict], facts: list[dict], reference_dates: dict[str, d
         row, late = rows[c["claim_id"]], hindsight[c["claim_id"]]
         if row["rule"] == "no_fact" and late["verdict"] != "not_enough_info":
             row = dict(row, **_nei("not_yet_published", f"nothing published by {refs[c['claim_id']]} decides it; today "
-                                   f"{', '.join(late['fact_ids'])} decide it, {late['verdict']} ({late['explanation']})"))
+                                   f"{', '.join(late['fact_ids'])} {'decides' if len(late['fact_ids']) == 1 else 'decide'} it, "
+                                   f"{late['verdict']} ({late['explanation']})"))
         elif late["verdict"] != row["verdict"]:
             row = dict(row, explanation=f"{row['explanation']}; today {late['verdict']} by {', '.join(late['fact_ids'])}")
         out.append({"claim_id": c["claim_id"], **{k: v for k, v in row.items() if k not in ("claim_id", "verdict_reconciled")},
