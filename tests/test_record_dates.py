@@ -5,11 +5,11 @@ import datetime as dt
 import pyarrow.parquet as pq
 import pytest
 from helpers import build_fails, edit
+from test_verdicts import claim, fact
 
 from scripts.errors import InputError
 from scripts.tables.claim_verdicts import knowable, verdicts
 from scripts.tables.reference_facts import load_facts
-from test_verdicts import claim, fact
 
 Q3_2021 = (dt.date(2021, 7, 1), dt.date(2021, 9, 30))
 Q4_2021 = (dt.date(2021, 10, 1), dt.date(2021, 12, 31))
