@@ -174,7 +174,11 @@ def _judge_level(c: dict, facts: list[dict], ref: Optional[dt.date] = None) -> d
             latest = max(f["period_end"] for f in before)
             cands, rule = [f for f in before if f["period_end"] == latest], "latest_before_reference"
     else:
+        # the reading closest to the claim's own period decides: a year's GMV does not refute a quarter's
         cands = _covering(same, c["period_start"], c["period_end"])
+        if cands:
+            span = min(f["period_end"] - f["period_start"] for f in cands)
+            cands = [f for f in cands if f["period_end"] - f["period_start"] == span]
     if not cands:
         return _nei("no_fact", "no reference fact covers this subject, metric, scope and period")
     decisive = [f for f in cands if not _lower_bound_only(c, f)]

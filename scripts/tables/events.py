@@ -4,7 +4,6 @@ against that source's own reference_date."""
 from __future__ import annotations
 
 import datetime as dt
-
 import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
