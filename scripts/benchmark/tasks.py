@@ -15,7 +15,7 @@ _END = re.compile(r"[。！？!?\n]")
 EVIDENCE_FIELDS = tuple(c.name for c in schema.load().structs["fact_evidence"])
 # Every verification row offers this many reference facts (all of them if there are fewer), drawn by
 # one rule for every claim (see evidence_pool), so that the pool's presence or size says nothing of the label.
-POOL_SIZE = 8
+POOL_SIZE = 12  # v0.11.0: 46 facts, 15 of them GMV levels; at 8 a claim's gold fact ranked below the pool (000-c03)
 
 
 def sentence(text: str, start: int, end: int) -> str:

@@ -223,6 +223,18 @@ def _benchmark_section(repo_id: str, code_url: str, baselines: str, splits: dict
     ]
 
 
+def _hindsight_note(v: dict) -> str:
+    """`verdict` against `verdict_hindsight`, with one claim where they differ."""
+    text = ("`verdict` uses only the facts published on or before the document's writing date (what its writer could "
+            "have checked); `verdict_hindsight` uses every fact in the record (whether the claim is wrong today): "
+            + ", ".join(f"{k} {n}" for k, n in v["totals_hindsight"].items()) + ".")
+    ex = v.get("hindsight_example")
+    if ex:
+        text += (f" For example, {ex['claim_id']} ({ex['quote']}, written {ex['written']}) is {ex['verdict']} by what was "
+                 f"published then and {ex['hindsight']} today: {ex['explanation']}.")
+    return text + "\n"
+
+
 def render(version: str, rows: dict[str, int], ctx: dict | None = None, release=None,
            repo_id: str | None = None, code_url: str | None = None, root: Path = paths.ROOT,
            splits: dict[str, dict] | None = None) -> str:
@@ -285,6 +297,7 @@ def render(version: str, rows: dict[str, int], ctx: dict | None = None, release=
                      "its URL, the figure as printed, a paraphrase and its source tier; gaps in `reference_gaps`) in `claim_verdicts`. As stated: "
                      + ", ".join(f"{k} {n}" for k, n in v["totals"].items()) + "; with the noise labels' likely readings: "
                      + ", ".join(f"{k} {n}" for k, n in v["totals_reconciled"].items()) + ".\n")
+        parts.append(_hindsight_note(v))
         parts.append("Full catalogs with examples: [DATASHEET.md](DATASHEET.md#noise-catalog).\n")
     # the per-column dictionary, rendered from schema/, after everything a visitor reads first
     parts.append("## Data dictionary\n")

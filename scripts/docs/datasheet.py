@@ -163,7 +163,22 @@ def _verification(t: dict, claims: dict, noise_by_claim: dict, docs: dict) -> di
             "gaps": [dict(g, claims=", ".join(g["claim_ids"]) or "none") for g in t["reference_gaps"]],
             "own": len(own), "own_with_fact": len(own_with_fact), "unverified": unverified,
             "totals": {k: sum(1 for v in verdicts.values() if v["verdict"] == k) for k in labels},
-            "totals_reconciled": {k: sum(1 for v in verdicts.values() if v["verdict_reconciled"] == k) for k in labels}}
+            "totals_reconciled": {k: sum(1 for v in verdicts.values() if v["verdict_reconciled"] == k) for k in labels},
+            "totals_hindsight": {k: sum(1 for v in verdicts.values() if v["verdict_hindsight"] == k) for k in labels},
+            "hindsight_example": _hindsight_example(verdicts, claims, docs)}
+
+
+def _hindsight_example(verdicts: dict, claims: dict, docs: dict) -> dict | None:
+    """One claim whose verdict then and today differ, for the card: a claim refuted today is preferred
+    (it shows a writer who could not have known), then the lowest claim id."""
+    differ = sorted((v["verdict_hindsight"] != "refuted", cid) for cid, v in verdicts.items()
+                    if v["verdict"] != v["verdict_hindsight"])
+    if not differ:
+        return None
+    cid = differ[0][1]
+    c, v = claims[cid], verdicts[cid]
+    return {"claim_id": cid, "quote": _esc(c["quote"]), "written": docs[c["doc_id"]]["reference_date"],
+            "verdict": v["verdict"], "hindsight": v["verdict_hindsight"], "explanation": _esc(v["explanation"])}
 
 
 def _baselines(release: Path) -> str:

@@ -28,6 +28,7 @@ from scripts.tables.context import Stage
 from scripts.tables.reference_facts import fact_range
 
 TIER_RANK = {"primary": 2, "secondary": 1, "derived": 0}
+MISDATED = "page_date_before_release"  # vocab source_date_basis: kept, never preferred
 
 
 def _reading(c: dict, reconciled: bool) -> dict:
@@ -73,7 +74,10 @@ def _prefer(fs: list[dict], ref: Optional[dt.date]) -> list[dict]:
         return fs
 
     def key(f: dict) -> tuple:
-        return (ref is None or f["source_date"] <= ref, f["source_date"], TIER_RANK[f["source_tier"]])
+        # a page dated before the release it reports (source_date_basis page_date_before_release) is kept
+        # for want of a better one but never preferred over a properly dated fact
+        return (ref is None or f["source_date"] <= ref, f.get("source_date_basis") != MISDATED, f["source_date"],
+                TIER_RANK[f["source_tier"]])
     best = max(key(f) for f in fs)
     return [f for f in fs if key(f) == best]
 
@@ -170,7 +174,11 @@ def _judge_level(c: dict, facts: list[dict], ref: Optional[dt.date] = None) -> d
             latest = max(f["period_end"] for f in before)
             cands, rule = [f for f in before if f["period_end"] == latest], "latest_before_reference"
     else:
+        # the reading closest to the claim's own period decides: a year's GMV does not refute a quarter's
         cands = _covering(same, c["period_start"], c["period_end"])
+        if cands:
+            span = min(f["period_end"] - f["period_start"] for f in cands)
+            cands = [f for f in cands if f["period_end"] - f["period_start"] == span]
     if not cands:
         return _nei("no_fact", "no reference fact covers this subject, metric, scope and period")
     decisive = [f for f in cands if not _lower_bound_only(c, f)]
@@ -183,6 +191,12 @@ def _judge_level(c: dict, facts: list[dict], ref: Optional[dt.date] = None) -> d
     scale = _scale_word(c["value_surface"])
     if scale:
         word, (lo, hi) = scale
+        # an open-ended fact (超9000亿) cannot say whether the value stays below the range's top
+        bounded = [f for f in cands if _fact_range(f)[1] != float("inf")]
+        if not bounded:
+            return _nei("lower_bound_only", f"{word} is a scale word, read as [{lo / 1e8:,.0f}亿, {hi / 1e8:,.0f}亿) (vocab scale_word): "
+                        f"the only facts are lower bounds ({', '.join(_shown(f) for f in cands)}), which cannot place it")
+        cands = bounded
         inside = [f for f in cands if lo <= _fact_range(f)[0] and _fact_range(f)[1] < hi]
         f = (inside or cands)[0]
         return {"verdict": "supported" if inside else "refuted", "fact_ids": [x["fact_id"] for x in (inside or [f])],
@@ -309,26 +323,55 @@ def verdicts(claims: list[dict], facts: list[dict], reference_dates: dict[str, d
              names: dict[str, tuple[str, ...]] | None = None) -> list[dict]:
     """One verdict per claim. multiples: multiple claim id -> (numerator, denominator) claim ids, as
     an annotation declares them; such a claim is judged from the facts its two levels rest on."""
-    rows = {}
     NAMES.clear()
     NAMES.update(names or {})
+    refs = {c["claim_id"]: (reference_dates or {}).get(c["doc_id"]) for c in claims}
+    # verdict: only what was published by the writing date; verdict_hindsight: everything known now
+    rows = _judged(claims, facts, refs, multiples, at_time=True)
+    hindsight = _judged(claims, facts, refs, multiples, at_time=False)
+    out = []
     for c in claims:
-        ref = (reference_dates or {}).get(c["doc_id"])
-        v = judge(c, facts, ref)
-        v_rec = judge(_reading(c, True), facts, ref) if c["reconciled_by"] else v
+        row, late = rows[c["claim_id"]], hindsight[c["claim_id"]]
+        if row["rule"] == "no_fact" and late["verdict"] != "not_enough_info":
+            row = dict(row, **_nei("not_yet_published", f"nothing published by {refs[c['claim_id']]} decides it; today "
+                                   f"{', '.join(late['fact_ids'])} {'decides' if len(late['fact_ids']) == 1 else 'decide'} it, "
+                                   f"{late['verdict']} ({late['explanation']})"))
+        elif late["verdict"] != row["verdict"]:
+            row = dict(row, explanation=f"{row['explanation']}; today {late['verdict']} by {', '.join(late['fact_ids'])}")
+        out.append({"claim_id": c["claim_id"], **{k: v for k, v in row.items() if k not in ("claim_id", "verdict_reconciled")},
+                    "verdict_basis": basis(row["fact_ids"], facts), "verdict_reconciled": row["verdict_reconciled"],
+                    "verdict_hindsight": late["verdict"]})
+    return out
+
+
+def knowable(facts: list[dict], ref: Optional[dt.date]) -> list[dict]:
+    """The facts a writer on date ref could have read: those whose source_date is on or before it."""
+    return facts if ref is None else [f for f in facts if f["source_date"] <= ref]
+
+
+def _judged(claims: list[dict], facts: list[dict], refs: dict[str, Optional[dt.date]],
+            multiples: dict[str, tuple[str, str]] | None, at_time: bool) -> dict[str, dict]:
+    """Every claim's verdict (and its reconciled reading's) from the facts knowable at its writing
+    date (at_time) or from all of them; a declared multiple is judged from its levels' facts."""
+    rows = {}
+    for c in claims:
+        # hindsight prefers what is best known now (the latest page, then the stronger tier), not what the writer read
+        ref = refs[c["claim_id"]] if at_time else None
+        fs = knowable(facts, ref) if at_time else facts
+        v = judge(c, fs, ref)
+        v_rec = judge(_reading(c, True), fs, ref) if c["reconciled_by"] else v
         rows[c["claim_id"]] = dict(v, claim_id=c["claim_id"], verdict_reconciled=v_rec["verdict"])
     by_id = {c["claim_id"]: c for c in claims}
     for cid, (num, den) in sorted((multiples or {}).items()):
         c = by_id[cid]
         if rows[cid]["verdict"] != "not_enough_info":
             continue
-        mv = judge_multiple(c, rows[num], rows[den], facts)
+        fs = knowable(facts, refs[cid]) if at_time else facts
+        mv = judge_multiple(c, rows[num], rows[den], fs)
         if mv:
-            mv_rec = judge_multiple(_reading(c, True), rows[num], rows[den], facts) if c["reconciled_by"] else mv
+            mv_rec = judge_multiple(_reading(c, True), rows[num], rows[den], fs) if c["reconciled_by"] else mv
             rows[cid] = dict(mv, claim_id=cid, verdict_reconciled=(mv_rec or mv)["verdict"])
-    return [{"claim_id": c["claim_id"], **{k: v for k, v in rows[c["claim_id"]].items() if k not in ("claim_id", "verdict_reconciled")},
-             "verdict_basis": basis(rows[c["claim_id"]]["fact_ids"], facts),
-             "verdict_reconciled": rows[c["claim_id"]]["verdict_reconciled"]} for c in claims]
+    return rows
 
 
 READS = ("claims", "reference_facts", "documents", "entities")

@@ -3,6 +3,7 @@ evidence item per source that tells of it. Each source's date words resolve
 against that source's own reference_date."""
 from __future__ import annotations
 
+import datetime as dt
 import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -41,9 +42,11 @@ class EventAnn(BaseModel):
     participants: list[str] = Field(default_factory=list)
     location: Optional[str] = None
     note: Optional[str] = None
+    after_writing: Optional[str] = None  # why a date after the telling document's writing date stands (vocab event_after_writing)
     evidence: list[EvidenceAnn] = Field(min_length=1)
 
     _type = field_validator("type")(vocab_validator("event_type"))
+    _after = field_validator("after_writing")(vocab_validator("event_after_writing"))
 
 
 # how precisely an event is dated, from the granularity of its date words (vocab.yaml period_granularity)
@@ -79,6 +82,18 @@ def dates_disagree(dated: Sequence[Mapping]) -> bool:
     return any(a != b and dated[a]["stated_date_end"] < dated[b]["stated_date_start"] for a in ends for b in starts)
 
 
+def _after_writing(evidence: list[dict], seeds: dict) -> tuple[str, dt.date, dt.date] | None:
+    """(doc, date, writing date) when every telling comes from one document and dates the event after
+    that document was written; None otherwise (other documents may date it independently)."""
+    docs = {x["doc_id"] for x in evidence}
+    if len(docs) != 1:
+        return None
+    doc = docs.pop()
+    ref = seeds[doc].source.reference_date
+    starts = [x["stated_date_start"] for x in evidence if x["stated_date_start"]]
+    return (doc, min(starts), ref) if starts and min(starts) > ref else None
+
+
 def build_events(path: Path, seeds: dict, entity_ids: set[str]) -> list[dict]:
     rows = []
     for ev, line, item in parse_list(path, EventAnn, lambda e: e.id, "events"):
@@ -109,6 +124,11 @@ def build_events(path: Path, seeds: dict, entity_ids: set[str]) -> list[dict]:
             if e.best or (best is None and d_start is not None):
                 if e.best or best is None or not best[1]:
                     best = (item_row, e.best, gran)
+        late = _after_writing(evidence, seeds)
+        if late and not ev.after_writing:
+            raise InputError(path, line, f"dated {late[1]}, after {late[0]}'s writing date {late[2]}, and told by no other "
+                             f"document: a past event cannot postdate its telling; set after_writing (a plan, or a date word "
+                             f"the page swapped) or fix the date")
         disagreement = dates_disagree([x for x in evidence if x["stated_date_start"]])
         b_row, _, gran = best if best else (None, False, None)
         rows.append({

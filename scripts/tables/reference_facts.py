@@ -22,12 +22,13 @@ from scripts.normalize.intervals import interval
 from scripts.normalize.values import SurfaceValueError, parse_value
 from scripts.tables.context import Stage
 
-_EN = re.compile(r"^(?P<q>around|about|nearly|over|more than|exceeded|exceeding)?\s*(?:RMB|US\$|HK\$)?\s*"
-                 r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<scale>trillion|billion|million|thousand)?\s*(?P<pct>%|percent)?$", re.I)
+_EN = re.compile(r"^(?P<q>around|about|nearly|over|more than|exceeded|exceeding|exceed)?\s*(?:RMB|US\$|HK\$)?\s*"
+                 r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<scale>trillion|billion|million|thousand|bn|mn)?\s*(?P<pct>%|percent)?"
+                 r"(?:\s*yuan)?$", re.I)  # broker notes print Rmb20.5bn, 320.4mn; wire copy 1.18 trillion yuan
 DERIVED = "derived"  # the source tier of a figure computed from other facts
-_SCALE = {None: 1, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_SCALE = {None: 1, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "mn": 1e6, "bn": 1e9}
 _EN_BOUND = {"around": "approx", "about": "approx", "nearly": "approx", "over": "more_than", "more than": "more_than",
-             "exceeded": "more_than", "exceeding": "more_than"}
+             "exceeded": "more_than", "exceeding": "more_than", "exceed": "more_than"}
 # Hong Kong releases print traditional characters; only the few that occur in figures are mapped
 # (a full converter such as opencc is not needed for 億/萬/幣).
 _TRAD = str.maketrans({"億": "亿", "萬": "万", "幣": "币"})
@@ -50,6 +51,7 @@ class FactAnn(BaseModel):
     source_title: Optional[str] = None
     source_publisher: Optional[str] = None
     source_date: Optional[dt.date] = None
+    source_date_basis: Optional[str] = None
     source_url: Optional[str] = Field(default=None, pattern=r"^https?://")
     source_kind: Optional[str] = None
     # a figure computed from other facts (derived)
@@ -65,10 +67,12 @@ class FactAnn(BaseModel):
     _unit = field_validator("unit")(vocab_validator("unit"))
     _basis = field_validator("change_basis")(vocab_validator("change_basis"))
     _bound = field_validator("bound")(vocab_validator("bound"))
+    _date_basis = field_validator("source_date_basis")(vocab_validator("source_date_basis"))
 
     @model_validator(mode="after")
     def _tier_fields(self) -> FactAnn:
-        read = ("value_as_printed", "bound", "source_title", "source_publisher", "source_date", "source_url", "source_kind")
+        read = ("value_as_printed", "bound", "source_title", "source_publisher", "source_date", "source_date_basis",
+                "source_url", "source_kind")
         if self.source_tier == DERIVED:
             given = [k for k in read if getattr(self, k) is not None]
             if given:
@@ -84,6 +88,12 @@ class FactAnn(BaseModel):
         return self
 
 
+def may_precede_period(basis: Optional[str]) -> bool:
+    """Whether vocab source_date_basis lets a source_date fall before its fact's period ends (a forecast)."""
+    spec = schema.load().vocab["source_date_basis"].get(basis or "", {})
+    return bool(isinstance(spec, dict) and spec.get("may_precede_period"))
+
+
 def normalize(surface: str) -> dict:
     """value, bound, value_low, value_high of a disclosed figure (bounds matter: 超60%)."""
     s = surface.strip().translate(_TRAD)
@@ -93,7 +103,8 @@ def normalize(surface: str) -> dict:
         bound = _EN_BOUND.get((m["q"] or "").lower(), "exact")
         return {"value": v, "bound": bound, "value_low": v if bound == "more_than" else None,
                 "value_high": v if (m["q"] or "").lower() == "nearly" else None}
-    pv = parse_value(s.removeprefix("人民币").replace(",", ""))
+    # 港元 names the currency (unit HKD), not a scale: read the figure as the claims' parser reads 元
+    pv = parse_value(s.removeprefix("人民币").replace(",", "").replace("港元", "元"))
     return {"value": pv.value, "bound": pv.bound, "value_low": pv.low, "value_high": pv.high}
 
 
@@ -144,7 +155,8 @@ def _row(f: FactAnn, norm: dict) -> dict:
             "value_low": norm["value_low"], "value_high": norm["value_high"], "unit": f.unit,
             "change_basis": f.change_basis, "value_as_printed": f.value_as_printed, "source_tier": f.source_tier,
             "formula": f.formula, "derived_from": list(f.derived_from), "source_title": f.source_title,
-            "source_publisher": f.source_publisher, "source_date": f.source_date, "source_url": f.source_url,
+            "source_publisher": f.source_publisher, "source_date": f.source_date,
+            "source_date_basis": f.source_date_basis or "inputs_latest", "source_url": f.source_url,
             "source_kind": f.source_kind, "statement_en": f.statement_en, "statement_zh": f.statement_zh, "note": f.note}
 
 
@@ -163,6 +175,11 @@ def load_facts(path: Path, entity_ids: set[str]) -> list[dict]:
         if f.source_tier == DERIVED:
             derived.append((f, line))
             continue
+        if f.source_date is not None and f.source_date < f.period_end and not may_precede_period(f.source_date_basis):
+            raise InputError(path, line_of(raw, ("source_date",)),
+                             f"source_date {f.source_date} is before the end of its own period ({f.period_end}): a page cannot "
+                             f"report a figure not yet measured unless source_date_basis says why (e.g. forecast), "
+                             f"not {f.source_date_basis}")
         try:
             norm = normalize(f.value_as_printed or "")
         except SurfaceValueError as e:

@@ -36,6 +36,7 @@ class Figure:
     change: tuple[str, str] | None  # (basis, direction) for a change
     annotated_bound: str | None = None
     undated: bool = False  # the seed marked the period unknown (period_unknown): no date is guessed
+    published: dt.date | None = None  # the fact's source_date: a document restating it is written after it
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def _fact_figures(facts: list[dict]) -> list[Figure]:
             continue  # a change stated as a count (净增) has no plain template here
         change = (f["change_basis"], "increase") if f["change_basis"] != "none" else None
         out.append(Figure(f["fact_id"], f["subject_id"], f["metric"], f["scope"], f["value"], None, f["unit"],
-                          f["bound"], "actual", f["period_start"], f["period_end"], change))
+                          f["bound"], "actual", f["period_start"], f["period_end"], change, published=f["source_date"]))
     return out
 
 

@@ -1,0 +1,137 @@
+"""The official record, third edition (issue 26): verdicts knowable at the writing date beside those of
+hindsight, every fact's source_date with its basis, and dates that cannot postdate their telling."""
+import datetime as dt
+
+import pyarrow.parquet as pq
+import pytest
+from helpers import build_fails, edit
+from test_verdicts import claim, fact
+
+from scripts.errors import InputError
+from scripts.tables.claim_verdicts import knowable, verdicts
+from scripts.tables.reference_facts import load_facts
+
+Q3_2021 = (dt.date(2021, 7, 1), dt.date(2021, 9, 30))
+Q4_2021 = (dt.date(2021, 10, 1), dt.date(2021, 12, 31))
+WRITTEN = dt.date(2022, 3, 20)
+
+
+@pytest.fixture(scope="module")
+def t(release):
+    return {n: pq.read_table(release / f"{n}.parquet").to_pylist()
+            for n in ("claims", "claim_verdicts", "reference_facts", "events", "documents")}
+
+
+def _now_claim(value, surface):
+    c = claim(value, surface, unit="count", resolution="document_date", period=(WRITTEN, WRITTEN), gran="day")
+    return dict(c, doc_id="d", reconciled_by=[], metric="gmv")
+
+
+def test_verdict_uses_only_what_was_published_by_the_writing_date():
+    """3.2亿 written on 20 March 2022: the Q3 2021 figure (published November 2021) decides it; the Q4 2021
+    figure, published on 29 March, decides verdict_hindsight only."""
+    q3 = fact("q3", "320.4mn", period=Q3_2021, unit="count", published=dt.date(2021, 11, 24))
+    q4 = fact("q4", "3.233億", period=Q4_2021, unit="count", published=dt.date(2023, 3, 29))
+    assert knowable([q3, q4], WRITTEN) == [q3]
+    [row] = verdicts([_now_claim(3.2e8, "3.2亿")], [q3, q4], {"d": WRITTEN})
+    assert (row["verdict"], row["fact_ids"], row["verdict_hindsight"]) == ("supported", ["q3"], "supported")
+    # a figure only published later: not_enough_info then, decided now, and the explanation names the later fact
+    [late] = verdicts([_now_claim(3.5e8, "3.5亿")], [q4], {"d": WRITTEN})
+    assert (late["verdict"], late["rule"], late["verdict_hindsight"]) == ("not_enough_info", "not_yet_published", "refuted")
+    assert "q4" in late["explanation"] and "2022-03-20" in late["explanation"]
+
+
+def test_hindsight_differs_from_the_verdict_only_through_later_pages(t):
+    facts = {f["fact_id"]: f for f in t["reference_facts"]}
+    dates = {d["doc_id"]: d["reference_date"] for d in t["documents"]}
+    claims = {c["claim_id"]: c for c in t["claims"]}
+    differ = [v for v in t["claim_verdicts"] if v["verdict"] != v["verdict_hindsight"]]
+    assert {v["claim_id"] for v in differ} >= {"000-c06", "004-c01", "001-c20", "001-c22"}
+    for v in t["claim_verdicts"]:
+        ref = dates[claims[v["claim_id"]]["doc_id"]]
+        assert all(facts[i]["source_date"] <= ref for i in v["fact_ids"]), v["claim_id"]
+
+
+def test_every_fact_states_where_its_date_comes_from(t):
+    bases = {f["fact_id"]: f["source_date_basis"] for f in t["reference_facts"]}
+    assert all(bases.values())
+    assert bases["f_gmv_2020"] == bases["f_repurchase_2020"] == "page_date_before_release"
+    assert bases["f_gmv_2020_implied"] == "inputs_latest"
+    assert bases["f_short_video_users_2020"] == "address_date"
+
+
+def test_a_misdated_page_is_never_preferred():
+    """Two readings of the same figure: the page dated before the release it reports loses to a dated one."""
+    misdated = dict(fact("early", "3812亿元", published=dt.date(2021, 3, 21)), source_date_basis="page_date_before_release")
+    dated = dict(fact("dated", "3812亿元", published=dt.date(2021, 3, 20)), source_date_basis="page_date")
+    [row] = verdicts([dict(claim(3812e8, "3812亿"), doc_id="d", reconciled_by=[])], [misdated, dated], {"d": dt.date(2021, 6, 1)})
+    assert row["fact_ids"] == ["dated"]
+
+
+def test_a_source_date_before_its_period_ends_needs_a_basis(project):
+    path = project / "seeds" / "reference" / "facts.yaml"
+    edit(path, "  source_date: '2020-11-05'\n  source_date_basis: page_date\n", "  source_date: '2018-06-30'\n  source_date_basis: page_date\n")
+    build_fails(project, "facts.yaml", "before the end of its own period (2018-12-31)")
+
+
+def test_a_forecast_may_be_dated_before_its_period_ends(tmp_path, t):
+    text = (tmp_path / "facts.yaml")
+    text.write_text("""- id: f_forecast
+  subject: kuaishou_ecommerce
+  metric: gmv
+  scope: 快手电商GMV
+  period_start: '2025-01-01'
+  period_end: '2025-12-31'
+  value_as_printed: 2万亿元
+  bound: exact
+  unit: CNY
+  source_title: t
+  source_publisher: p
+  source_date: '2021-04-22'
+  source_date_basis: forecast
+  source_url: https://example.org/forecast
+  source_kind: press
+  source_tier: secondary
+  statement_en: A forecast for a year not yet begun.
+  statement_zh: 对尚未开始年份的预测。
+""", encoding="utf-8")
+    entity_ids = {e for e in ("kuaishou_ecommerce",)}
+    [row] = load_facts(text, entity_ids)
+    assert (row["source_date_basis"], row["value"]) == ("forecast", 2e12)
+    text.write_text(text.read_text(encoding="utf-8").replace("basis: forecast", "basis: page_date"), encoding="utf-8")
+    with pytest.raises(InputError, match="before the end of its own period"):
+        load_facts(text, entity_ids)
+
+
+def test_a_past_event_cannot_postdate_its_only_telling(project):
+    path = project / "seeds" / "annotations" / "events.yaml"
+    edit(path, "  after_writing: swapped_date_word\n", "")
+    build_fails(project, "events.yaml", "after 000_7c51db7d224d44d0's writing date 2023-05-10")
+
+
+def test_no_single_telling_event_after_its_writing_date_without_a_flag(t):
+    """Every event told by one document only and dated after that document was written is a plan or a
+    labelled swapped date word (seeds/annotations/events.yaml after_writing; the build refuses others)."""
+    dates = {d["doc_id"]: d["reference_date"] for d in t["documents"]}
+    late = sorted(e["event_id"] for e in t["events"] if e["n_sources"] == 1 and e["date_start"]
+                  and e["date_start"] > dates[e["evidence"][0]["doc_id"]])
+    assert "ev_cheng_leads_ecommerce" in late and "ev_mall_entry_test" in late
+    import yaml
+    from conftest import ROOT
+    flags = {e["id"]: e.get("after_writing") for e in yaml.safe_load((ROOT / "seeds/annotations/events.yaml").read_text("utf-8"))}
+    assert all(flags[e] for e in late), [e for e in late if not flags[e]]
+    assert flags["ev_cheng_leads_ecommerce"] == "swapped_date_word" and flags["ev_mall_entry_test"] == "planned"
+
+
+def test_000_c08_is_a_forecast_for_q2_2023(t):
+    c = {x["claim_id"]: x for x in t["claims"]}["000-c08"]
+    assert (c["period_start"], c["period_end"]) == (dt.date(2023, 4, 1), dt.date(2023, 6, 30))
+
+
+@pytest.mark.parametrize("cid, fact_id", [
+    ("004-c02", "f_live_share_2020"), ("001-c15", "f_market_value_listing_day"), ("004-c08", "f_mobile_mau_2020"),
+    ("001-c10", "f_douyin_dau_2020_08"), ("001-c12", "f_dau_q3_2021_cicc"), ("001-c18", "f_rev_q3_2021_oms_cicc"),
+])
+def test_new_facts_decide_the_claims_the_changelog_names(t, cid, fact_id):
+    v = {x["claim_id"]: x for x in t["claim_verdicts"]}[cid]
+    assert (v["verdict"], v["fact_ids"][0], v["verdict_hindsight"]) == ("supported", fact_id, "supported")
