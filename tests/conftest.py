@@ -1,4 +1,3 @@
-import __main__
 import contextlib
 import copy
 import hashlib
@@ -10,6 +9,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
+
+import __main__
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

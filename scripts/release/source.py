@@ -29,7 +29,7 @@ from scripts.release.conformance import Problem, read_manifest
 from scripts.tables import modules
 from scripts.tables.context import Inputs, Stage
 from scripts.tables.documents import document_row
-from scripts.tables.reference_facts import load_facts, load_gaps
+from scripts.tables.reference_facts import load_facts, load_gaps, may_precede_period
 
 FOLDER = "source"
 SCHEMA_FILES = ("tables.yaml", "vocab.yaml")
@@ -147,11 +147,11 @@ def stated_problems(seeds_dir: Path, tables: dict[str, pa.Table]) -> list[Proble
 
 def source_date_problems(facts_yaml: Path, release: Path) -> list[Problem]:
     """A figure is published after the period it reports ends: a fact's source_date before its period_end
-    needs a `source_date_basis` saying why (a guidance figure, a preliminary count)."""
+    needs a `source_date_basis` that may precede it (vocab source_date_basis, may_precede_period: a forecast)."""
     bad = []
     for item in load_yaml(facts_yaml) or []:
         date, end = item.get("source_date"), item.get("period_end")
-        if date is None or end is None or item.get("source_date_basis"):
+        if date is None or end is None or may_precede_period(item.get("source_date_basis")):
             continue
         if dt.date.fromisoformat(str(date)) < dt.date.fromisoformat(str(end)):
             bad.append(f"fact_id={item.get('id')} ({facts_yaml.relative_to(release).as_posix()}:{item.key_lines['source_date']}): "
