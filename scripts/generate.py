@@ -2,9 +2,9 @@
 
 Writes a project-shaped folder (pyproject.toml, seeds/ with the documents, sources.yaml and
 their annotations) that `python -m scripts.build --root DIR` builds into DIR/dataset/. The
-documents are composed from this project's reference facts, entities, seed-text clauses and
-the generator's own templates, with the noise kinds the five sources show; every gold span
-is the inserted text itself. Same seed, same size -> byte-identical folder.
+documents are composed from this project's reference facts, entities and the generator's own
+templates (no text of the five seed documents), with invented companies and figures beside the
+facts and the noise kinds the five sources show; every gold span is the inserted text itself. Same seed, same size -> byte-identical folder.
 
 DIR must be new, empty, or a corpus this command wrote (it keeps a list of its files in
 .kec-generated.json and a rerun replaces only those); --force writes into another folder

@@ -124,6 +124,16 @@ def _covering(fs: list[dict], start, end) -> list[dict]:
     return [f for f in fs if f["period_start"] <= start and end <= f["period_end"]]
 
 
+def _tightest(fs: list[dict]) -> list[dict]:
+    """The covering facts of the shortest period. A year's total is another quantity than its quarter's (the
+    2021 GMV 6800亿元 is not the Q3 2021 GMV 1758亿元): a fact of the claim's own period decides before a
+    longer one, whichever was published first (until v0.10.0 _prefer's date order let the annual fact refute)."""
+    if not fs:
+        return fs
+    shortest = min(f["period_end"] - f["period_start"] for f in fs)
+    return [f for f in fs if f["period_end"] - f["period_start"] == shortest]
+
+
 def _nei(rule: str, why: str) -> dict:
     return {"verdict": "not_enough_info", "fact_ids": [], "relative_error": None, **tolerance(None),
             "rule": rule, "explanation": why}
@@ -174,11 +184,7 @@ def _judge_level(c: dict, facts: list[dict], ref: Optional[dt.date] = None) -> d
             latest = max(f["period_end"] for f in before)
             cands, rule = [f for f in before if f["period_end"] == latest], "latest_before_reference"
     else:
-        # the reading closest to the claim's own period decides: a year's GMV does not refute a quarter's
-        cands = _covering(same, c["period_start"], c["period_end"])
-        if cands:
-            span = min(f["period_end"] - f["period_start"] for f in cands)
-            cands = [f for f in cands if f["period_end"] - f["period_start"] == span]
+        cands = _tightest(_covering(same, c["period_start"], c["period_end"]))  # a year's GMV does not refute a quarter's
     if not cands:
         return _nei("no_fact", "no reference fact covers this subject, metric, scope and period")
     decisive = [f for f in cands if not _lower_bound_only(c, f)]

@@ -1,2 +1,3 @@
 """The benchmark's document generator: new noisy documents composed from the project's own
-figures, entities, seed clauses and templates, with gold annotations exact by construction."""
+figures, entities and templates (and invented companies and figures), with gold annotations and
+verification labels exact by construction."""

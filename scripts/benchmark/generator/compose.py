@@ -1,14 +1,20 @@
-"""One generated document: claims written from the project's figures with the noise the five
-sources show, the seeds' clean clauses, the generator's own clauses, seed events and a host
-page's furniture around them. Every annotation is recorded where its text is inserted."""
+"""One generated document: claims written from the project's figures (restated, restated wrong, listed
+by period, as shares, in Chinese numerals) and invented companies' figures, with the noise the five
+sources show, the generator's own clauses, seed events and a host page's furniture around them. Every
+annotation is recorded where its text is inserted, and every claim's verification label is what the
+generator did (Composer._label)."""
 from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from dataclasses import dataclass
 from typing import Any
 
+import cn2an
+
 import schema
+from scripts.benchmark.generator import homophones
 from scripts.benchmark.generator import templates as T
 from scripts.benchmark.generator.doc import Doc
 from scripts.benchmark.generator.material import Figure, Material
@@ -17,6 +23,7 @@ from scripts.normalize.periods import PeriodError, resolve
 from scripts.normalize.values import SurfaceValueError, parse_value
 
 QUARTERS = {1: "第一季度", 4: "第二季度", 7: "第三季度", 10: "第四季度"}
+INVENTED = "invented"  # Figure.origin of a figure the generator made up (Composer.invented_claim)
 KUAISHOU_FAMILY = ("kuaishou", "kuaishou_ecommerce")
 
 
@@ -97,23 +104,35 @@ class Composer:
     doc: Doc
 
     def _garble(self, entity: str, p: float) -> str:
-        """The entity's name, or (with probability p) one of its garbled aliases; noise is added by the caller."""
-        noisy = self.mat.garbled.get(entity, [])
-        if noisy and self.rng.random() < p:
-            return self.rng.choice(noisy)
-        return self.mat.names[entity]
+        """The entity's name, or (with probability p) one of its garbled aliases or a homophone of its name
+        (homophones.py); noise is added by the caller."""
+        name = self.mat.names[entity]
+        if self.rng.random() >= p:
+            return name
+        options = list(self.mat.garbled.get(entity, []))
+        homophone = homophones.garble(name, self.rng, self.mat.avoid)
+        if homophone:
+            options.append(homophone)
+        return self.rng.choice(options) if options else name
 
     def _name(self, entity: str, at: int, written: str, basis: str = "known_fact") -> None:
-        if written != self.mat.names[entity]:
-            self.doc.add_noise(at, written, {
-                # the type entities.yaml declares for the alias (快手 电子商务 is a machine-translation artefact)
-                "type": self.mat.entities.noisy_types()[written], "likely_reading": self.mat.names[entity], "basis": basis,
-                "explanation": f"Garbled form of {self.mat.names[entity]} (a noisy alias in entities.yaml), "
-                               "inserted by the generator.", "entities": [entity]})
+        if written == self.mat.names[entity]:
+            return
+        declared = self.mat.entities.noisy_types().get(written)
+        why = (f"Garbled form of {self.mat.names[entity]} (a noisy alias in entities.yaml), inserted by the generator."
+               if declared else f"Homophone of {self.mat.names[entity]}: one character swapped for another read "
+               "the same way (pypinyin), inserted by the generator.")
+        self.doc.add_noise(at, written, {
+            # the type entities.yaml declares for the alias (快手 电子商务 is a machine-translation artefact)
+            "type": declared or "garbled_name", "likely_reading": self.mat.names[entity], "basis": basis,
+            "explanation": why, "entities": [entity]})
 
     # ---- claims -----------------------------------------------------------------------------------
-    def claim_sentence(self, fig: Figure, level: Figure | None = None) -> None:
+    def claim_sentence(self, fig: Figure, level: Figure | None = None, partner: Figure | None = None) -> None:
+        """One sentence: a level, a change (with the level it reached), or a level and a `partner` of the same
+        period listed after it (2021年第三季度A为x,B为y)."""
         rng, doc = self.rng, self.doc
+        self.invented = fig.origin == INVENTED
         pwords = period_words(fig.period_start, fig.period_end)
         if fig.period_start is not None and pwords is None:
             return
@@ -132,9 +151,7 @@ class Composer:
         basis = "known_fact" if level is not None or fig.value is not None else "other_source"
         # subject and scope as written, maybe garbled or spun
         name = self.mat.names[fig.subject]
-        scope = fig.scope
-        own = name in scope or scope.startswith(name[:2]) or self.mat.types[fig.subject] == "market"
-        subj_text = scope if own else name + rng.choice(("", "的")) + scope
+        subj_text = self._subject_text(fig)
         written_name = name
         if fig.subject == "kuaishou_ecommerce" and rng.random() < 0.12:
             written_name = self._garble("kuaishou_ecommerce", 1.0)
@@ -148,6 +165,9 @@ class Composer:
         if pwords:
             doc.add(pwords)  # no comma: 「2022年,快手…」 runs were shared with the test texts
         subj_at = doc.add(written_subj)
+        # the scope as annotated: the garbled name read as the entity's own (its noise span says so), a spun
+        # word kept (no fact states the spun quantity)
+        read_subj = written_subj.replace(written_name, name, 1)
         if written_name != name:
             self._name(fig.subject, subj_at + written_subj.index(written_name), written_name, "language")
         if spun and spin:
@@ -156,14 +176,28 @@ class Composer:
                 "type": "synonym_substitution", "likely_reading": spin[0], "basis": "known_fact",
                 "explanation": f"{spin[0]} spun to {spin[1]} by the generator's synonym spinner."})
         if fig.change is not None:
-            self._change(fig, start, pwords, speaker, basis, written_subj)
+            self._change(fig, start, pwords, speaker, basis, read_subj)
             if level is not None:  # the level's quote starts at the subject; its period words stand before it
                 doc.add(self._verb(surface(level, rng)))
-                self._level(level, subj_at, pwords, speaker, "known_fact", written_subj)
+                self._level(level, subj_at, pwords, speaker, "known_fact", read_subj)
         else:
             doc.add(self._verb(surface(fig, rng)))
-            self._level(fig, start, pwords, speaker, basis, written_subj)
+            self._level(fig, start, pwords, speaker, basis, read_subj)
+            if partner is not None:
+                self.spun_scope = False
+                doc.add(rng.choice(T.LIST_JOINS))
+                subj = self._subject_text(partner)
+                at = doc.add(subj)
+                doc.add(self._verb(surface(partner, rng)))
+                self._level(partner, at, pwords, speaker, "known_fact", subj)
         doc.add("。")
+
+    def _subject_text(self, fig: Figure) -> str:
+        """The subject and scope as written without noise (快手的直播收入, 快手电商GMV)."""
+        name = self.mat.names[fig.subject]
+        own = name in fig.scope or fig.scope.startswith(name[:2]) or self.mat.types[fig.subject] == "market"
+        scope = fig.scope + ("的比例" if fig.metric == "revenue_share" and "占" in fig.scope else "")  # 广告收入占总收入的比例
+        return scope if own else name + self.rng.choice(("", "的")) + scope
 
     def _verb(self, value: str) -> str:
         """A linking verb, or none before a value that carries its own (超过了80%, 突破万亿)."""
@@ -171,12 +205,13 @@ class Composer:
         return "" if own else self.rng.choice(T.LEVEL_VERBS)
 
     spun_scope: bool = False  # the claim being written names a spun quantity (买家 -> 卖家): no fact states it
+    invented: bool = False  # the claim being written is an invented figure of an invented company: no fact is about it
 
     def _label(self, label: str) -> None:
         """The verification label of the claim just written, from what the generator did (a fact restated,
         or restated with a reversed direction or a wrong scale), not from the verdict rules; kept beside the
         annotation (an underscore key is not written) for tests/test_generator.py to compare with the rules."""
-        self.doc.claims[-1]["_label"] = "not_enough_info" if self.spun_scope else label
+        self.doc.claims[-1]["_label"] = "not_enough_info" if self.spun_scope or self.invented else label
 
     def _annotate(self, fig: Figure, start: int, value: str, value_at: int, pwords: str | None, speaker: str | None,
                   scope: str, change: tuple[str, str] | None) -> str:
@@ -244,23 +279,40 @@ class Composer:
     def _level(self, fig: Figure, start: int, pwords: str | None, speaker: str | None, basis: str, scope: str) -> str:
         rng, doc = self.rng, self.doc
         value = checked_surface(fig, rng)
-        # (an exact figure only: 超过1亿 written 超过1万 would still be true)
-        # a wrong scale word: 亿 as 万 (too small), or, for a four-digit 亿 figure, 亿 as 万亿 (too large)
+        # only an exact figure of a fact is written wrong (超过1亿 written 超过1万 would still be true):
+        # a wrong scale word, 亿 as 万 (too small) or, for a four-digit 亿 figure, 亿 as 万亿 (too large);
+        # or the number itself changed by a fifth or more, at the same precision
         digits = len(value.split("亿")[0].lstrip("超过约近").split(".")[0])
         to = "万亿" if digits >= 4 else "万"
-        wrong = value.replace("亿", to, 1) if "亿" in value and "万" not in value and fig.bound in ("", "exact") \
-            and rng.random() < 0.2 else None
-        written = wrong or value
+        exact = fig.bound in ("", "exact") and not self.invented
+        draw = rng.random()
+        wrong = value.replace("亿", to, 1) if exact and "亿" in value and "万" not in value and draw < 0.15 else None
+        changed = changed_value(value, fig, rng) if exact and wrong is None and draw > 0.85 else None
+        written = self._numerals(wrong or changed or value)
         value_at = doc.add(written)
         cid = self._annotate(fig, start, written, value_at, pwords,
                              speaker, scope, None)
-        self._label("refuted" if wrong else "supported")  # a wrong scale word is 10,000 times off the fact
+        # a wrong scale word is 10,000 times off the fact; a changed number is 20% or more off it
+        self._label("refuted" if wrong or changed else "supported")
         if wrong:
-            doc.add_noise(value_at, wrong, {
+            doc.add_noise(value_at, written, {
                 "type": "unit_error", "likely_reading": value, "basis": basis,
                 "explanation": f"亿 written as {to} by the generator: ten thousand times too {'large' if to == '万亿' else 'small'}.",
                 "claims": [cid]})
         return cid
+
+    def _numerals(self, value: str) -> str:
+        """Sometimes the integer of a value in Chinese numerals (1758亿元 -> 一千七百五十八亿元, cn2an), kept only
+        when the project's parser reads the same value back."""
+        m = re.match(r"(\D*)(\d+)(?!\.)(\D.*)?$", value)
+        if m is None or self.rng.random() >= 0.15:
+            return value
+        cn = m.group(1) + cn2an.an2cn(m.group(2)) + (m.group(3) or "")
+        try:
+            same = parse_value(cn).value == parse_value(value).value
+        except SurfaceValueError:
+            return value
+        return cn if same else value
 
     # ---- clauses ------------------------------------------------------------------------------------
     def seed_clause(self, seo: bool) -> None:
@@ -291,13 +343,6 @@ class Composer:
         else:
             doc.add(text)
 
-    def labelled_clause(self) -> None:
-        """A seed sentence with its one labelled noise span, label and all."""
-        lab = self.rng.choice(self.mat.labelled)
-        at = self.doc.add(lab.text)
-        fields = dict(lab.noise)
-        self.doc.add_noise(at + lab.start, fields.pop("quote"), fields)
-
     def entity_clause(self) -> None:
         rng, doc = self.rng, self.doc
         entity = rng.choice(sorted(self.mat.garbled))
@@ -308,10 +353,53 @@ class Composer:
         self._name(entity, doc.add(name), name)
         doc.add(post)
 
+    def invented_claim(self, before: dt.date) -> None:
+        """A figure of an invented company (templates.INVENTED_COMPANIES) for a year or quarter before `before`,
+        its value drawn at random: no reference fact is about the company, so it is not_enough_info."""
+        rng = self.rng
+        entity = rng.choice(sorted(T.INVENTED_COMPANIES))
+        metric, scope, unit, scale = rng.choice(T.INVENTED_METRICS)
+        year = rng.randint(2019, max(2019, before.year - 1))
+        if rng.random() < 0.5:
+            start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        else:
+            q = rng.choice(sorted(QUARTERS))
+            start = dt.date(year, q, 1)
+            end = dt.date(year, q + 3, 1) - dt.timedelta(days=1) if q < 10 else dt.date(year, 12, 31)
+        value = float(rng.randint(3, 999) if rng.random() < 0.7 else rng.randint(10, 999) / 10) * scale
+        fig = Figure(INVENTED, entity, metric, scope, value, None, unit, "exact", "actual", start, end, None)
+        if rng.random() < 0.4:
+            pre, post = rng.choice(T.INVENTED_CLAUSES).split("{n}")
+            self.doc.add(pre)
+            self.doc.add(self.mat.names[entity])
+            self.doc.add(post)
+        self.claim_sentence(fig)
+
     def event_clause(self, ev: dict) -> None:
         at = self.doc.add(ev["quote"])
         self.doc.events.append({"event_id": ev["event_id"], "quote": ev["quote"], "date": ev["date"], "_start": at})
         self.doc.add("。")
+
+
+def changed_value(value: str, fig: Figure, rng: random.Random) -> str | None:
+    """`value` with its number scaled by 0.55-0.8 or 1.25-1.8 at the same number of decimals (1758亿元 ->
+    2461亿元), or None when the result would not be a plausible figure (a share above 95%) or would be written
+    less precisely than the original."""
+    m = re.search(r"\d+(?:\.\d+)?", value)
+    if m is None or fig.value is None:
+        return None
+    places = len(m.group().split(".")[1]) if "." in m.group() else 0
+    x = float(m.group())
+    f = rng.uniform(0.55, 0.8) if rng.random() < 0.5 else rng.uniform(1.25, 1.8)
+    y = round(x * f, places)
+    if y <= 0 or abs(y - x) < 0.2 * x or (fig.unit == "percent" and y > 95):
+        return None
+    written = _num(y)
+    # the same written precision: a round 100亿 reads as 50-150亿 (half its last place) and would admit 77亿,
+    # and 4.0 written 4 would widen to 3.5-4.5
+    if written.endswith("0") or len(written.partition(".")[2]) != places:
+        return None
+    return value[:m.start()] + written + value[m.end():]
 
 
 def check_complete(doc: Doc, page_types: set[str]) -> None:

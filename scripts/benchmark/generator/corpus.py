@@ -25,26 +25,37 @@ def rng_for(seed: int, number: int) -> random.Random:
     return random.Random(int.from_bytes(hashlib.sha256(f"{seed}|{number}".encode()).digest()[:8], "big"))
 
 
-def _pick_figures(mat: Material, rng: random.Random) -> list[tuple[Figure, Figure | None]]:
-    """Figures for one document, a change paired with the level it reached when both are known."""
+def _pick_figures(mat: Material, rng: random.Random) -> list[tuple[Figure, Figure | None, Figure | None]]:
+    """Figures for one document: (figure, the level a change reached, a level of the same period listed after it)."""
     picked = rng.sample(mat.figures, rng.randint(3, 8))
     levels = {(f.subject, f.metric, f.period_start, f.period_end): f for f in mat.figures
               if f.change is None and f.value is not None and f.unit != "percent"}
-    out: list[tuple[Figure, Figure | None]] = []
+    by_period: dict[tuple, list[Figure]] = {}
+    for f in mat.figures:
+        if f.change is None and f.value is not None and f.period_start is not None:
+            by_period.setdefault((f.period_start, f.period_end), []).append(f)
+    out: list[tuple[Figure, Figure | None, Figure | None]] = []
     used = {f.origin for f in picked}
     for f in picked:
         key = (f.subject, f.metric, f.period_start, f.period_end)
         lv = levels.get(key) if f.change and f.value is not None else None
         if lv is not None and lv.origin not in used and rng.random() < 0.6:
             used.add(lv.origin)
-            out.append((f, lv))
+            out.append((f, lv, None))
+            continue
+        mates = [g for g in by_period.get((f.period_start, f.period_end), [])
+                 if g.origin not in used and (g.subject, g.metric, g.scope) != (f.subject, f.metric, f.scope)]
+        if f.change is None and mates and rng.random() < 0.35:
+            mate = rng.choice(mates)
+            used.add(mate.origin)
+            out.append((f, None, mate))
         else:
-            out.append((f, None))
+            out.append((f, None, None))
     return out
 
 
-def _reference_date(figs: list[tuple[Figure, Figure | None]], rng: random.Random) -> dt.date:
-    ends = [f.period_end for f, _ in figs if f.period_end and f.kind == "actual"]
+def _reference_date(figs: list[tuple[Figure, Figure | None, Figure | None]], rng: random.Random) -> dt.date:
+    ends = [f.period_end for f, *_ in figs if f.period_end and f.kind == "actual"]
     if not ends:
         return EARLIEST + dt.timedelta(days=rng.randint(0, (LATEST - EARLIEST).days))
     ref = min(max(ends) + dt.timedelta(days=rng.randint(15, 240)), LATEST + dt.timedelta(days=365))
@@ -75,7 +86,7 @@ def compose(mat: Material, seed: int, number: int) -> tuple[str, Doc, dict[str, 
 
     if furniture:
         page_piece(*furniture[0])
-    main = next((f.subject for f, _ in figs if f.subject in KUAISHOU_FAMILY), "kuaishou_ecommerce")
+    main = next((f.subject for f, *_ in figs if f.subject in KUAISHOU_FAMILY), "kuaishou_ecommerce")
     title = rng.choice(T.TITLES).format(s=mat.names[main])
     doc.add(title + sep)
     repost = rng.random() < 0.35
@@ -84,7 +95,7 @@ def compose(mat: Material, seed: int, number: int) -> tuple[str, Doc, dict[str, 
         when = ref + dt.timedelta(days=rng.randint(60, 500))
         published = dt.datetime(when.year, when.month, when.day, rng.randint(0, 23), rng.randint(0, 59),
                                 rng.randint(0, 59), tzinfo=dt.timezone(dt.timedelta(hours=8)))
-        line = T.REPOST_LINE.format(d=published.strftime("%Y年%m月%d日 %H:%M:%S"))
+        line = T.REPOST_LINE.format(d=published.strftime(T.REPOST_DATE))
         at = doc.add(line)
         doc.add_noise(at, line, {
             "type": "date_mismatch", "basis": "page_structure",
@@ -95,7 +106,8 @@ def compose(mat: Material, seed: int, number: int) -> tuple[str, Doc, dict[str, 
         published = dt.datetime(ref.year, ref.month, ref.day, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
     events = [e for e in mat.events if int(e["date"][:4]) <= ref.year]
-    units: list = [lambda f=f, lv=lv: c.claim_sentence(f, lv) for f, lv in figs]
+    units: list = [lambda f=f, lv=lv, mate=mate: c.claim_sentence(f, lv, mate) for f, lv, mate in figs]
+    units += [lambda: c.invented_claim(ref) for _ in range(rng.choice((0, 0, 1, 1, 2)))]
     stuffed = [rng.random() < 0.15 for _ in range(rng.randint(2, 6))]  # SEO keywords in some seed clauses
     units += [lambda seo=seo: c.seed_clause(seo) for seo in stuffed]
     units += [c.own_clause for _ in range(rng.randint(0, 2))]

@@ -8,7 +8,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from scripts.benchmark.generator import templates as T
 from scripts.inputs.entity_registry import Entities, load_entities
@@ -46,15 +45,6 @@ class Piece:
     alias_exclusions: tuple[tuple[int, int, str], ...] = ()
 
 
-@dataclass(frozen=True)
-class Labelled:
-    """A seed sentence holding exactly one labelled in-text noise span (typo, spun or garbled wording),
-    with that label: re-used with its annotation, so the gold is the seeds' own."""
-    text: str
-    start: int  # of the noise quote inside text
-    noise: tuple[tuple[str, Any], ...]  # the annotation's fields (type, quote, likely_reading, basis, ...)
-
-
 @dataclass
 class Material:
     entities: Entities
@@ -63,11 +53,11 @@ class Material:
     page_noise: dict[str, list[tuple[str, Piece]]]  # seed doc -> [(noise type, piece)] in text order
     seo: list[str]                                 # short seo_spam strings of the seeds
     events: list[dict] = field(default_factory=list)  # {event_id, quote, date}
-    labelled: list[Labelled] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)    # entity id -> canonical name
     entities_en: dict[str, str] = field(default_factory=dict)
     types: dict[str, str] = field(default_factory=dict)
     garbled: dict[str, list[str]] = field(default_factory=dict)  # entity id -> noisy aliases
+    avoid: set[str] = field(default_factory=set)  # every registered name and alias: a homophone must be none of them
 
 
 def _fact_figures(facts: list[dict]) -> list[Figure]:
@@ -85,6 +75,23 @@ def _fact_figures(facts: list[dict]) -> list[Figure]:
     return out
 
 
+def _share_figures(figures: list[Figure]) -> list[Figure]:
+    """Shares computed from two revenue levels of one subject and period, a part and the total (广告收入占总收入,
+    53.2%): the verdict rules check such a share against the same two facts (claim_verdicts._judge_share)."""
+    out = []
+    for total in figures:
+        if total.metric != "revenue" or total.change or not total.scope.startswith("总") or not total.value:
+            continue
+        for part in figures:
+            if (part.metric, part.subject, part.period_start, part.period_end) == ("revenue", total.subject, total.period_start,
+                                                                                   total.period_end) \
+                    and part is not total and not part.change and part.value and part.value < total.value:
+                out.append(Figure(f"share:{part.origin}/{total.origin}", part.subject, "revenue_share",
+                                  f"{part.scope}占{total.scope}", round(part.value / total.value * 100, 1), None, "percent",
+                                  "exact", "actual", part.period_start, part.period_end, None))
+    return out
+
+
 def load(root: Path) -> Material:
     """v0.10.0: figures from the reference facts and names from the entity registry only; every
     sentence, page line and keyword comes from templates.py (the five seed texts are the test set
@@ -93,11 +100,14 @@ def load(root: Path) -> Material:
     ann_dir = seeds_dir / "annotations"
     ents = load_entities(ann_dir / "entities.yaml")
     figures = _fact_figures(load_facts(seeds_dir / "reference" / "facts.yaml", ents.ids()))
+    figures += _share_figures(figures)
     clauses = [Piece(t) for t in T.CLAUSES]
     page_noise = {host: [(kind, Piece(text)) for kind, text in lines] for host, lines in T.HOSTS.items()}
-    names = {e.id: e.name for e in ents.items}
+    names = {e.id: e.name for e in ents.items} | {k: v[0] for k, v in T.INVENTED_COMPANIES.items()}
     # short garbled aliases only: a long one (快手 电子商务, 快手新知识广播) is a test noise span verbatim
     garbled = {e.id: sorted(a for a in e.noisy if len(a) < 6) for e in ents.items}
     garbled = {k: v for k, v in garbled.items() if v}
-    return Material(ents, figures, clauses, page_noise, [], [], [], names, {e.id: e.en for e in ents.items},
-                    {e.id: e.type for e in ents.items}, garbled)
+    en = {e.id: e.en for e in ents.items} | {k: v[1] for k, v in T.INVENTED_COMPANIES.items()}
+    types = {e.id: e.type for e in ents.items} | dict.fromkeys(T.INVENTED_COMPANIES, "organization")
+    avoid = {a for e in ents.items for a in (e.name, *e.aliases, *e.noisy)} | set(names.values())
+    return Material(ents, figures, clauses, page_noise, [], [], names, en, types, garbled, avoid)

@@ -1,7 +1,8 @@
 """Write a generated corpus as a project-shaped folder that `python -m scripts.build --root DIR`
 builds: pyproject.toml, seeds/<doc_id>.txt, seeds/sources.yaml, the annotations as JSON lines
 (seeds/annotations/documents.jsonl, one document a line: a file per document does not scale),
-entities.yaml and the reference facts as they are, events.yaml with the generated tellings,
+entities.yaml with the invented companies added (templates.INVENTED_COMPANIES), the reference facts
+as they are, events.yaml with the generated tellings,
 gaps.yaml without the five seeds' claim ids."""
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Any
 import yaml
 
 from scripts import paths
+from scripts.benchmark.generator import templates as T
 from scripts.benchmark.generator.corpus import compose
 from scripts.benchmark.generator.doc import occurrence
 from scripts.benchmark.generator.material import load
@@ -39,6 +41,13 @@ def _corpus_section(docs: int, seed: int, first: int, root: Path) -> str:
             f"docs = {docs}\nseed = {seed}\nfirst = {first}\ngenerator = {json.dumps(generator)}\n")
 
 
+def invented_entities() -> list[dict]:
+    """Registry entries of the companies the generator invents: every generated figure of theirs is made up."""
+    return [{"id": k, "name": name, "en": en, "type": "organization", "aliases": [name],
+             "description": "A company invented by the generator (scripts/benchmark/generator/templates.py); no fact is about it."}
+            for k, (name, en) in T.INVENTED_COMPANIES.items()]
+
+
 def _events(root: Path, tellings: dict[str, list[dict]]) -> list[dict]:
     """The seed events that generated documents tell, with those tellings as their only evidence."""
     out = []
@@ -58,7 +67,9 @@ def generate(out: Path, docs: int, seed: int, root: Path, first: int = 100) -> l
     (seeds / "reference").mkdir(exist_ok=True)
     (out / "pyproject.toml").write_text(without_splits((root / "pyproject.toml").read_text(encoding="utf-8"))
                                         + _corpus_section(docs, seed, first, root), encoding="utf-8")
-    shutil.copyfile(root / "seeds" / "annotations" / "entities.yaml", seeds / "annotations" / "entities.yaml")
+    (seeds / "annotations" / "entities.yaml").write_text(
+        (root / "seeds" / "annotations" / "entities.yaml").read_text(encoding="utf-8") + _dump(invented_entities()),
+        encoding="utf-8")
     shutil.copyfile(root / "seeds" / "reference" / "facts.yaml", seeds / "reference" / "facts.yaml")
     gaps = yaml.safe_load((root / "seeds" / "reference" / "gaps.yaml").read_text(encoding="utf-8"))
     (seeds / "reference" / "gaps.yaml").write_text(_dump([{k: v for k, v in g.items() if k != "claims"} for g in gaps]),

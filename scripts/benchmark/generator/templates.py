@@ -52,7 +52,10 @@ TITLES = (
 )
 # SEO keywords stuffed into sentences, written for this project in the seeds' manner
 SEO_KEYWORDS = ("快手电商运营技巧", "快手小店怎么开通", "直播带货入门教程", "快手涨粉秘籍", "电商运营快速起量")
-REPOST_LINE = "发布时间:{d}"  # a repost's own page date, after the content was written
+# a repost's own page date, after the content was written; dotted, in the project's own wording (until v0.10.0 it
+# was 发布时间:<年>年<月>月<日>日 <时>:<分>:<秒>, a test page's own line format: a repost on a test page's date shared a run)
+REPOST_LINE = "转载时间 {d}"
+REPOST_DATE = "%Y.%m.%d %H:%M"
 
 # ---- the project's own body clauses (v0.10.0: no sentence of the five seed texts is re-used) --------
 # written for this project; no number in them, so every number a document holds stays a claim's
@@ -113,3 +116,38 @@ HOSTS = {
         ("boilerplate", "责任编辑:小编\n版权所有,未经授权不得转载"),
     ),
 }
+
+
+# ---- v0.11.0: figures the reference facts do not hold, so a value cannot be memorised ----------------
+# invented companies (written into a generated corpus's entities.yaml by generator/project.py): no fact is
+# about them, so every figure of theirs is not_enough_info by construction
+INVENTED_COMPANIES = {  # entity id -> (name, English name)
+    "inv_xinghe": ("星河优选", "Xinghe Youxuan (invented)"),
+    "inv_qinghe": ("青禾直播", "Qinghe Live (invented)"),
+    "inv_yunzhan": ("云栈科技", "Yunzhan Technology (invented)"),
+    "inv_mujin": ("木槿好物", "Mujin Haowu (invented)"),
+    "inv_beichen": ("北辰电商", "Beichen E-commerce (invented)"),
+    "inv_lanshan": ("蓝山严选", "Lanshan Yanxuan (invented)"),
+}
+# what an invented figure measures: (metric, scope words after the name, unit, scale of the value)
+INVENTED_METRICS = (
+    ("gmv", "GMV", "CNY", 1e8),
+    ("revenue", "营收", "CNY", 1e8),
+    ("user_count", "月活跃用户", "count", 1e4),
+    ("sales", "销售额", "CNY", 1e4),
+)
+# a list of figures of one period: {p} period words, then the claims joined by LIST_JOINS
+LIST_JOINS = (",", ";", ",同期")
+# clauses an invented company is named in; {n}: its name
+INVENTED_CLAUSES = (
+    "{n}是这几年冒出来的直播电商服务商。",
+    "有消息称,{n}正在与几家平台洽谈合作。",
+)
+
+
+def own_text() -> list[str]:
+    """Every sentence and phrase of this module: the homophone garbler draws its characters from these."""
+    out = [*CLAUSES, *ENTITY_CLAUSES, *TITLES, *SEO_KEYWORDS, *SPEECH, *LEVEL_VERBS, *INVENTED_CLAUSES]
+    out += [t for t, *_ in SPINNABLE]
+    out += [line for lines in HOSTS.values() for _, line in lines]
+    return out
