@@ -60,7 +60,7 @@ def _reference_date(figs: list[tuple[Figure, Figure | None, Figure | None]], rng
         return EARLIEST + dt.timedelta(days=rng.randint(0, (LATEST - EARLIEST).days))
     ref = min(max(ends) + dt.timedelta(days=rng.randint(15, 240)), LATEST + dt.timedelta(days=365))
     # a restated figure is known from its page's date on: verdicts judge by what was published by then
-    published = [f.published for f, *_ in figs if f.published]
+    published = [g.published for group in figs for g in group if g is not None and g.published]  # the listed levels too
     return max(ref, max(published) + dt.timedelta(days=rng.randint(1, 30))) if published else ref
 
 

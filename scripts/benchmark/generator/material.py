@@ -88,7 +88,8 @@ def _share_figures(figures: list[Figure]) -> list[Figure]:
                     and part is not total and not part.change and part.value and part.value < total.value:
                 out.append(Figure(f"share:{part.origin}/{total.origin}", part.subject, "revenue_share",
                                   f"{part.scope}占{total.scope}", round(part.value / total.value * 100, 1), None, "percent",
-                                  "exact", "actual", part.period_start, part.period_end, None))
+                                  "exact", "actual", part.period_start, part.period_end, None,
+                                  published=max((d for d in (part.published, total.published) if d), default=None)))
     return out
 
 
