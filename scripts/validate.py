@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 import schema
 from scripts import parallel, paths, rederive
 from scripts.release import expectations as gx_check
-from scripts.release import gx_report, report, splits
+from scripts.release import gx_report, layout, report, splits
 from scripts.release.conformance import Problem, check_tables, manifest_problems, read_manifest
 
 
@@ -28,6 +28,10 @@ def check_form(release: Path, engine: str = "embedded", master: str | None = Non
 
     if not release.is_dir():
         return {}, [Problem("release", "(dir)", f"{release} is not a directory")]
+    manifest, damaged = read_manifest(release)
+    damaged += layout.problems(release, manifest) if manifest is not None else []
+    if damaged:  # what the folder holds is not what a release holds: nothing in it is opened further
+        return {}, damaged
     problems = manifest_problems(release)
     tables = {}
     for p in sorted(release.glob("*.parquet")):
@@ -57,7 +61,7 @@ def validate(release: Path, gx: bool = True, docs_dir: Path | None = None, first
     the first stage that finds one: enough to refuse a release, without the long stages after it.
     engine="spark" adds the pandera pyspark.sql checks as Spark jobs to everything else (check_form)."""
     tables, problems = check_form(release, engine, master)
-    if not release.is_dir() or (first_failure and problems):
+    if not release.is_dir() or not tables or (first_failure and problems):
         return problems
     problems += check_meaning(release, tables, problems)
     if gx and not (first_failure and problems):

@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 import schema
 from scripts import paths
 from scripts.benchmark.tasks import sentence
+from scripts.files import write_text_atomic
 from scripts.normalize.cleaning import REMOVED_TYPES
 from scripts.validate import validate
 
@@ -199,8 +200,24 @@ def _mark(text: str, c: dict) -> str:
 
 
 def _write(path: Path, content: str) -> Path:
-    path.write_text(content, encoding="utf-8")
+    # beside, then renamed over: a symlink left at the page's name is replaced, never written through
+    write_text_atomic(path, content)
     return path
+
+
+def out_refusal(out: Path, release: Path) -> str | None:
+    """Why the site may not go to out: inside a release folder (any folder up from out holding a manifest.json)
+    or the dataset repository (dataset/, or the folder of releases the given one sits in), where its pages
+    would become part of what is published. Symlinks are followed first."""
+    where = out.resolve()
+    for folder in (where, *where.parents):
+        if (folder / "manifest.json").is_file():
+            return f"{out} is inside the release folder {folder}: give a folder outside dataset/"
+    repos = {paths.DATASET.resolve()} | ({release.resolve().parent} if release.resolve().parent.name == "dataset" else set())
+    for repo in sorted(repos):
+        if where.is_relative_to(repo):
+            return f"{out} is inside the dataset repository {repo}: give a folder outside it, such as build/viewer"
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -213,12 +230,19 @@ def main(argv: list[str] | None = None) -> int:
     if why := paths.no_release(release):
         print(f"view: {why}", file=sys.stderr)
         return 2
+    if why := out_refusal(args.out, release):
+        print(f"view: --out: {why}", file=sys.stderr)
+        return 2
     problems = validate(release, gx=False, first_failure=True)  # form and meaning: pages show what a valid release says
     if problems:
         print(f"view: {release} does not validate ({len(problems)} problem(s), e.g. {problems[0]}); "
               "run `python -m scripts.validate`", file=sys.stderr)
         return 1
-    files = build_site(release, args.out)
+    try:
+        files = build_site(release, args.out)
+    except OSError as e:  # a page's place is a folder, an unwritable --out: which file, not a traceback
+        print(f"view: {e.filename or args.out}: {e.strerror or e}", file=sys.stderr)
+        return 1
     print(f"wrote {len(files)} pages to {args.out} (open {args.out / 'index.html'})")
     return 0
 

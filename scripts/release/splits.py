@@ -25,7 +25,7 @@ from scripts import paths, pipeline, rederive
 from scripts.benchmark import leak
 from scripts.benchmark.generator.project import generate
 from scripts.errors import ReleaseError
-from scripts.files import sha256_file
+from scripts.files import not_regular, sha256_file
 from scripts.release.conformance import Problem, check_tables, pandera_problems
 from scripts.release.write import remove_debris
 
@@ -155,9 +155,16 @@ def problems(release: Path, manifest: dict | None, test_tables: dict[str, pa.Tab
             if f is None or not path.is_file() or f["file"] != sch[name].file(split):
                 out.append(Problem(f"{name} ({split})", "(file)", f"{sch[name].file(split)} missing or not in manifest.json"))
                 continue
+            if kind := not_regular(path):  # never opened (scripts/release/layout.py says what it is)
+                out.append(Problem(f"{name} ({split})", "(file)", f"{sch[name].file(split)} is {kind}"))
+                continue
             if sha256_file(path) != f["sha256"]:
                 out.append(Problem(f"{name} ({split})", "(file)", "sha256 differs from manifest.json"))
-            tbl = pq.read_table(path)
+            try:
+                tbl = pq.read_table(path)
+            except Exception as e:  # a truncated or foreign file is a finding, not a crash
+                out.append(Problem(f"{name} ({split})", "(file)", f"unreadable Parquet: {e}"))
+                continue
             if tbl.num_rows != f["rows"]:
                 out.append(Problem(f"{name} ({split})", "(file)", f"row count {tbl.num_rows} differs from manifest.json"))
             found = pandera_problems(name, tbl)
