@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -25,7 +26,7 @@ FIGURE = "figures/gmv_timeline.svg"
 
 
 def _esc(s: str | None) -> str:
-    return (s or "").replace("|", "\\|").replace("\n", "⏎")
+    return s or ""  # printed through md_text (the template's finalize), which escapes it for HTML and Markdown
 
 
 def context(release: Path, root: Path) -> dict:
@@ -92,10 +93,33 @@ def context(release: Path, root: Path) -> dict:
     }
 
 
-def no_html(value: object) -> object:
-    """Every value the template prints: text from sources and annotations may hold markup
-    (<script>, <img onerror>), which a Markdown renderer would pass through as HTML."""
-    return html.escape(value, quote=False) if isinstance(value, str) and not isinstance(value, Markup) else value
+# Markdown that text from sources and annotations could start anywhere in a line: code, emphasis, links and
+# images ([x](javascript:...)), table cells (|), strikethrough, and the escape character itself
+_MD_INLINE = re.compile(r"([\\`*\[\]|~])")
+# an underscore emphasises only beside something that is not a letter or digit: `seo_spam` stays as it is
+_MD_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
+# what makes a line a heading, a list item or a rule when the value starts it
+_MD_LINE_START = re.compile(r"^([#+\-=]|[0-9]+[.)])(?= |$)")
+
+
+def md_text(value: object) -> object:
+    """Every value the template prints, escaped for HTML (a Markdown renderer passes <script>, <img onerror>
+    through) and for Markdown (a `[x](javascript:...)` would become a live link, a `|` would split a table
+    row, a newline would end it); Markup (what this code writes itself) is printed as it is."""
+    if not isinstance(value, str) or isinstance(value, Markup):
+        return value
+    text = _MD_INLINE.sub(r"\\\1", html.escape(value, quote=False).replace("\n", "⏎"))
+    text = _MD_UNDERSCORE.sub(r"\\_", text)
+    return _MD_LINE_START.sub(lambda m: m[1][:-1] + "\\" + m[1][-1], text)
+
+
+def md_code(value: object) -> Markup:
+    """A value shown as code: a code span fenced by more backticks than it holds (backslashes do not escape
+    inside one); HTML-escaped; its `|` escaped for a table cell, where GFM unescapes it."""
+    text = html.escape(str(value), quote=False).replace("\n", "⏎").replace("|", "\\|")
+    fence = "`" * (max((len(r) for r in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return Markup(f"{fence}{pad}{text}{pad}{fence}")
 
 
 def render(release: Path, root: Path, prefix: str = "dataset/", repo_id: str | None = None,
@@ -107,7 +131,8 @@ def render(release: Path, root: Path, prefix: str = "dataset/", repo_id: str | N
     code_url = code_url or paths.declared("code-url", root)
     hub = prefix == ""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=no_html)
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=md_text)
+    env.filters["code"] = md_code
     ctx = dict(ctx or context(release, root))
     # Markdown this code renders from schema/ and the baselines (not from sources): printed as it is
     ctx.update(dictionary={n: Markup(t) for n, t in ctx["dictionary"].items()}, noise_vocab=Markup(ctx["noise_vocab"]),
@@ -116,9 +141,9 @@ def render(release: Path, root: Path, prefix: str = "dataset/", repo_id: str | N
         **ctx, figure_path=prefix + FIGURE, data=prefix,
         rai={k: Markup(v) for k, v in rai.TEXT.items()},  # the project's own sentences (scripts/docs/rai.py)
         load_id=repo_id if hub else "dataset",
-        examples="`README.md`" if hub else "`README.md` and `dataset/README.md`",
-        code=f"the [project repository]({code_url})" if hub else "this repository",
-        hub=f"[{repo_id}](https://huggingface.co/datasets/{repo_id})",
+        examples=Markup("`README.md`" if hub else "`README.md` and `dataset/README.md`"),
+        code=Markup(f"the [project repository]({code_url})" if hub else "this repository"),
+        hub=Markup(f"[{repo_id}](https://huggingface.co/datasets/{repo_id})"),
         licence_statement=Markup(licence.statement(code_url)), takedown=Markup(licence.takedown(code_url)))
     if hub:
         text = card.link_project_paths(text, code_url)
