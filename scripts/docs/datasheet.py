@@ -3,9 +3,7 @@ every count and table in it comes from the release files, so a datasheet that no
 longer matches the data fails the test suite."""
 from __future__ import annotations
 
-import html
 import json
-import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -18,6 +16,7 @@ from schema.derive import data_dictionary, vocab_table
 from scripts import baselines, paths
 from scripts.benchmark import learned
 from scripts.docs import card, licence, rai
+from scripts.docs.markdown import md_code, md_text
 from scripts.inputs.agreement import agreement, load_second_pass
 from scripts.inputs.name_review import read_name_review
 
@@ -91,35 +90,6 @@ def context(release: Path, root: Path) -> dict:
         "confidence": Counter(c["confidence"] for c in t["claims"]),
         "period_unknown": sum(1 for c in t["claims"] if c["period_resolution"] == "unknown"),
     }
-
-
-# Markdown that text from sources and annotations could start anywhere in a line: code, emphasis, links and
-# images ([x](javascript:...)), table cells (|), strikethrough, and the escape character itself
-_MD_INLINE = re.compile(r"([\\`*\[\]|~])")
-# an underscore emphasises only beside something that is not a letter or digit: `seo_spam` stays as it is
-_MD_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
-# what makes a line a heading, a list item or a rule when the value starts it
-_MD_LINE_START = re.compile(r"^([#+\-=]|[0-9]+[.)])(?= |$)")
-
-
-def md_text(value: object) -> object:
-    """Every value the template prints, escaped for HTML (a Markdown renderer passes <script>, <img onerror>
-    through) and for Markdown (a `[x](javascript:...)` would become a live link, a `|` would split a table
-    row, a newline would end it); Markup (what this code writes itself) is printed as it is."""
-    if not isinstance(value, str) or isinstance(value, Markup):
-        return value
-    text = _MD_INLINE.sub(r"\\\1", html.escape(value, quote=False).replace("\n", "⏎"))
-    text = _MD_UNDERSCORE.sub(r"\\_", text)
-    return _MD_LINE_START.sub(lambda m: m[1][:-1] + "\\" + m[1][-1], text)
-
-
-def md_code(value: object) -> Markup:
-    """A value shown as code: a code span fenced by more backticks than it holds (backslashes do not escape
-    inside one); HTML-escaped; its `|` escaped for a table cell, where GFM unescapes it."""
-    text = html.escape(str(value), quote=False).replace("\n", "⏎").replace("|", "\\|")
-    fence = "`" * (max((len(r) for r in re.findall("`+", text)), default=0) + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return Markup(f"{fence}{pad}{text}{pad}{fence}")
 
 
 def render(release: Path, root: Path, prefix: str = "dataset/", repo_id: str | None = None,
