@@ -304,6 +304,9 @@ def test_a_build_of_another_root_writes_only_there_and_switches_everything(tmp_p
     assert json.loads((ds / "croissant.json").read_text(encoding="utf-8"))["version"] == NEW
     assert f"v{NEW}/" in (ds / "views.sql").read_text(encoding="utf-8")
     assert f"v{NEW}" in (project / "DATASHEET.md").read_text(encoding="utf-8")
+    # and this code changes no released byte: the new release's tables are the current release's, file for file
+    new, current = tree_digest(ds / f"v{NEW}"), tree_digest(ds / f"v{version}")
+    assert {k: v for k, v in new.items() if k != "manifest.json"} == {k: v for k, v in current.items() if k != "manifest.json"}
 
 
 def test_a_build_that_fails_at_its_companions_leaves_everything_as_it_was(project, version, monkeypatch, capsys):
