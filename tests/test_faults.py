@@ -509,7 +509,7 @@ INPUTS = {
     "zero-width space inside a noisy alias": (_edit(ENT, "    快手 电子商务: {type", "    快手\u200b电子商务: {type"), ENT, "U+200B"),
     "duplicated key inside a claim of a JSON line": (lambda p: _to_lines(p, lambda ln: ln.replace('"quote": ', '"quote": "x", "quote": ', 1)),
                                                      A + "documents.jsonl", "duplicate key 'quote'"),
-    "JSON line that is not JSON": (lambda p: _to_lines(p, lambda ln: ln[:-1]), A + "documents.jsonl", "not JSON"),
+    "JSON line that is not JSON": (lambda p: _to_lines(p, lambda ln: ln[:-1]), A + "documents.jsonl", "(document): Invalid JSON"),
     "JSON line that is not UTF-8": (lambda p: (_to_lines(p), (p / A / "documents.jsonl").write_bytes(
         (p / A / "documents.jsonl").read_bytes().replace("快手".encode(), b"\xff", 1))), A + "documents.jsonl", "not valid UTF-8"),
     "float column declared float32 (rounds)": (lambda p, mp: _typed(mp, "claims", "value", pa.float32()),

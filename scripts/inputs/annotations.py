@@ -214,7 +214,7 @@ def load_jsonl_annotations(path: Path) -> dict[str, LoadedDoc]:
             except UnicodeDecodeError as e:
                 raise InputError(path, n, f"not valid UTF-8: byte {line[e.start]:#04x} at column {e.start + 1}") from None
             except json.JSONDecodeError as e:
-                raise InputError(path, n, f"not JSON: {e.msg} (column {e.colno})") from None
+                raise InputError(path, n, f"(document): Invalid JSON: {e.msg} (column {e.colno})") from None
             except ValidationError as e:
                 raise InputError(path, n, error_reason(e)) from None
             if ann.doc_id in out:
