@@ -37,6 +37,7 @@ class Table(BaseModel):
     key: list[str]
     rules: list[dict[str, Any]] = Field(default_factory=list)  # cross-column rules, implemented in schema/rules.py
     total_over: Optional[str] = None  # table.column whose every value must have a row here
+    min_rows: int = 0  # fewer is a problem: a table its inputs always fill (an emptied file is damage, not data)
     split: str = "train"  # the Hugging Face split of the table's config
     # further splits of the config, built from generated documents (pyproject.toml declares their seed and size)
     generated_splits: list[str] = Field(default_factory=list)

@@ -5,6 +5,7 @@ give) -> validation -> dataset/v<version>/ (atomic) -> the documents that descri
 A failed build writes nothing and leaves every existing release untouched."""
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -21,9 +22,8 @@ def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool
     (`stages`) and of each table (`tables`)."""
     # the pipeline's imports (pyarrow, pandera, datasets, ...) here, not at the top: --help answers at once
     from scripts import pipeline, rederive
-    from scripts.docs import datasheet, figures, hub
     from scripts.errors import ReleaseError
-    from scripts.files import sha256_file, write_text_atomic
+    from scripts.files import sha256_file
     from scripts.progress import Stages
     from scripts.release import splits, write
     from scripts.release.conformance import check_tables
@@ -51,25 +51,41 @@ def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool
         with st.stage("write Parquet and manifest"):
             staged = write.stage(tbls, version, pipeline.input_files(seeds_dir), root, dataset_root, completeness,
                                  split_tables, splits.declared(root))
-        with st.stage("move release into place"):
-            target = paths.release_dir(version, dataset_root)
-            summary["status"] = write.publish_staged(staged, target)
+        target = paths.release_dir(version, dataset_root)
         rows = {n: t.num_rows for n, t in tbls.items()}
+        try:
+            if docs:
+                with st.stage("figure, card, Croissant, views and datasheet"):
+                    companions = describe(staged, tbls, root, dataset_root, version)
+            else:
+                companions = {}
+        except BaseException:  # nothing was moved: the staged release goes, the previous one stays as it is
+            shutil.rmtree(staged.parent, ignore_errors=True)
+            raise
+        with st.stage("move release and the files that describe it into place"):
+            summary["status"] = write.publish(staged, target, companions)
         if not docs:
             summary.update(release=str(target), rows=rows, seconds=st.total, stages=st.timings)
             return summary
-        with st.stage("figure, card, Croissant, views and datasheet"):
-            ctx = datasheet.context(target, root)
-            figures.gmv_timeline(tbls["claims"].to_pylist(), tbls["claim_relations"].to_pylist(),
-                                 {d: {} for d in tbls["documents"].column("doc_id").to_pylist()},
-                                 dataset_root / datasheet.FIGURE)
-            # card, Croissant, views, the datasheet's Hub copy and LICENSE.md: paths seen from dataset/ itself
-            for name, text in hub.render_files(root, dataset_root, version, ctx=ctx).items():
-                write_text_atomic(dataset_root / name, text)
-            write_text_atomic(root / "DATASHEET.md", datasheet.render(target, root, ctx=ctx))
     summary.update(release=str(target), rows=rows, seconds=st.total, stages=st.timings,
                    splits={s: {n: t.num_rows for n, t in ts.items()} for s, ts in split_tables.items()})
     return summary
+
+
+def describe(staged: Path, tbls: dict, root: Path, dataset_root: Path, version: str) -> dict[Path, bytes]:
+    """The figure, card, Croissant, views, the datasheet's Hub copy, LICENSE.md and DATASHEET.md of the staged
+    release (path where each goes -> bytes), rendered before anything moves, so that they move with it."""
+    from scripts.docs import datasheet, figures, hub
+    ctx = datasheet.context(staged, root)
+    svg = figures.gmv_timeline(tbls["claims"].to_pylist(), tbls["claim_relations"].to_pylist(),
+                               {d: {} for d in tbls["documents"].column("doc_id").to_pylist()},
+                               staged.parent / Path(datasheet.FIGURE).name)
+    out = {dataset_root / datasheet.FIGURE: svg.read_bytes()}
+    # card, Croissant, views, the datasheet's Hub copy and LICENSE.md: paths seen from dataset/ itself
+    for name, text in hub.render_files(root, staged.parent, version, ctx=ctx).items():
+        out[dataset_root / name] = text.encode("utf-8")
+    out[root / "DATASHEET.md"] = datasheet.render(staged, root, ctx=ctx).encode("utf-8")
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from pathlib import Path
 
 
@@ -19,8 +20,30 @@ def write_text_atomic(path: Path, content: str) -> None:
     carries the process id, so a concurrent build's file is never taken for debris."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_text(content, encoding="utf-8")
+        tmp.unlink(missing_ok=True)
+        with open(tmp, "x", encoding="utf-8") as f:  # exclusive: a symlink planted at tmp is not followed
+            f.write(content)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def not_regular(path: Path | str) -> str | None:
+    """None when path is a regular file (not a symlink); else what it is, for a report. Asked before any file
+    of a release is opened: a FIFO would block the reader, a folder or a link to a system file is not data."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return "missing"
+    except OSError as e:
+        return f"unreadable ({e.strerror})"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISLNK(mode):
+        return "a symlink"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    return "not a regular file"

@@ -1,6 +1,7 @@
 """Where things are, and the release version (declared once, in pyproject.toml)."""
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -36,7 +37,7 @@ def no_release(release: Path) -> str | None:
     """What is wrong with a release argument, in one line for `prog: ...`; None when it names a release."""
     if not release.is_dir():
         return f"no release at {release}: give a release folder or a version such as {version()} or v{version()}"
-    if not (release / "manifest.json").is_file():
+    if not os.path.lexists(release / "manifest.json"):  # one that is there but not a file: validate says what it is
         return f"{release} is not a release (no manifest.json): give a folder such as {release_dir(version())}"
     return None
 

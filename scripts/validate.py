@@ -23,11 +23,15 @@ def check_form(release: Path, engine: str = "embedded", master: str | None = Non
     engine="spark" also runs the pandera pyspark.sql schemas as Spark jobs on `master` (scripts/spark.py)."""
     import pyarrow.parquet as pq  # the slow imports here, not at the top: --help and a mistake answer at once
 
-    from scripts.release import splits
+    from scripts.release import layout, splits
     from scripts.release.conformance import Problem, check_tables, manifest_problems, read_manifest
 
     if not release.is_dir():
         return {}, [Problem("release", "(dir)", f"{release} is not a directory")]
+    manifest, damaged = read_manifest(release)
+    damaged += layout.problems(release, manifest) if manifest is not None else []
+    if damaged:  # what the folder holds is not what a release holds: nothing in it is opened further
+        return {}, damaged
     problems = manifest_problems(release)
     tables = {}
     for p in sorted(release.glob("*.parquet")):
@@ -62,7 +66,7 @@ def validate(release: Path, gx: bool = True, docs_dir: Path | None = None, first
     the first stage that finds one: enough to refuse a release, without the long stages after it.
     engine="spark" adds the pandera pyspark.sql checks as Spark jobs to everything else (check_form)."""
     tables, problems = check_form(release, engine, master)
-    if not release.is_dir() or (first_failure and problems):
+    if not release.is_dir() or not tables or (first_failure and problems):
         return problems
     problems += check_meaning(release, tables, problems)
     if rebuild and not (first_failure and problems):

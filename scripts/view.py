@@ -216,7 +216,9 @@ def _mark(text: str, c: dict) -> str:
 
 
 def _write(path: Path, content: str) -> Path:
-    path.write_text(content, encoding="utf-8")
+    from scripts.files import write_text_atomic
+    # beside, then renamed over: a symlink left at the page's name is replaced, never written through
+    write_text_atomic(path, content)
     return path
 
 
@@ -231,6 +233,21 @@ def superseded(made_by: str | None, problems: list) -> str | None:
             f"shown read-only, as it was released{why}")
 
 
+def out_refusal(out: Path, release: Path) -> str | None:
+    """Why the site may not go to out: inside a release folder (any folder up from out holding a manifest.json)
+    or the dataset repository (dataset/, or the folder of releases the given one sits in), where its pages
+    would become part of what is published. Symlinks are followed first."""
+    where = out.resolve()
+    for folder in (where, *where.parents):
+        if (folder / "manifest.json").is_file():
+            return f"{out} is inside the release folder {folder}: give a folder outside dataset/"
+    repos = {paths.DATASET.resolve()} | ({release.resolve().parent} if release.resolve().parent.name == "dataset" else set())
+    for repo in sorted(repos):
+        if where.is_relative_to(repo):
+            return f"{out} is inside the dataset repository {repo}: give a folder outside it, such as build/viewer"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = cli.Parser(prog="view", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("release", nargs="?", default=None,
@@ -243,6 +260,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.out.exists() and not args.out.is_dir():
         return cli.refuse("view", f"--out {args.out} is a file, not a folder: give a folder for the pages")
+    if why := out_refusal(args.out, release):
+        return cli.refuse("view", f"--out: {why}")
     from scripts.validate import validate  # after parsing: --help and a mistake answer without the slow imports
 
     problems = validate(release, gx=False, first_failure=True)  # form and meaning: pages show what a valid release says
@@ -252,7 +271,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"view: {release} does not validate ({len(problems)} problem(s), e.g. {problems[0]}); "
               "run `python -m scripts.validate`", file=sys.stderr)
         return 1
-    files = build_site(release, args.out, notice)
+    try:
+        files = build_site(release, args.out, notice)
+    except OSError as e:  # a page's place is a folder, an unwritable --out: which file, not a traceback
+        print(f"view: {e.filename or args.out}: {e.strerror or e}", file=sys.stderr)
+        return 1
     if notice:
         print(f"view: {notice}")
     print(f"wrote {len(files)} pages to {args.out} (open {args.out / 'index.html'})")

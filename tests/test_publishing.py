@@ -157,7 +157,7 @@ def test_publish_uploads_only_what_the_manifests_and_the_card_name(publish_dry_r
     assert rc == 0, err
     listed = {line.strip().split("  (")[0] for line in out.splitlines()[1:] if line.startswith("  ")}
     stray = {name.format(release=f"v{version}") for name in STRAY}
-    assert stray == {"notes.txt", "figures/draft.svg", f"v{version}/extra.csv"}
+    assert stray == {"notes.txt", "figures/draft.svg"}
     assert not listed & stray and f"v{version}/noise.parquet" in listed
     assert not any((rendered / name).exists() for name in stray)
 

@@ -18,6 +18,7 @@ from scripts import paths
 from scripts.benchmark import submission
 from scripts.benchmark.tasks import POOL_SIZE
 from scripts.docs import licence, rai
+from scripts.docs.markdown import md_text
 
 HUB_ID = "kuaishou-ecommerce-claims"
 
@@ -286,10 +287,11 @@ def render(version: str, rows: dict[str, int], ctx: dict | None = None, release=
         parts.append(f"{ctx['n_reconciled']} claims have a reconciled reading (`value_reconciled`, "
                      "`direction_reconciled`, …) beside what they state. Contradictions found by code:\n")
         for c in ctx["contradictions"]:
-            parts.append(f"- {c['a']['claim_id']} vs {c['b']['claim_id']} ({c['rule']}): {c['explanation']}")
+            # text from the tables, escaped for Markdown and HTML as the datasheet escapes it
+            parts.append(f"- {c['a']['claim_id']} vs {c['b']['claim_id']} ({c['rule']}): {md_text(c['explanation'])}")
         for d in ctx["date_disagreements"]:
             parts.append(f"- event {d['event']['event_id']}: sources give non-overlapping dates "
-                         + ", ".join(f"doc {x['doc']} {x['surface']}" for x in d["evidence"]))
+                         + ", ".join(f"doc {x['doc']} {md_text(x['surface'])}" for x in d["evidence"]))
         parts.append(f"\n![GMV claims per source]({ctx['figure']})\n")
         v = ctx["verification"]
         parts.append("## Verification\n")
@@ -307,7 +309,9 @@ def render(version: str, rows: dict[str, int], ctx: dict | None = None, release=
         parts.append(f"{rows.get(name, 0)} rows. {t.description} One row = {t.row}. Key: {', '.join(f'`{k}`' for k in t.key)}.\n")
         parts.append(data_dictionary(name) + "\n")
         if release is not None and rows.get(name):
-            parts.append("<details><summary>Example row</summary>\n\n```json\n" + _example(release, name) + "\n```\n</details>\n")
+            example = _example(release, name)
+            fence = "`" * max(3, 1 + max((len(r) for r in re.findall("`+", example)), default=0))  # a row's ``` ends no block
+            parts.append(f"<details><summary>Example row</summary>\n\n{fence}json\n{example}\n{fence}\n</details>\n")
     parts.append("## Citation\n\n```bibtex\n" + CITATION % {"version": version, "url": hub_url(repo_id)} + "\n```\n")
     parts.append("## License\n\n" + licence.statement(code_url))
     parts.append("### Takedown\n\n" + licence.takedown(code_url))

@@ -4,7 +4,6 @@ longer matches the data fails the test suite."""
 from __future__ import annotations
 
 import functools
-import html
 import json
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -18,6 +17,7 @@ from schema.derive import data_dictionary, vocab_table
 from scripts import baselines, paths
 from scripts.benchmark import learned
 from scripts.docs import card, licence, rai
+from scripts.docs.markdown import md_code, md_text
 from scripts.inputs.agreement import agreement, load_noise_pass, load_second_pass, noise_agreement
 from scripts.inputs.name_review import read_name_review
 
@@ -26,7 +26,7 @@ FIGURE = "figures/gmv_timeline.svg"
 
 
 def _esc(s: str | None) -> str:
-    return (s or "").replace("|", "\\|").replace("\n", "⏎")
+    return s or ""  # printed through md_text (the template's finalize), which escapes it for HTML and Markdown
 
 
 def context(release: Path, root: Path) -> dict:
@@ -95,12 +95,6 @@ def context(release: Path, root: Path) -> dict:
     }
 
 
-def no_html(value: object) -> object:
-    """Every value the template prints: text from sources and annotations may hold markup
-    (<script>, <img onerror>), which a Markdown renderer would pass through as HTML."""
-    return html.escape(value, quote=False) if isinstance(value, str) and not isinstance(value, Markup) else value
-
-
 def render(release: Path, root: Path, prefix: str = "dataset/", repo_id: str | None = None,
            code_url: str | None = None, ctx: dict | None = None) -> str:
     """prefix: where dataset/ is seen from the file being written (the root copy, or the Hub copy inside dataset/).
@@ -110,7 +104,8 @@ def render(release: Path, root: Path, prefix: str = "dataset/", repo_id: str | N
     code_url = code_url or paths.declared("code-url", root)
     hub = prefix == ""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=no_html)
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=md_text)
+    env.filters["code"] = md_code
     ctx = dict(ctx or context(release, root))
     # Markdown this code renders from schema/ and the baselines (not from sources): printed as it is
     ctx.update(dictionary={n: Markup(t) for n, t in ctx["dictionary"].items()}, noise_vocab=Markup(ctx["noise_vocab"]),
@@ -120,9 +115,9 @@ def render(release: Path, root: Path, prefix: str = "dataset/", repo_id: str | N
         corpus=(corpus := paths.generated_corpus(root)), corpus_line=Markup(paths.corpus_line(corpus)) if corpus else "",
         rai={k: Markup(v) for k, v in rai.TEXT.items()},  # the project's own sentences (scripts/docs/rai.py)
         load_id=repo_id if hub else "dataset",
-        examples="`README.md`" if hub else "`README.md` and `dataset/README.md`",
-        code=f"the [project repository]({code_url})" if hub else "this repository",
-        hub=f"[{repo_id}](https://huggingface.co/datasets/{repo_id})",
+        examples=Markup("`README.md`" if hub else "`README.md` and `dataset/README.md`"),
+        code=Markup(f"the [project repository]({code_url})" if hub else "this repository"),
+        hub=Markup(f"[{repo_id}](https://huggingface.co/datasets/{repo_id})"),
         licence_statement=Markup(licence.statement(code_url)), takedown=Markup(licence.takedown(code_url)))
     if hub:
         text = card.link_project_paths(text, code_url)

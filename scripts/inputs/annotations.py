@@ -6,8 +6,10 @@ seeds/annotations/*.jsonl (what a generator writes: 100,000 documents are a few 
 pydantic's own JSON reader; the line of a mistake is the document's line)."""
 from __future__ import annotations
 
+import functools
+import json
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -189,6 +191,16 @@ def _unique_ids(doc: LoadedDoc) -> LoadedDoc:
     return doc
 
 
+def _unique_keys(path: Path, line: int, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict, refusing a key given twice (json.loads would keep the last one silently)."""
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise InputError(path, line, f"duplicate key {k!r} in one JSON object (the last would win); give it once")
+        out[k] = v
+    return out
+
+
 def load_jsonl_annotations(path: Path) -> dict[str, LoadedDoc]:
     """doc_id -> annotations, from a file of one JSON document per line (blank lines allowed)."""
     out: dict[str, LoadedDoc] = {}
@@ -197,7 +209,12 @@ def load_jsonl_annotations(path: Path) -> dict[str, LoadedDoc]:
             if not line.strip():
                 continue
             try:
-                ann = DocAnnotations.model_validate_json(line)
+                obj = json.loads(line.decode("utf-8"), object_pairs_hook=functools.partial(_unique_keys, path, n))
+                ann = DocAnnotations.model_validate(obj)
+            except UnicodeDecodeError as e:
+                raise InputError(path, n, f"not valid UTF-8: byte {line[e.start]:#04x} at column {e.start + 1}") from None
+            except json.JSONDecodeError as e:
+                raise InputError(path, n, f"(document): Invalid JSON: {e.msg} (column {e.colno})") from None
             except ValidationError as e:
                 raise InputError(path, n, error_reason(e)) from None
             if ann.doc_id in out:

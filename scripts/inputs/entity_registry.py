@@ -3,6 +3,7 @@ every occurrence of every alias is a mention, unless it is part of a longer
 alias (longest match wins) or listed under a document's alias_exclusions."""
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import Optional
 
@@ -99,6 +100,9 @@ def load_entities(path: Path) -> Entities:
         for a in e.aliases + list(e.noisy):
             if not a.strip() or a != a.strip():
                 raise InputError(path, line, f"alias {a!r} of {e.id} is empty or has blanks around it")
+            if hidden := invisible(a):
+                raise InputError(path, line, f"alias {a!r} of {e.id} holds {hidden}: it would never match the text "
+                                             "as read, or match where the text hides the same character")
             if len(a) < 2:
                 raise InputError(path, line, f"alias {a!r} of {e.id} is a single character: it would match inside "
                                              "unrelated words; use a longer form")
@@ -107,10 +111,25 @@ def load_entities(path: Path) -> Entities:
             seen_alias[a] = e.id
         items.append(e)
     ents = Entities(items=items)
+    parents = {e.id: e.parent for e in items}
     for e, line, _ in parsed:
         if e.parent and e.parent not in ents.ids():
             raise InputError(path, line, f"parent: unknown entity {e.parent!r}")
+        chain = [e.id]
+        while parents.get(chain[-1]) and len(chain) <= len(parents):
+            chain.append(parents[chain[-1]])  # type: ignore[arg-type]  # the while tests it is not None
+            if chain[-1] == e.id:
+                raise InputError(path, line, f"parent: {' -> '.join(chain)} is a cycle (a parent is a larger whole)")
     return ents
+
+
+def invisible(text: str) -> str | None:
+    """The first character a reader cannot see (a format or control character: U+200B zero-width space,
+    U+FEFF, a soft hyphen, a tab or newline), named; None when there is none."""
+    for ch in text:
+        if unicodedata.category(ch) in ("Cf", "Cc", "Zl", "Zp"):
+            return f"U+{ord(ch):04X} {unicodedata.name(ch, 'control character')}"
+    return None
 
 
 def alias_table(ents: Entities) -> list[tuple[str, str, bool]]:

@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 
 import schema
 from schema.derive import arrow_schema, pandera_schema, to_frame
-from scripts.files import sha256_bytes, sha256_file
+from scripts.files import not_regular, sha256_bytes, sha256_file
 
 
 @dataclass
@@ -126,22 +126,46 @@ def _fk_problems(name, col, ref, tbl, tables) -> list[Problem]:
 
 
 
+SECTIONS = ("name", "version", "schema_version", "tables", "inputs", "completeness")  # every manifest has these
+
+
+def _entries_ok(tables: object) -> bool:
+    return isinstance(tables, dict) and all(
+        isinstance(e, dict) and isinstance(e.get("file"), str) and isinstance(e.get("sha256"), str)
+        and isinstance(e.get("rows"), int) for e in tables.values())
+
+
+def _shape_problems(manifest: object) -> list[Problem]:
+    """What keeps manifest.json from being read as a manifest: its sections and the shape of each entry."""
+    if not isinstance(manifest, dict):
+        return [Problem("manifest", "(file)", "manifest.json is not a JSON object")]
+    out = [Problem("manifest", "(file)", f"manifest.json: section `{k}` missing") for k in SECTIONS if k not in manifest]
+    if "tables" in manifest and not _entries_ok(manifest["tables"]):
+        out.append(Problem("manifest", "(file)", "manifest.json: `tables` must map each table to {file, sha256, rows}"))
+    splits = manifest.get("splits", {})
+    if not isinstance(splits, dict):
+        out.append(Problem("manifest", "(file)", f"manifest.json: `splits` must map each split to {{generator, tables}}, "
+                                                 f"not a {type(splits).__name__}"))
+        return out
+    for split, entry in sorted(splits.items()):
+        if not isinstance(entry, dict) or not isinstance(entry.get("generator"), dict) or not _entries_ok(entry.get("tables")):
+            out.append(Problem("manifest", "(file)", f"manifest.json: `splits.{split}` must be {{generator, tables}}, "
+                                                     "tables mapping each table to {file, sha256, rows}"))
+    return out
+
+
 def read_manifest(release: Path) -> tuple[dict | None, list[Problem]]:
-    """manifest.json as a dict, or None and the reason it cannot be read."""
+    """manifest.json as a dict, or None and the reasons it cannot be read (it is opened only when it is a
+    regular file: a FIFO would block, a folder or a symlink is not the release's own manifest)."""
     mpath = release / "manifest.json"
-    if not mpath.exists():
-        return None, [Problem("manifest", "(file)", "manifest.json missing")]
+    if (kind := not_regular(mpath)) is not None:
+        return None, [Problem("manifest", "(file)", f"manifest.json {kind}" if kind == "missing" else f"manifest.json is {kind}")]
     try:
         manifest = json.loads(mpath.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         return None, [Problem("manifest", "(file)", f"manifest.json is not valid JSON: {e}")]
-    tables = manifest.get("tables") if isinstance(manifest, dict) else None
-    if not isinstance(tables, dict) or not all(
-            isinstance(e, dict) and isinstance(e.get("file"), str) and isinstance(e.get("sha256"), str)
-            and isinstance(e.get("rows"), int) for e in tables.values()):
-        return None, [Problem("manifest", "(file)", "manifest.json: `tables` must map each table to "
-                                                    "{file, sha256, rows}")]
-    return manifest, []
+    shape = _shape_problems(manifest)
+    return (None, shape) if shape else (manifest, [])
 
 
 def manifest_problems(release: Path) -> list[Problem]:
@@ -156,6 +180,9 @@ def manifest_problems(release: Path) -> list[Problem]:
             continue
         if not path.exists():
             out.append(Problem(name, "(file)", f"{entry['file']} listed in the manifest is missing"))
+            continue
+        if kind := not_regular(path):  # never opened: scripts/release/layout.py reports what it is
+            out.append(Problem(name, "(file)", f"{entry['file']} is {kind}"))
             continue
         if sha256_file(path) != entry["sha256"]:
             out.append(Problem(name, "(file)", "sha256 differs from manifest.json", [entry["file"]]))
@@ -179,5 +206,8 @@ def check_tables(tables: dict[str, pa.Table]) -> list[Problem]:
             problems.append(Problem(name, "(table)", "declared table missing"))
             continue
         problems += pandera_problems(name, tables[name])
+        if tables[name].num_rows < schema.load().tables[name].min_rows:
+            problems.append(Problem(name, "(table)", f"{tables[name].num_rows} row(s), fewer than the "
+                                                     f"{schema.load().tables[name].min_rows} schema/tables.yaml requires"))
     wrong_schema = {p.table for p in problems if p.column == "(schema)"}
     return problems + cross_table_problems(tables, skip=wrong_schema)

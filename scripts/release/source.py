@@ -26,12 +26,13 @@ from scripts.inputs.yamlio import load_yaml
 from scripts.pipeline import to_table
 from scripts.release.compare import first_difference
 from scripts.release.conformance import Problem, read_manifest
+from scripts.release.layout import SOURCE
 from scripts.tables import modules
 from scripts.tables.context import Inputs, Stage
 from scripts.tables.documents import document_row
 from scripts.tables.reference_facts import load_facts, load_gaps, may_precede_period
 
-FOLDER = "source"
+FOLDER = SOURCE  # declared in layout.py, which the damaged-release check reads without pyarrow
 SCHEMA_FILES = ("tables.yaml", "vocab.yaml")
 PROJECT = "kuaishou-ecommerce-claims"
 # documents' columns that only sources.yaml (and the seed file) state; the rest the build derives from the text

@@ -4,7 +4,9 @@ pipeline and checked like any release, of which the task tables that declare the
 (schema/tables.yaml `generated_splits`) are kept. They share no document with the test split.
 
 A split's tables are a pure function of the project's inputs and code, so they are cached under
-build/splits/<hash of both>/ and a build whose inputs did not change does not regenerate them."""
+<root>/build/splits/<hash of both>/ of the project folder being built (never in the code's checkout, when
+that is another folder) and a build whose inputs did not change does not regenerate them. Each build keeps
+only the entries of its own keys, and removes what a killed build left half-written."""
 from __future__ import annotations
 
 import hashlib
@@ -23,8 +25,9 @@ from scripts import paths, pipeline, rederive
 from scripts.benchmark import leak
 from scripts.benchmark.generator.project import generate
 from scripts.errors import ReleaseError
-from scripts.files import sha256_file
+from scripts.files import not_regular, sha256_file
 from scripts.release.conformance import Problem, check_tables, pandera_problems
+from scripts.release.write import remove_debris
 
 SECTION = "generated-splits"
 
@@ -50,6 +53,26 @@ def _cache_key(root: Path, split: str, spec: dict[str, int]) -> str:
     return h.hexdigest()[:20]
 
 
+def cache_root(root: Path) -> Path:
+    return root / "build" / "splits"
+
+
+def cache_keys(root: Path) -> dict[str, str]:
+    """split -> the folder name of its cache entry under cache_root(root)."""
+    return {split: _cache_key(root, split, spec) for split, spec in declared(root).items()}
+
+
+def _clean_cache(folder: Path, keep: set[str]) -> None:
+    """Entries of other keys (older code or inputs) go; a staging folder goes only when its build is dead."""
+    remove_debris(folder)
+    for p in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if not p.name.startswith(".") and p.name not in keep:
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                p.unlink(missing_ok=True)
+
+
 def _build_split(root: Path, spec: dict[str, int], names: list[str]) -> dict[str, pa.Table]:
     with tempfile.TemporaryDirectory(prefix="kec-split-") as tmp:
         project = Path(tmp)
@@ -67,9 +90,11 @@ def build(root: Path, test_doc_ids: set[str]) -> dict[str, dict[str, pa.Table]]:
     """split -> table -> Arrow table, for every split the project declares."""
     out: dict[str, dict[str, pa.Table]] = {}
     by_split = schema.generated_splits()
+    keys = cache_keys(root)
+    _clean_cache(cache_root(root), set(keys.values()))
     for split, spec in declared(root).items():
         names = by_split[split]
-        cache = paths.BUILD / "splits" / _cache_key(root, split, spec)
+        cache = cache_root(root) / keys[split]
         if not all((cache / f"{n}.parquet").exists() for n in names):
             tables = _build_split(root, spec, names)
             cache.parent.mkdir(parents=True, exist_ok=True)
@@ -130,9 +155,16 @@ def problems(release: Path, manifest: dict | None, test_tables: dict[str, pa.Tab
             if f is None or not path.is_file() or f["file"] != sch[name].file(split):
                 out.append(Problem(f"{name} ({split})", "(file)", f"{sch[name].file(split)} missing or not in manifest.json"))
                 continue
+            if kind := not_regular(path):  # never opened (scripts/release/layout.py says what it is)
+                out.append(Problem(f"{name} ({split})", "(file)", f"{sch[name].file(split)} is {kind}"))
+                continue
             if sha256_file(path) != f["sha256"]:
                 out.append(Problem(f"{name} ({split})", "(file)", "sha256 differs from manifest.json"))
-            tbl = pq.read_table(path)
+            try:
+                tbl = pq.read_table(path)
+            except Exception as e:  # a truncated or foreign file is a finding, not a crash
+                out.append(Problem(f"{name} ({split})", "(file)", f"unreadable Parquet: {e}"))
+                continue
             if tbl.num_rows != f["rows"]:
                 out.append(Problem(f"{name} ({split})", "(file)", f"row count {tbl.num_rows} differs from manifest.json"))
             found = pandera_problems(name, tbl)

@@ -67,6 +67,11 @@ def write_parquet(tbl: pa.Table, path: Path) -> None:
     pq.write_table(tbl, path, **WRITER)
 
 
+def write_bytes(path: Path, data: bytes) -> None:
+    """The one writer of a release's other files and of its companions (a test makes it fail as a full disk does)."""
+    path.write_bytes(data)
+
+
 def read_release(release: Path) -> dict[str, pa.Table]:
     return {p.stem: pq.read_table(p) for p in sorted(release.glob("*.parquet"))}
 
@@ -118,8 +123,8 @@ def stage(tables: dict[str, pa.Table], version: str, inputs: list[Path], root: P
                 write_parquet(tbl, release / schema.load().tables[name].file(split))
         written = {s: {"generator": (generators or {}).get(s, {}), "tables": list(t)} for s, t in (splits or {}).items()}
         m = manifest(version, release, inputs, root, completeness, written, source.ship(root, release))
-        (release / "manifest.json").write_text(json.dumps(m, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
-                                               encoding="utf-8")
+        write_bytes(release / "manifest.json",
+                    (json.dumps(m, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"))
     except BaseException:  # disk full, interrupted: nothing half-written stays behind
         shutil.rmtree(scratch, ignore_errors=True)
         raise
@@ -135,10 +140,27 @@ def differing_files(a: Path, b: Path) -> list[str]:
             or (a / n).read_bytes() != (b / n).read_bytes()]
 
 
-def publish_staged(staged: Path, target: Path) -> str:
-    """Move a validated staged release into place. Returns 'written' or
-    'unchanged'; refuses to alter an existing (released) version."""
+def _side(path: Path, kind: str = "") -> Path:
+    """A scratch name beside path that remove_debris knows: `.name[.kind].<pid>.tmp`."""
+    return path.with_name(f".{path.name}{'.' + kind if kind else ''}.{os.getpid()}.tmp")
+
+
+def publish(staged: Path, target: Path, companions: dict[Path, bytes] | None = None) -> str:
+    """Move a validated staged release and the files that describe it (card, Croissant, views, datasheets,
+    figure: path -> bytes) into place together, or nothing at all. Returns 'written' or 'unchanged'; refuses
+    to alter an existing (released) version.
+
+    Every new file is written in full beside its place first, so a full disk fails before anything moves.
+    Then only renames, which need no space: the release folder, then each companion over the old one (a
+    reader never sees half a file). Should a rename still fail, the ones done are undone from hard links
+    of the old files, and the release folder goes back: the previous release's companions stay as they were."""
+    companions = companions or {}
+    temps: dict[Path, Path] = {}
+    backups: dict[Path, Path] = {}
+    moved_release = False
+    done: list[Path] = []
     try:
+        status = "written"
         if target.exists():
             diff = differing_files(staged, target)
             if diff:
@@ -146,10 +168,33 @@ def publish_staged(staged: Path, target: Path) -> str:
                     f"{target} is a released version and this build would change {', '.join(diff)}. "
                     "Released versions are immutable: bump `version` in pyproject.toml and add an entry "
                     "to dataset/CHANGELOG.md.")
-            return "unchanged"
-        os.rename(staged, target)
-        return "written"
+            status = "unchanged"
+        for path, data in companions.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temps[path] = _side(path)
+            write_bytes(temps[path], data)
+            if path.is_file() and not path.is_symlink():
+                backups[path] = _side(path, "bak")
+                backups[path].unlink(missing_ok=True)
+                os.link(path, backups[path])
+        try:
+            if status == "written":
+                os.rename(staged, target)
+                moved_release = True
+            for path, tmp in temps.items():
+                os.replace(tmp, path)
+                done.append(path)
+        except BaseException:
+            for path in reversed(done):
+                if path in backups:
+                    os.replace(backups.pop(path), path)
+                else:
+                    path.unlink(missing_ok=True)
+            if moved_release:
+                os.rename(target, staged)
+            raise
+        return status
     finally:
+        for p in [*temps.values(), *backups.values()]:
+            p.unlink(missing_ok=True)
         shutil.rmtree(staged.parent, ignore_errors=True)
-
-

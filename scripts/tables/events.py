@@ -100,13 +100,18 @@ def build_events(path: Path, seeds: dict, entity_ids: set[str]) -> list[dict]:
         for p in ev.participants:
             if p not in entity_ids:
                 raise InputError(path, line, f"participants: unknown entity {p!r}")
-        evidence, best = [], None
+        evidence: list[dict] = []
+        best = None
         for j, e in enumerate(ev.evidence):
             eline = item["evidence"].item_lines[j]
             if e.doc not in seeds:
                 raise InputError(path, eline, f"evidence[{j}].doc: unknown document {e.doc!r}")
             seed = seeds[e.doc]
             s, t = locate_or_fail(seed.text, e.quote, e.occurrence, path, eline, f"evidence[{j}].quote")
+            same = next((k for k, x in enumerate(evidence) if (x["doc_id"], x["char_start"], x["char_end"]) == (e.doc, s, t)), None)
+            if same is not None:  # one telling counted twice would make n_sources and the date checks lie
+                raise InputError(path, eline, f"evidence[{j}]: the same telling as evidence[{same}] "
+                                              f"({e.doc} [{s}:{t}]); give each telling once")
             d_start = d_end = None
             gran = None
             if e.date:
