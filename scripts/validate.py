@@ -39,10 +39,20 @@ def check_form(release: Path, engine: str = "embedded", master: str | None = Non
         except Exception as e:  # a truncated or foreign file is a finding, not a crash
             problems.append(Problem(p.stem, "(file)", f"unreadable Parquet: {e}"))
     problems += splits.problems(release, read_manifest(release)[0], tables)
+    problems += version_problems(release, read_manifest(release)[0])
     if engine == "spark":
         from scripts import spark  # noqa: PLC0415 - lazy on purpose: the embedded engine never imports pyspark
         problems += spark.form_problems(release, sorted(tables), master or spark.LOCAL)
     return tables, problems + check_tables(tables)
+
+
+def version_problems(release: Path, manifest: dict | None) -> list[Problem]:
+    """A release folder v<version> holds the manifest of that version."""
+    version = (manifest or {}).get("version")
+    if version is None or release.name == f"v{version}" or not release.name.startswith("v"):
+        return []
+    return [Problem("manifest", "version", "the version its folder names",
+                    [f"version: expected {release.name[1:]!r} (folder {release.name}), found {version!r}"])]
 
 
 def check_meaning(release: Path, tables: dict, form: list) -> list:
