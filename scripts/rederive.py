@@ -36,17 +36,15 @@ from scripts.normalize.periods import AS_OF_NOW, PeriodError, granularity_of, re
 from scripts.normalize.reconcile import reconciled
 from scripts.normalize.values import SCALE_WORDS, SurfaceValueError, parse_value
 from scripts.pipeline import to_table
-from scripts.tables.proof import MISSING, Findings, Problem
-from scripts.tables.proof import short as _short
-from scripts.tables.proof import show_key as _show_key
 from scripts.tables import modules
 from scripts.tables.claim_relations import DECLARED, NAMED_ROLES, find_relations, rid
 from scripts.tables.claim_verdicts import multiples_from, subject_names, verdicts
 from scripts.tables.claims import locate_period
 from scripts.tables.context import Stage, frozen
 from scripts.tables.events import PRECISION, dates_disagree
+from scripts.tables.proof import MISSING, Findings, Problem
+from scripts.tables.proof import show_key as _show_key
 from scripts.tables.reference_facts import evaluate, fact_range, normalize
-
 
 _MISSING = MISSING
 # words a period or event date may borrow from elsewhere in its text (`去年` for a bare `二季度`)

@@ -107,9 +107,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Great Expectations report: {docs_dir / 'index.html'}")
     if problems:
         grouped = report.group(problems)
-        print(f"{release}: {len(grouped)} problem(s), cause first")
+        print(f"{release}: {len(grouped)} problem(s), cause first; one line per row (table.column: rule — key: found)")
         for p in grouped:
-            print(f"  - {p}")
+            for line in p.lines():
+                print(f"  - {line}")
         made_by = (read_manifest(release)[0] or {}).get("version")
         if made_by and made_by != paths.version():
             print(f"  (re-derivation applies this code's rules, v{paths.version()}, to a v{made_by} release: "

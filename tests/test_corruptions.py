@@ -21,7 +21,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-import schema
 from schema.derive import arrow_schema
 from scripts.files import sha256_file
 from scripts.normalize.cleaning import REMOVED_TYPES, clean_text
@@ -81,10 +80,10 @@ class Release:
 
 def consistent(r: Release) -> None:
     """Every derived table rebuilt from the base rows as they now are, by the project's own code."""
-    from scripts.tables.claim_verdicts import multiples_from, subject_names, verdicts
     from scripts.normalize.reconcile import reconciled
     from scripts.rederive import _declared as declared_from_rows
     from scripts.tables.claim_relations import find_relations
+    from scripts.tables.claim_verdicts import multiples_from, subject_names, verdicts
     docs, claims = r["documents"], r["claims"]
     per = {t: Counter(x["doc_id"] for x in r[t]) for t in ("claims", "mentions", "noise")}
     per["events"] = Counter(x["doc_id"] for e in r["events"] for x in e["evidence"])
@@ -669,8 +668,8 @@ CASES = {
     # documents
     "published_at shifted a day": doc(1, published_at=lambda d: d["published_at"] + dt.timedelta(days=1)),
     "published_at shifted 8 hours (local time read as UTC)": doc(1, published_at=lambda d: d["published_at"] + dt.timedelta(hours=8)),
-    "published_at invented for a page without one": doc(0, published_at=dt.datetime(2023, 5, 10, 8, tzinfo=dt.timezone.utc)),
-    "published_at invented, basis set to explicit": doc(0, published_at=dt.datetime(2023, 5, 10, 8, tzinfo=dt.timezone.utc), published_at_basis="explicit"),
+    "published_at invented for a page without one": doc(0, published_at=dt.datetime(2023, 5, 10, 8, tzinfo=dt.UTC)),
+    "published_at invented, basis set to explicit": doc(0, published_at=dt.datetime(2023, 5, 10, 8, tzinfo=dt.UTC), published_at_basis="explicit"),
     "titles swapped between two documents": titles_swapped,
     "site replaced": doc(2, site="新浪财经"),
     "seed text: a number added outside every span, hashes and copies updated": text_number_inserted,

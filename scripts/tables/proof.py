@@ -26,12 +26,14 @@ class Problem:
         ex = "; ".join(str(e) for e in self.examples[:3])
         return f"{self.table}.{self.column}: {self.check}" + (f" — e.g. {ex}" if ex else "")
 
-    def lines(self) -> list[str]:
-        """One line per row the problem names: table, key and column, the rule, what was found."""
-        if not self.examples:
-            return [f"{self.table} {self.column}: {self.check}"]
-        return [f"{self.table} {e} {self.column}: {self.check}" if ":" in str(e) else
-                f"{self.table} {e} {self.column}: {self.check}" for e in self.examples]
+    def lines(self, limit: int = 20) -> list[str]:
+        """One line per row the problem names: table and column, the rule, then the row's key and what was
+        expected and found. Beyond `limit` rows, one line says how many more."""
+        head = f"{self.table}.{self.column}: {self.check}"
+        out = [f"{head} — {e}" for e in self.examples[:limit]] or [head]
+        if len(self.examples) > limit:
+            out.append(f"{head} — and {len(self.examples) - limit} more row(s)")
+        return out
 
 
 class _Missing:
