@@ -125,68 +125,45 @@ def year(d: dt.date, n: int) -> dt.date:
 
 # --- claims ------------------------------------------------------------------------------------------
 
-def direction(cid: str, to: str):
+def claim(cid: str, **changes):
+    """One claim's columns set as given, every derived table rebuilt around it."""
     def fn(r):
-        by(r["claims"], claim_id=cid).update(direction_stated=to)
+        by(r["claims"], claim_id=cid).update(changes)
         consistent(r)
         return "claims", cid
     return fn
+
+
+def direction(cid: str, to: str):
+    return claim(cid, direction_stated=to)
 
 
 def basis(cid: str, to: str):
-    def fn(r):
-        by(r["claims"], claim_id=cid).update(change_basis=to)
-        consistent(r)
-        return "claims", cid
-    return fn
+    return claim(cid, change_basis=to)
 
 
 def approx(cid: str):
-    def fn(r):
-        by(r["claims"], claim_id=cid).update(bound="approx")
-        consistent(r)
-        return "claims", cid
-    return fn
+    return claim(cid, bound="approx")
 
 
 def bound_to_exact(cid: str):
-    def fn(r):
-        by(r["claims"], claim_id=cid).update(bound="exact", value_low=None, value_high=None)
-        consistent(r)
-        return "claims", cid
-    return fn
+    return claim(cid, bound="exact", value_low=None, value_high=None)
 
 
 def scope(cid: str, words: str):
-    def fn(r):
-        by(r["claims"], claim_id=cid).update(scope=words)
-        consistent(r)
-        return "claims", cid
-    return fn
+    return claim(cid, scope=words)
 
 
 def speaker(cid: str, who: str):
-    def fn(r):
-        by(r["claims"], claim_id=cid).update(speaker_id=who)
-        consistent(r)
-        return "claims", cid
-    return fn
+    return claim(cid, speaker_id=who)
 
 
 def is_change_off(cid: str):
-    def fn(r):
-        by(r["claims"], claim_id=cid).update(is_change=False)
-        consistent(r)
-        return "claims", cid
-    return fn
+    return claim(cid, is_change=False)
 
 
 def is_change_on(cid: str):
-    def fn(r):
-        by(r["claims"], claim_id=cid).update(is_change=True)
-        consistent(r)
-        return "claims", cid
-    return fn
+    return claim(cid, is_change=True)
 
 
 def widen_to_sentence_end(cid: str, keep_stop: bool = True):
@@ -201,16 +178,21 @@ def widen_to_sentence_end(cid: str, keep_stop: bool = True):
     return fn
 
 
-def duplicate_claim(cid: str):
+def copied_under_new_id(table: str, key: str, letter: str, rid: str):
+    """A row copied under the next free id of its document (<doc number>-<letter><n>), derived tables rebuilt."""
     def fn(r):
-        claims = r["claims"]
-        c = dict(by(claims, claim_id=cid))
-        prefix = cid.split("-")[0]
-        c["claim_id"] = f"{prefix}-c{max(int(x['claim_id'].split('-c')[1]) for x in claims if x['doc_id'] == c['doc_id']) + 1:02d}"
-        claims.append(c)
+        rows = r[table]
+        row = dict(by(rows, **{key: rid}))
+        last = max(int(x[key].split(f"-{letter}")[1]) for x in rows if x["doc_id"] == row["doc_id"])
+        row[key] = f"{rid.split('-')[0]}-{letter}{last + 1:02d}"
+        rows.append(row)
         consistent(r)
-        return "claims", c["claim_id"]
+        return table, row[key]
     return fn
+
+
+def duplicate_claim(cid: str):
+    return copied_under_new_id("claims", "claim_id", "c", cid)
 
 
 def delete_claim(cid: str):
@@ -331,15 +313,7 @@ def noise_delete(nid: str):
 
 
 def noise_duplicate(nid: str):
-    def fn(r):
-        noise = r["noise"]
-        n = dict(by(noise, noise_id=nid))
-        prefix = nid.split("-")[0]
-        n["noise_id"] = f"{prefix}-n{max(int(x['noise_id'].split('-n')[1]) for x in noise if x['doc_id'] == n['doc_id']) + 1:02d}"
-        noise.append(n)
-        consistent(r)
-        return "noise", n["noise_id"]
-    return fn
+    return copied_under_new_id("noise", "noise_id", "n", nid)
 
 
 def noise_set(nid: str, **changes):
