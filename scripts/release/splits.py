@@ -153,12 +153,12 @@ def problems(release: Path, manifest: dict | None, test_tables: dict[str, pa.Tab
     return out + disjoint(ids) + leak_problems(test_tables, generated)
 
 
-def content_sha256(tbl: pa.Table) -> dict[str, str]:
+def content_sha256(tbl: pa.Table | list[dict]) -> dict[str, str]:
     """A split table's content per document (doc_id -> the first 16 hex digits of the sha256 of its rows in key
     order), independent of the file's bytes: recorded in the manifest when the split is written, re-derived from
     the rows on validation, so that a changed row is named by its document."""
     per: dict[str, list[dict]] = {}
-    for r in tbl.to_pylist():
+    for r in tbl if isinstance(tbl, list) else tbl.to_pylist():
         per.setdefault(r["doc_id"], []).append(r)
     return {d: hashlib.sha256(json.dumps(rows, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
             .hexdigest()[:16] for d, rows in sorted(per.items())}
@@ -181,7 +181,7 @@ def regenerated_problems(split: str, entry: dict, read: dict[str, pa.Table]) -> 
     for name, recorded in sorted(gen.get("content_sha256", {}).items()):
         if name not in read:
             continue
-        found = content_sha256(read[name])
+        found = content_sha256(rows[name])  # the rows already read: the same content as the table
         for d in sorted(recorded.keys() | found.keys()):
             if recorded.get(d) != found.get(d):
                 keys = [r[schema.load().tables[name].key[0]] for r in rows[name] if r["doc_id"] == d]
