@@ -42,7 +42,8 @@ def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool
             problems = check_tables(tbls)
             # the release must prove itself as `scripts.validate` will ask it to: re-derive what it derived
             inputs = {p.relative_to(root).as_posix(): sha256_file(p) for p in pipeline.input_files(seeds_dir)}
-            problems += rederive.problems(tbls, {"inputs": inputs}, untrusted={p.table for p in problems})
+            problems += rederive.problems(tbls, {"inputs": inputs, "completeness": completeness},
+                                          untrusted={p.table for p in problems})
             if problems:
                 raise ReleaseError("validation failed:\n  " + "\n  ".join(str(p) for p in problems))
         with st.stage("generated train/validation splits (cached when the inputs did not change)"):

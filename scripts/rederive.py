@@ -36,52 +36,22 @@ from scripts.normalize.periods import AS_OF_NOW, PeriodError, granularity_of, re
 from scripts.normalize.reconcile import reconciled
 from scripts.normalize.values import SCALE_WORDS, SurfaceValueError, parse_value
 from scripts.pipeline import to_table
-from scripts.release.conformance import Problem
 from scripts.tables import modules
 from scripts.tables.claim_relations import DECLARED, NAMED_ROLES, find_relations, rid
 from scripts.tables.claim_verdicts import multiples_from, subject_names, verdicts
 from scripts.tables.claims import locate_period
 from scripts.tables.context import Stage, frozen
 from scripts.tables.events import PRECISION, dates_disagree
+from scripts.tables.proof import MISSING, Findings, Problem
+from scripts.tables.proof import show_key as _show_key
 from scripts.tables.reference_facts import evaluate, fact_range, normalize
 
-
-class _Missing:
-    def __repr__(self) -> str:
-        return "(absent)"
-
-
-_MISSING = _Missing()
+_MISSING = MISSING
 # words a period or event date may borrow from elsewhere in its text (`去年` for a bare `二季度`)
 _CONTEXT_WORDS = ("今年", "去年", "前年", "明年", "后年", "同年")
 _SCALES = SCALE_WORDS  # the scale words an annotation may imply (ClaimAnn.implied_scale)
 
 Rows = list[dict[str, Any]]
-
-
-class Findings:
-    """Findings grouped by (table, column, check); each example names the row's key."""
-
-    def __init__(self) -> None:
-        self._groups: dict[tuple[str, str, str], list[str]] = defaultdict(list)
-
-    def add(self, table: str, key: Any, column: str, check: str, expected: Any = _MISSING, found: Any = _MISSING) -> None:
-        ex = f"{_show_key(key)}"
-        if expected is not _MISSING:
-            ex += f": expected {_short(expected)}, found {_short(found)}"
-        self._groups[(table, column, check)].append(ex)
-
-    def problems(self) -> list[Problem]:
-        return [Problem(t, c, chk, ex) for (t, c, chk), ex in self._groups.items()]
-
-
-def _show_key(key: Any) -> str:
-    return "/".join(str(k) for k in key) if isinstance(key, tuple) else str(key)
-
-
-def _short(v: Any, limit: int = 120) -> str:
-    s = repr(v)
-    return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
 # --- comparing rows -------------------------------------------------------------
@@ -622,6 +592,7 @@ def _checks(t: Mapping[str, Rows], arrow: Mapping[str, pa.Table],
         (("reference_facts",), lambda f: fact_problems(f, t["reference_facts"])),
         (("claims", "claim_relations"), lambda f: relation_problems(f, t["claims"], t["claim_relations"])),
         (("claims", "reference_facts", "claim_verdicts"), lambda f: verdict_problems(f, t)),
+        *[(tuple(m.PROVES), lambda f, m=m: m.prove(t, manifest, f)) for m in modules().values() if hasattr(m, "prove")],
         (("documents", "claims", "noise", "claim_verdicts", "reference_facts"), lambda f: task_problems(f, t, arrow)),
     ]
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import schema
 from scripts import cli, parallel, paths
+from scripts.tables.proof import Problem
 
 
 def check_form(release: Path, engine: str = "embedded", master: str | None = None) -> tuple[dict, list]:
@@ -43,10 +44,20 @@ def check_form(release: Path, engine: str = "embedded", master: str | None = Non
         except Exception as e:  # a truncated or foreign file is a finding, not a crash
             problems.append(Problem(p.stem, "(file)", f"unreadable Parquet: {e}"))
     problems += splits.problems(release, read_manifest(release)[0], tables)
+    problems += version_problems(release, read_manifest(release)[0])
     if engine == "spark":
         from scripts import spark  # noqa: PLC0415 - lazy on purpose: the embedded engine never imports pyspark
         problems += spark.form_problems(release, sorted(tables), master or spark.LOCAL)
     return tables, problems + check_tables(tables)
+
+
+def version_problems(release: Path, manifest: dict | None) -> list[Problem]:
+    """A release folder v<version> holds the manifest of that version."""
+    version = (manifest or {}).get("version")
+    if version is None or release.name == f"v{version}" or not release.name.startswith("v"):
+        return []
+    return [Problem("manifest", "version", "the version its folder names",
+                    [f"version: expected {release.name[1:]!r} (folder {release.name}), found {version!r}"])]
 
 
 def check_meaning(release: Path, tables: dict, form: list) -> list:
@@ -117,9 +128,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Great Expectations report: {docs_dir / 'index.html'}")
     if problems:
         grouped = report.group(problems)
-        print(f"{release}: {len(grouped)} problem(s), cause first")
+        print(f"{release}: {len(grouped)} problem(s), cause first; one line per row (table.column: rule — key: found)")
         for p in grouped:
-            print(f"  - {p}")
+            for line in p.lines():
+                print(f"  - {line}")
         made_by = (read_manifest(release)[0] or {}).get("version")
         if made_by and made_by != paths.version():
             print(f"  (re-derivation applies this code's rules, v{paths.version()}, to a v{made_by} release: "

@@ -111,3 +111,40 @@ def test_the_build_writes_nothing_into_schema(project):
     assert build_main(["--root", str(project), "--quiet"]) == 0
     after = {p.relative_to(ROOT / "schema") for p in (ROOT / "schema").rglob("*") if "__pycache__" not in p.parts}
     assert after == before
+
+
+# the stages, lowest first: a module may import its own stage, a lower one, or the foundation (top-level
+# helpers that belong to no stage); never a higher one (issue 25)
+STAGES = ("normalize", "inputs", "tables")
+FOUNDATION = {"errors", "files", "paths", "gc_policy", "progress", "scores",
+              "parallel", "spark"}  # the engines that map the per-document stages (imported lazily)
+# the benchmark's task rows are the definition the three task tables are built from (README: benchmark/tasks.py)
+ALLOWED = {("tables", "scripts.benchmark.tasks")}
+
+
+def _imports(path):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            yield node.lineno, node.module, [a.name for a in node.names]
+        elif isinstance(node, ast.Import):
+            for a in node.names:
+                yield node.lineno, a.name, []
+
+
+def test_no_stage_imports_a_higher_one():
+    upward = []
+    for rank, stage in enumerate(STAGES):
+        for path in sorted((ROOT / "scripts" / stage).rglob("*.py")):
+            for line, module, names in _imports(path):
+                parts = module.split(".")
+                if parts[0] != "scripts":
+                    continue
+                targets = [parts[1]] if len(parts) > 1 else names
+                for t in targets:
+                    full = ".".join(parts[:2]) if len(parts) > 1 else f"scripts.{t}"
+                    named = ".".join(parts[:3]) if len(parts) > 2 else ".".join([*parts[:2], *names[:1]])
+                    if t in FOUNDATION or (stage, named) in ALLOWED:
+                        continue
+                    if t not in STAGES or STAGES.index(t) > rank:
+                        upward.append(f"{path.relative_to(ROOT)}:{line}: {full}")
+    assert upward == []

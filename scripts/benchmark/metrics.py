@@ -17,16 +17,12 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
+from scripts.scores import prf
+
 PARTIAL_IOU = 0.5
 
 Span = Mapping  # a dict with doc_id, char_start, char_end (and the task's fields)
 Pairs = list[tuple[Span, Span]]
-
-
-def prf(matched: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
-    p = matched / n_pred if n_pred else 0.0
-    r = matched / n_gold if n_gold else 0.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
 def iou(a: Span, b: Span) -> float:

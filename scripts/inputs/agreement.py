@@ -7,7 +7,7 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-from scripts.benchmark.metrics import prf
+from scripts.scores import prf
 
 
 def load_second_pass(folder: Path) -> dict[str, list[dict]]:

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 
-from scripts.inputs.coverage import NUMBER
+from scripts.normalize.numbers import NUMBER
 from scripts.normalize.periods import PeriodError, resolve
 from scripts.normalize.values import SurfaceValueError, parse_value
 

@@ -5,7 +5,6 @@ into place, and by `python -m scripts.validate` on a written release."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandera.errors
@@ -15,18 +14,7 @@ import pyarrow.parquet as pq
 import schema
 from schema.derive import arrow_schema, pandera_schema, to_frame
 from scripts.files import not_regular, sha256_bytes, sha256_file
-
-
-@dataclass
-class Problem:
-    table: str
-    column: str
-    check: str
-    examples: list = field(default_factory=list)
-
-    def __str__(self) -> str:
-        ex = "; ".join(str(e) for e in self.examples[:3])
-        return f"{self.table}.{self.column}: {self.check}" + (f" — e.g. {ex}" if ex else "")
+from scripts.tables.proof import Problem
 
 
 def pandera_problems(name: str, tbl: pa.Table) -> list[Problem]:

@@ -10,11 +10,13 @@ only the entries of its own keys, and removes what a killed build left half-writ
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import sys
 import tempfile
 import tomllib
+from collections import Counter
 from pathlib import Path
 
 import pyarrow as pa
@@ -23,11 +25,15 @@ import pyarrow.parquet as pq
 import schema
 from scripts import paths, pipeline, rederive
 from scripts.benchmark import leak
+from scripts.benchmark.generator.corpus import doc_id
 from scripts.benchmark.generator.project import generate
 from scripts.errors import ReleaseError
 from scripts.files import not_regular, sha256_file
-from scripts.release.conformance import Problem, check_tables, pandera_problems
+from scripts.normalize.values import SurfaceValueError, parse_value
+from scripts.release import conformance
+from scripts.release.conformance import Problem, check_tables
 from scripts.release.write import remove_debris
+from scripts.tables.proof import Findings
 
 SECTION = "generated-splits"
 
@@ -77,10 +83,10 @@ def _build_split(root: Path, spec: dict[str, int], names: list[str]) -> dict[str
     with tempfile.TemporaryDirectory(prefix="kec-split-") as tmp:
         project = Path(tmp)
         generate(project, spec["docs"], spec["seed"], root, spec["first"])
-        tables, _ = pipeline.build_tables(project / "seeds")
+        tables, completeness = pipeline.build_tables(project / "seeds")
         inputs = {p.relative_to(project).as_posix(): sha256_file(p) for p in pipeline.input_files(project / "seeds")}
         found = check_tables(tables)
-        found += rederive.problems(tables, {"inputs": inputs}, untrusted={p.table for p in found})
+        found += rederive.problems(tables, {"inputs": inputs, "completeness": completeness}, untrusted={p.table for p in found})
         if found:
             raise ReleaseError("generated split does not validate:\n  " + "\n  ".join(str(p) for p in found[:20]))
         return {n: tables[n] for n in names}
@@ -167,15 +173,91 @@ def problems(release: Path, manifest: dict | None, test_tables: dict[str, pa.Tab
                 continue
             if tbl.num_rows != f["rows"]:
                 out.append(Problem(f"{name} ({split})", "(file)", f"row count {tbl.num_rows} differs from manifest.json"))
-            found = pandera_problems(name, tbl)
+            found = conformance.pandera_problems(name, tbl)  # through the module: a test may memoize it
             out += [Problem(f"{p.table} ({split})", p.column, p.check, p.examples) for p in found]
             if not found:
                 out += _span_problems(name, split, tbl)
                 read[name] = tbl
         ids[split] = doc_ids(read)
+        out += regenerated_problems(split, entry, read)
         if "extraction" in read:
             generated += read["extraction"].column("text").to_pylist()
     return out + disjoint(ids) + leak_problems(test_tables, generated)
+
+
+def content_sha256(tbl: pa.Table | list[dict]) -> dict[str, str]:
+    """A split table's content per document (doc_id -> the first 16 hex digits of the sha256 of its rows in key
+    order), independent of the file's bytes: recorded in the manifest when the split is written, re-derived from
+    the rows on validation, so that a changed row is named by its document."""
+    per: dict[str, list[dict]] = {}
+    for r in tbl if isinstance(tbl, list) else tbl.to_pylist():
+        per.setdefault(r["doc_id"], []).append(r)
+    return {d: hashlib.sha256(json.dumps(rows, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
+            .hexdigest()[:16] for d, rows in sorted(per.items())}
+
+
+def regenerated_problems(split: str, entry: dict, read: dict[str, pa.Table]) -> list[Problem]:
+    """What the generator decides, re-derived: the documents its declared seed and size number, the content it
+    recorded, and the task rows rebuilt from each other (one text per document, every extraction target a
+    verification row, its value its quote's, its gold facts in its pool and a label its evidence bears)."""
+    f = Findings()
+    gen = entry.get("generator", {})
+    rows = {n: t.to_pylist() for n, t in read.items()}
+    if {"seed", "docs", "first"} <= gen.keys() and "extraction" in rows:
+        want = {doc_id(gen["seed"], n) for n in range(gen["first"], gen["first"] + gen["docs"])}
+        have = {r["doc_id"] for r in rows["extraction"]}
+        for d in sorted(have - want):
+            f.add(f"extraction ({split})", d, "doc_id", f"a document the generator numbers (seed {gen['seed']})", "absent", d)
+        for d in sorted(want - have):
+            f.add(f"extraction ({split})", d, "(row)", f"every document the generator numbers (seed {gen['seed']}) is present")
+    for name, recorded in sorted(gen.get("content_sha256", {}).items()):
+        if name not in read:
+            continue
+        found = content_sha256(rows[name])  # the rows already read: the same content as the table
+        for d in sorted(recorded.keys() | found.keys()):
+            if recorded.get(d) != found.get(d):
+                keys = [r[schema.load().tables[name].key[0]] for r in rows[name] if r["doc_id"] == d]
+                f.add(f"{name} ({split})", f"{d} ({', '.join(keys[:5])})", "(content)",
+                      "the rows the generator wrote (manifest.json splits.<split>.generator.content_sha256)",
+                      recorded.get(d, "absent"), found.get(d, "absent"))
+    _task_row_problems(f, split, rows)
+    return f.problems()
+
+
+def _task_row_problems(f: Findings, split: str, rows: dict[str, list[dict]]) -> None:
+    texts = {r["doc_id"]: r["text"] for r in rows.get("extraction", [])}
+    for r in rows.get("noise_detection", []):
+        if r["doc_id"] in texts and r["text"] != texts[r["doc_id"]]:
+            f.add(f"noise_detection ({split})", r["doc_id"], "text", "the document's text as extraction holds it")
+    targets = {t["claim_id"]: (r["doc_id"], t) for r in rows.get("extraction", []) for t in r["targets"]}
+    values: dict[str, float | None] = {}  # generated documents repeat their figures' words: each read once
+    for cid, (did, t) in targets.items():
+        if t["quote"] not in values:
+            try:
+                values[t["quote"]] = parse_value(t["quote"]).value
+            except SurfaceValueError:
+                values[t["quote"]] = None
+        value = values[t["quote"]]
+        if value is not None and value != t["value"]:
+            f.add(f"extraction ({split})", f"{did} {cid}", "targets.value", "re-read from the target's quote", value, t["value"])
+    for v in rows.get("verification", []):
+        key = v["claim_id"]
+        if key not in targets or targets[key][0] != v["doc_id"]:
+            f.add(f"verification ({split})", key, "claim_id", "a claim extraction lists for the same document")
+        elif v["quote"] not in texts.get(v["doc_id"], ""):
+            f.add(f"verification ({split})", key, "quote", "inside the document's text")
+        pool = {p["fact_id"] for p in v["evidence_pool"]}
+        if not set(v["evidence_fact_ids"]) <= pool:
+            f.add(f"verification ({split})", key, "evidence_fact_ids", "the gold facts are in the evidence pool",
+                  sorted(pool), v["evidence_fact_ids"])
+        if (v["label"] == "not_enough_info") == bool(v["evidence_fact_ids"]):
+            f.add(f"verification ({split})", key, "label", "a decided label rests on evidence, not_enough_info on none",
+                  "evidence" if v["label"] != "not_enough_info" else "none", v["evidence_fact_ids"])
+    n_claims = {did: sum(1 for d, _ in targets.values() if d == did) for did in texts}
+    n_rows = Counter(v["doc_id"] for v in rows.get("verification", []))
+    for did in sorted(texts):
+        if "verification" in rows and n_rows[did] != n_claims[did]:
+            f.add(f"verification ({split})", did, "(row)", "one verification row per extraction target", n_claims[did], n_rows[did])
 
 
 def leak_problems(test_tables: dict[str, pa.Table], generated: list[str]) -> list[Problem]:

@@ -121,7 +121,9 @@ def stage(tables: dict[str, pa.Table], version: str, inputs: list[Path], root: P
             (release / split).mkdir()
             for name, tbl in tbls.items():
                 write_parquet(tbl, release / schema.load().tables[name].file(split))
-        written = {s: {"generator": (generators or {}).get(s, {}), "tables": list(t)} for s, t in (splits or {}).items()}
+        from scripts.release.splits import content_sha256  # noqa: PLC0415 - splits imports the pipeline, which the writer does not need
+        written = {s: {"generator": (generators or {}).get(s, {}) | {"content_sha256": {n: content_sha256(tbl) for n, tbl in t.items()}},
+                       "tables": list(t)} for s, t in (splits or {}).items()}
         m = manifest(version, release, inputs, root, completeness, written, source.ship(root, release))
         write_bytes(release / "manifest.json",
                     (json.dumps(m, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"))

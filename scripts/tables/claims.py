@@ -3,6 +3,8 @@ the surface number (scripts/normalize/values.py), the period from the period wor
 document's reference_date (scripts/normalize/periods.py); annotators type none of them."""
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from typing import NoReturn
 
 import schema
@@ -12,11 +14,12 @@ from scripts.inputs.annotations import ClaimAnn, LoadedDoc, doc_number
 from scripts.inputs.seeds import Seed
 from scripts.inputs.spans import SpanError, exclusion_spans, find_all, locate, locate_or_fail
 from scripts.normalize.cleaning import page_noise_spans
-from scripts.normalize.periods import AS_OF_NOW, SPAN_JOIN, PeriodError, resolve, words_outside
+from scripts.normalize.periods import AS_OF_NOW, SENTENCE_END, SPAN_JOIN, PeriodError, resolve, sentence_bounds, words_outside
 from scripts.normalize.reconcile import reconciled
 from scripts.normalize.values import SurfaceValueError, Value, parse_value
 from scripts.tables.context import Stage
 from scripts.tables.events import date_spans
+from scripts.tables.proof import Findings, by_doc, duplicates
 
 # events: their date words count as covered numbers; noise: page noise is not
 # article content, and its likely readings give the reconciled columns
@@ -181,3 +184,89 @@ def build(stage: Stage) -> list[dict]:
     rows = [r for doc_rows, _ in per_doc for r in doc_rows]
     reference_dates = {s.doc_id: s.source.reference_date for s in inp.seeds}
     return reconciled(rows, noise, reference_dates)
+
+
+# --- proof: what the text decides, the text checks ---------------------------------------------------
+
+PROVES = ("documents", "claims", "mentions", "noise", "events")
+
+
+def _words(vocab: str, term: str) -> list[str]:
+    spec = schema.load().vocab[vocab][term]
+    return list(spec.get("words", [])) if isinstance(spec, dict) else []
+
+
+def _stated(quote: str, vocab: str, terms: tuple[str, ...]) -> set[str]:
+    """The terms of a vocabulary whose declared words the quote contains."""
+    return {t for t in terms if any(w in quote for w in _words(vocab, t))}
+
+
+def text_problems(f: Findings, c: Mapping, text: str, mentioned: set[str]) -> None:
+    """One claim against its text: direction and basis words, bound qualifiers, scope words, speaker, one sentence."""
+    cid, quote = c["claim_id"], c["quote"]
+    if c["is_change"]:
+        said = _stated(quote, "direction", ("increase", "decrease"))
+        if len(said) == 1 and c["direction_stated"] not in said:
+            f.add("claims", cid, "direction_stated", "the direction words in the quote", next(iter(said)), c["direction_stated"])
+        basis = _stated(quote, "change_basis", ("yoy", "qoq"))
+        if len(basis) == 1 and c["change_basis"] not in basis:
+            f.add("claims", cid, "change_basis", "the basis words in the quote", next(iter(basis)), c["change_basis"])
+        if c["change_basis"] == "none":
+            f.add("claims", cid, "change_basis", "a change has a basis (unspecified when the text names none)", "not none", "none")
+    elif c["change_basis"] != "none" or c["direction_stated"] != "none":
+        f.add("claims", cid, "is_change", "a level has no change basis and no direction", True, False)
+    if c["bound"] == "approx" and re.search(r"[0-9]", c["value_surface"]) \
+            and not any(w in c["value_surface"] for w in _words("bound", "approx")):
+        f.add("claims", cid, "bound", "a figure in digits is approximate only with a qualifier in its words",
+              "exact", "approx")
+    s, e = sentence_bounds(text, c["char_start"], c["char_end"])
+    sentence = text[s:e]
+    head = (c["scope"] or "").split(" (")[0]
+    if head and not any(head[i:i + 2] in sentence for i in range(len(head) - 1)):
+        f.add("claims", cid, "scope", "scope words present in the claim's sentence", f"words of {sentence!r}", c["scope"])
+    if c["speaker_id"] is not None and c["speaker_id"] not in mentioned:
+        f.add("claims", cid, "speaker_id", "a speaker the document names (a mention of it)", "an entity mentioned", c["speaker_id"])
+    if SENTENCE_END.search(quote):
+        f.add("claims", cid, "char_end", "a claim's quote lies inside one sentence", f"[{c['char_start']}:{e}] at most", quote)
+
+
+def covered_spans(c: Mapping, text: str) -> list[tuple[int, int]]:
+    """What a claim covers for the completeness scan: its value and its period words (as claim_row says)."""
+    spans = [(c["value_char_start"], c["value_char_end"])]
+    if c["period_surface"]:
+        spans += locate_period(text, c["period_surface"], c["char_start"], c["char_end"]) or []
+    return spans
+
+
+def completeness_problems(f: Findings, t: Mapping, manifest: dict) -> None:
+    """Every number in the text recounted by the build's scanner against what covers it in the release
+    (claims, event dates, page noise): the counts must be the manifest's, and the rest its exclusions."""
+    claims, noise, events = by_doc(t["claims"]), page_noise_spans(t["noise"]), date_spans(t["events"])
+    for entry in manifest.get("completeness", []):
+        doc = next((d for d in t["documents"] if d["doc_id"] == entry["doc_id"]), None)
+        if doc is None:
+            f.add("documents", entry["doc_id"], "(row)", "the manifest's completeness entry names a document")
+            continue
+        text = doc["text"]
+        covered = [s for c in claims.get(doc["doc_id"], []) for s in covered_spans(c, text)]
+        r = coverage.check(doc["doc_id"], text, covered, events.get(doc["doc_id"], []), noise.get(doc["doc_id"], []), [])
+        got = {"numbers": r.found, "covered_by_claims": r.by_claims, "covered_by_events": r.by_events,
+               "in_page_noise": r.by_noise, "claims": len(claims.get(doc["doc_id"], [])),
+               "excluded": len(r.missing)}
+        want = {k: (sum(entry[k].values()) if k == "excluded" else entry.get(k)) for k in got}
+        for k in got:
+            if got[k] != want[k]:
+                f.add("documents", doc["doc_id"], f"completeness.{k}",
+                      "every number in the text recounted: a claim, an event date, page noise or a listed exclusion",
+                      f"{want[k]} (manifest.json)", got[k])
+
+
+def prove(t: Mapping, manifest: dict | None, f: Findings) -> None:
+    texts = {d["doc_id"]: d["text"] for d in t["documents"]}
+    mentioned = by_doc(t["mentions"])
+    for c in t["claims"]:
+        if c["doc_id"] in texts:
+            text_problems(f, c, texts[c["doc_id"]], {m["entity_id"] for m in mentioned.get(c["doc_id"], [])})
+    duplicates(f, "claims", t["claims"], "claim_id")
+    if manifest and "completeness" in manifest:
+        completeness_problems(f, t, manifest)

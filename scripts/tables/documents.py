@@ -3,10 +3,12 @@ counts of the tables that point at them."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 
 from scripts.inputs.seeds import Seed
 from scripts.normalize.cleaning import clean_text, page_noise_spans
 from scripts.tables.context import Stage
+from scripts.tables.proof import Findings, duplicates
 
 READS = ("noise", "claims", "mentions", "events")
 
@@ -38,3 +40,24 @@ def build(stage: Stage) -> list[dict]:
     }
     return [document_row(seed, removed.get(seed.doc_id, []), {k: c[seed.doc_id] for k, c in counts.items()})
             for seed in stage.inputs.seeds]
+
+
+# --- proof ------------------------------------------------------------------------------------------
+
+PROVES = ("documents",)
+
+
+def prove(t: Mapping, manifest: dict | None, f: Findings) -> None:
+    """What the page itself shows: a date only with a basis for it, and each title its own page's."""
+    docs = t["documents"]
+    for d in docs:
+        if (d["published_at"] is None) != (d["published_at_basis"] == "unknown"):
+            f.add("documents", d["doc_id"], "published_at", "a page date exactly when its basis is not unknown",
+                  f"{'none' if d['published_at_basis'] == 'unknown' else 'a date'} (basis {d['published_at_basis']})",
+                  d["published_at"])
+        if d["title"] and d["title"] not in d["text"]:
+            other = next((o["doc_id"] for o in docs if o is not d and d["title"] in o["text"]), None)
+            if other:
+                f.add("documents", d["doc_id"], "title", "the title is its own page's, not another document's",
+                      "a title in this text", f"{d['title']!r}, the title in {other}")
+    duplicates(f, "documents", docs, "doc_id", ignore=("source_file",))

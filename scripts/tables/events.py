@@ -19,6 +19,7 @@ from scripts.inputs.spans import locate_or_fail
 from scripts.inputs.yamlio import parse_list, vocab_validator
 from scripts.normalize.periods import PeriodError, resolve
 from scripts.tables.context import Stage
+from scripts.tables.proof import Findings, duplicates
 
 
 class EvidenceAnn(BaseModel):
@@ -146,3 +147,22 @@ def build_events(path: Path, seeds: dict, entity_ids: set[str]) -> list[dict]:
             "n_sources": len({x["doc_id"] for x in evidence}), "date_disagreement": disagreement, "note": ev.note,
         })
     return rows
+
+
+# --- proof ------------------------------------------------------------------------------------------
+
+PROVES = ("events", "mentions")
+
+
+def prove(t: Mapping, manifest: dict | None, f: Findings) -> None:
+    """Each participant is named in a document that tells the event; no event told twice under two ids."""
+    mentioned: dict[str, set[str]] = defaultdict(set)
+    for m in t["mentions"]:
+        mentioned[m["doc_id"]].add(m["entity_id"])
+    for ev in t["events"]:
+        docs = {x["doc_id"] for x in ev["evidence"]}
+        for p in ev["participants"]:
+            if not any(p in mentioned[d] for d in docs):
+                f.add("events", ev["event_id"], "participants", "a participant is mentioned in a document telling the event",
+                      f"an entity mentioned in {', '.join(sorted(docs))}", p)
+    duplicates(f, "events", t["events"], "event_id")

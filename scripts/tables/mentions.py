@@ -4,6 +4,8 @@ row that contains it (noise_id); an occurrence of a noisy alias outside a noise
 span of the alias's declared type stops the build."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from scripts.errors import InputError
 from scripts.inputs.annotations import LoadedDoc, doc_number
 from scripts.inputs.coverage import line_col
@@ -13,6 +15,7 @@ from scripts.inputs.spans import exclusion_spans
 from scripts.normalize.cleaning import REMOVED_TYPES
 from scripts.normalize.containment import containing
 from scripts.tables.context import Stage
+from scripts.tables.proof import Findings, by_doc
 
 READS = ("noise",)
 
@@ -62,4 +65,48 @@ def build(stage: Stage) -> list[dict]:
         types.setdefault(n["doc_id"], {})[n["noise_id"]] = n["noise_type"]
     per_doc = inp.map_docs(mention_rows, [(seed, inp.annotations[seed.doc_id], aliases, spans.get(seed.doc_id, []),
                                            types.get(seed.doc_id, {}), declared) for seed in inp.seeds])
+    stage.reports["alias_exclusions"] = {seed.doc_id: alias_exclusions(seed, inp.annotations[seed.doc_id]) for seed in inp.seeds}
     return [r for rows in per_doc for r in rows]
+
+
+# --- proof: every alias occurrence is a mention --------------------------------------------------------
+
+PROVES = ("documents", "entities", "mentions")
+
+
+def shipped_aliases(entities: Iterable[Mapping]) -> list[tuple[str, str, bool]]:
+    """alias_table's order over the registry the release ships (entities.aliases holds the noisy ones too)."""
+    rows = [(a, e["entity_id"], a in e["noisy_aliases"]) for e in entities for a in e["aliases"]]
+    return sorted(rows, key=lambda r: (-len(r[0]), r[0]))
+
+
+def prove(t: Mapping, manifest: dict | None, f: Findings) -> None:
+    """The text re-scanned with the shipped registry, minus the alias exclusions the manifest records:
+    every occurrence found is a stored mention, and every stored mention is found."""
+    excluded = {e["doc_id"]: [tuple(x) for x in e["alias_exclusions"]]
+                for e in (manifest or {}).get("completeness", []) if "alias_exclusions" in e}
+    if not excluded:
+        return  # a release that does not record its alias exclusions (before v0.11.0) cannot be re-scanned
+    aliases = shipped_aliases(t["entities"])
+    stored = by_doc(t["mentions"])
+    for d in t["documents"]:
+        found = {(m["char_start"], m["char_end"]): m for m in find_mentions(d["text"], aliases, excluded.get(d["doc_id"], []))}
+        have = {(m["char_start"], m["char_end"]): m for m in stored.get(d["doc_id"], [])}
+        for at in sorted(found.keys() - have.keys()):
+            m = found[at]
+            f.add("mentions", f"{doc_number(d['doc_id'])}-m{at[0]:05d}", "(row)",
+                  "every alias occurrence is a mention (re-scanned with the shipped entities)",
+                  f"a mention of {m['entity_id']} ({m['quote']!r})", "none")
+        for at in sorted(have.keys() & found.keys()):
+            if have[at]["entity_id"] != found[at]["entity_id"]:
+                f.add("mentions", have[at]["mention_id"], "entity_id", "the entity whose alias the longest match finds",
+                      found[at]["entity_id"], have[at]["entity_id"])
+        for at in sorted(have.keys() - found.keys()):
+            f.add("mentions", have[at]["mention_id"], "char_start",
+                  "every mention is an alias occurrence the longest match finds (re-scanned with the shipped entities)",
+                  "an occurrence the scan finds", f"[{at[0]}:{at[1]}] {have[at]['quote']!r}")
+
+
+def alias_exclusions(seed: Seed, doc: LoadedDoc) -> list[list[int]]:
+    """The spans the annotation excludes from the alias scan, as the manifest records them."""
+    return sorted([s, e] for s, e, _ in exclusion_spans(seed.text, doc, "alias_exclusions"))

@@ -1,6 +1,8 @@
 """noise: the labelled noisy spans of each document, located from their quotes."""
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 from scripts.errors import InputError
@@ -8,6 +10,7 @@ from scripts.inputs.annotations import LoadedDoc, doc_number
 from scripts.inputs.seeds import Seed
 from scripts.inputs.spans import locate_or_fail
 from scripts.tables.context import Stage
+from scripts.tables.proof import Findings, duplicates
 
 READS: tuple[str, ...] = ()
 
@@ -39,3 +42,38 @@ def build(stage: Stage) -> list[dict]:
     inp = stage.inputs
     per_doc = inp.map_docs(noise_rows, [(seed, inp.annotations[seed.doc_id], inp.entity_ids) for seed in inp.seeds])
     return [r for rows in per_doc for r in rows]
+
+
+# --- proof ------------------------------------------------------------------------------------------
+
+PROVES = ("noise", "claims", "entities", "mentions")
+
+
+def prove(t: Mapping, manifest: dict | None, f: Findings) -> None:
+    """A garbled name reads as its entities' names and lists each entity garbled inside it; a label lists every
+    claim it reconciles."""
+    ents = {e["entity_id"]: e for e in t["entities"]}
+    noisy = defaultdict(set)
+    for m in t["mentions"]:
+        if m["is_noisy_variant"] and m["noise_id"]:
+            noisy[m["noise_id"]].add(m["entity_id"])
+    reconciles = defaultdict(set)
+    for c in t["claims"]:
+        for nid in c["reconciled_by"]:
+            reconciles[nid].add(c["claim_id"])
+    for n in t["noise"]:
+        nid = n["noise_id"]
+        if n["noise_type"] == "garbled_name" and n["likely_reading"]:
+            for eid in n["entity_ids"]:
+                names = [ents[eid]["canonical_name"], *ents[eid]["aliases"]] if eid in ents else []
+                reading = n["likely_reading"]
+                if names and not any(x in reading or reading in x for x in names if x not in ents[eid]["noisy_aliases"]):
+                    f.add("noise", nid, "likely_reading", "a garbled name reads as a name of each entity it lists",
+                          f"a name of {eid}", n["likely_reading"])
+            missing = sorted(noisy[nid] - set(n["entity_ids"]))
+            if missing:
+                f.add("noise", nid, "entity_ids", "every entity garbled inside the span is listed", missing, n["entity_ids"])
+        unlisted = sorted(reconciles[nid] - set(n["claim_ids"]))
+        if unlisted:
+            f.add("noise", nid, "claim_ids", "every claim the label reconciles is listed", unlisted, n["claim_ids"])
+    duplicates(f, "noise", t["noise"], "noise_id")

@@ -10,6 +10,7 @@ import ast
 import datetime as dt
 import math
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Optional
 
@@ -21,6 +22,7 @@ from scripts.inputs.yamlio import line_of, parse_list, vocab_validator
 from scripts.normalize.intervals import interval
 from scripts.normalize.values import SurfaceValueError, parse_value
 from scripts.tables.context import Stage
+from scripts.tables.proof import Findings, duplicates
 
 _EN = re.compile(r"^(?P<q>around|about|nearly|over|more than|exceeded|exceeding|exceed)?\s*(?:RMB|US\$|HK\$)?\s*"
                  r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<scale>trillion|billion|million|thousand|bn|mn)?\s*(?P<pct>%|percent)?"
@@ -246,3 +248,17 @@ READS: tuple[str, ...] = ()
 
 def build(stage: Stage) -> list[dict]:
     return load_facts(stage.inputs.seeds_dir / "reference" / "facts.yaml", stage.inputs.entity_ids)
+
+
+# --- proof ------------------------------------------------------------------------------------------
+
+PROVES = ("reference_facts",)
+
+
+def prove(t: Mapping, manifest: dict | None, f: Findings) -> None:
+    """A source reports a period only once it has ended; no fact recorded twice under two ids."""
+    for r in t["reference_facts"]:
+        if r["source_date"] and r["period_end"] and r["source_date"] < r["period_end"]:
+            f.add("reference_facts", r["fact_id"], "source_date", "a source dated on or after the end of the period it reports",
+                  f">= {r['period_end']}", r["source_date"])
+    duplicates(f, "reference_facts", t["reference_facts"], "fact_id")
