@@ -225,7 +225,8 @@ def text_problems(f: Findings, c: Mapping, text: str, mentioned: set[str]) -> No
     if head and not any(head[i:i + 2] in sentence for i in range(len(head) - 1)):
         f.add("claims", cid, "scope", "scope words present in the claim's sentence", f"words of {sentence!r}", c["scope"])
     if c["speaker_id"] is not None and c["speaker_id"] not in mentioned:
-        f.add("claims", cid, "speaker_id", "a speaker the document names (a mention of it)", "an entity mentioned", c["speaker_id"])
+        f.add("claims", cid, "speaker_id", "a speaker the document names (a mention of it, or a garbled_name row naming it)",
+              "an entity mentioned", c["speaker_id"])
     if SENTENCE_END.search(quote):
         f.add("claims", cid, "char_end", "a claim's quote lies inside one sentence", f"[{c['char_start']}:{e}] at most", quote)
 
@@ -264,9 +265,13 @@ def completeness_problems(f: Findings, t: Mapping, manifest: dict) -> None:
 def prove(t: Mapping, manifest: dict | None, f: Findings) -> None:
     texts = {d["doc_id"]: d["text"] for d in t["documents"]}
     mentioned = by_doc(t["mentions"])
+    # a name written garbled is still the document naming that entity: the garbled_name noise row says whose it is
+    garbled = by_doc([n for n in t["noise"] if n["noise_type"] == "garbled_name"])
     for c in t["claims"]:
         if c["doc_id"] in texts:
-            text_problems(f, c, texts[c["doc_id"]], {m["entity_id"] for m in mentioned.get(c["doc_id"], [])})
+            named = {m["entity_id"] for m in mentioned.get(c["doc_id"], [])} | \
+                {e for n in garbled.get(c["doc_id"], []) for e in (n["entity_ids"] or [])}
+            text_problems(f, c, texts[c["doc_id"]], named)
     duplicates(f, "claims", t["claims"], "claim_id")
     if manifest and "completeness" in manifest:
         completeness_problems(f, t, manifest)
