@@ -7,8 +7,9 @@ Validation runs in-process, without Great Expectations, and must refuse naming t
 
 None of these is a case of tests/test_mutations.py or tests/test_semantic_mutations.py; the kinds are the
 ones issue 25's "Why" lists (claims, mentions and entities, noise, events, documents, reference facts and
-gaps, generated splits, manifest). A case that only the build inputs can refute (published_at needs the
-source list) is xfail(strict=True) until the release ships source/."""
+gaps, generated splits, manifest). What only the build inputs state (published_at, tiers, URLs) plain validation
+compares with the source/ the release ships; a consistent edit of a span or of the registry (REBUILD below) is
+refuted by `validate --rebuild`, which rebuilds the tables from source/ and names the first differing row."""
 from __future__ import annotations
 
 import datetime as dt
@@ -24,6 +25,7 @@ import pytest
 from schema.derive import arrow_schema
 from scripts.files import sha256_file
 from scripts.normalize.cleaning import REMOVED_TYPES, clean_text
+from scripts.release.rebuild import rebuild
 from scripts.release.write import write_parquet
 from scripts.tables import modules
 from scripts.tables.context import Stage, frozen
@@ -31,7 +33,6 @@ from scripts.validate import check_form, check_meaning
 
 pytestmark = pytest.mark.usefixtures("pandera_once_per_content")
 
-NEEDS_SOURCE = "needs source/ (wt-rebuild)"
 TASKS = ("extraction", "verification", "noise_detection")
 
 
@@ -727,22 +728,24 @@ def test_intact_copy_is_valid(pristine):
     assert form == [] and check_meaning(pristine, tables, form) == []
 
 
-NEEDS = {"published_at shifted a day", "published_at shifted 8 hours (local time read as UTC)",
-         "published_at invented, basis set to explicit", "site replaced",
-         "seed text: a word edited outside every span, hashes and copies updated",
-         # spans an annotation quotes, and the entity registry: only the inputs can refute a consistent edit
-         "claim span widened to its sentence's end (000-c01)", "claim span widened to its sentence's end (001-c17)",
-         "noise span extended by one character at the end", "noise span extended by one character at the start",
-         "page-noise span extended by one character", "alias and its mentions moved to the parent entity",
-         "alias moved to another entity with its mentions", "person typed as an organisation", "parent dropped",
-         "noise link to its claims dropped", "event evidence without a date dropped, counts recounted",
-         # what only facts.yaml states (item 4: checked against the input once the release ships it)
-         "fact period moved a year (f_dau_q3_2021)", "fact period moved a year (an annual GMV)", "fact subject changed",
-         "fact tier secondary to primary", "fact source URLs swapped between facts"}
+# what only the inputs can refute when the edit is consistent: the spans an annotation quotes, the entity registry,
+# the source list and the seed text; `validate --rebuild` rebuilds the tables from the source/ the release ships
+REBUILD = {"site replaced", "seed text: a word edited outside every span, hashes and copies updated",
+           "claim span widened to its sentence's end (000-c01)", "claim span widened to its sentence's end (001-c17)",
+           "noise span extended by one character at the end", "noise span extended by one character at the start",
+           "page-noise span extended by one character", "alias moved to another entity with its mentions",
+           "noise link to its claims dropped", "event evidence without a date dropped, counts recounted"}
 
 
-@pytest.mark.parametrize("kind", [pytest.param(k, marks=pytest.mark.xfail(strict=True, reason=NEEDS_SOURCE)) if k in NEEDS else k
-                                  for k in CASES])
+# refused, but not yet naming the row the case changed: the rebuild names the first differing row of each table, and
+# this harness's rewrite of documents.parquet shifts a page time (pandera's PYARROW_IGNORE_TIMEZONE; the build's
+# writer is immune, issue 30), which comes first; the event case's recount hides the dropped evidence
+NOT_NAMED = {"site replaced", "seed text: a word edited outside every span, hashes and copies updated",
+             "event evidence without a date dropped, counts recounted"}
+
+
+@pytest.mark.parametrize("kind", [pytest.param(k, marks=pytest.mark.xfail(strict=True, reason="refused without naming its row"))
+                                  if k in NOT_NAMED else k for k in CASES])
 def test_corruption_is_refused(pristine, tmp_path, kind):
     dst = tmp_path / pristine.name
     shutil.copytree(pristine, dst)
@@ -751,6 +754,8 @@ def test_corruption_is_refused(pristine, tmp_path, kind):
     r.save()
     tables, form = check_form(dst)
     found = form + check_meaning(dst, tables, form)
+    if kind in REBUILD:
+        found += rebuild(dst)
     assert found, f"{kind}: validation passes"
     lines = [f"{p.table} {p.column} {p.check} {' '.join(str(e) for e in p.examples)}" for p in found]
     named = [line for line in lines if line.startswith(table + " ") and str(key) in line]
