@@ -254,7 +254,8 @@ def label_scores(y_true: list[str], y_pred: list[str], labels: list[str]) -> dic
     sklearn's accuracy_score and precision_recall_fscore_support(labels=…, zero_division=0) return
     (tests/test_benchmark.py compares them). Counted here because the bootstrap calls the scorer 300 times per
     baseline and sklearn's input checks took 99% of each call (60 of a build's 150 s, cProfile)."""
-    tp, n_pred, n_true = Counter(), Counter(y_pred), Counter(y_true)
+    tp: Counter[str] = Counter()
+    n_pred, n_true = Counter(y_pred), Counter(y_true)
     tp.update(t for t, p in zip(y_true, y_pred) if t == p)
     out: dict = {"accuracy": sum(tp.values()) / len(y_true) if y_true else 0.0}
     for lab in labels:
