@@ -97,10 +97,12 @@ def test_size_category_follows_the_largest_config():
         ["n<1K", "n<1K", "1K<n<10K", "1K<n<10K", "10K<n<100K"]
 
 
-def test_benchmark_section_starts_within_150_lines():
+def test_benchmark_section_starts_within_150_lines_of_the_cards_text():
+    """The YAML front matter (dataset_info of all 13 configs) is for the Hub; a reader's page starts after it."""
     lines = (DATASET / "README.md").read_text(encoding="utf-8").splitlines()
+    body = lines.index("---", 1) + 1
     at = lines.index("## Benchmark tasks")
-    assert at < 150, at
+    assert at - body < 150, at - body
     assert lines.index("## Data dictionary") > at
 
 

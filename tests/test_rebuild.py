@@ -148,7 +148,7 @@ def test_the_command_fails_on_a_one_cell_change_naming_table_row_and_column(copy
     assert main([str(copy), "--rebuild", "--no-gx"]) == 1
     out = capsys.readouterr().out
     assert f"noise.likely_reading: {source.PROJECT}" not in out  # the check, not the project, names the rule
-    assert f"noise.likely_reading: equals the table rebuilt from source/ (validate --rebuild) — e.g. " \
+    assert f"noise.likely_reading: equals the table rebuilt from source/ (validate --rebuild) — " \
            f"row noise_id={doc['noise_id']!r}: release '别的读法'" in out, out
 
 
