@@ -29,16 +29,12 @@ from scripts.release.conformance import Problem, read_manifest
 from scripts.release.layout import SOURCE
 from scripts.tables import modules
 from scripts.tables.context import Inputs, Stage
-from scripts.tables.documents import document_row
+from scripts.tables.documents import document_row, stated
 from scripts.tables.reference_facts import load_facts, load_gaps, may_precede_period
 
 FOLDER = SOURCE  # declared in layout.py, which the damaged-release check reads without pyarrow
 SCHEMA_FILES = ("tables.yaml", "vocab.yaml")
 PROJECT = "kuaishou-ecommerce-claims"
-# documents' columns that only sources.yaml (and the seed file) state; the rest the build derives from the text
-STATED_DOCUMENT_COLUMNS = ("doc_id", "source_file", "sha256", "title", "site", "author", "url", "published_at",
-                           "published_at_basis", "reference_date", "reference_date_basis", "reference_date_precision",
-                           "text")
 # an ISO 8601 date with a time of day, and the offset it must end with
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 _OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
@@ -123,7 +119,8 @@ def stated_problems(seeds_dir: Path, tables: dict[str, pa.Table]) -> list[Proble
     inputs = Inputs(seeds_dir)
     want: dict[str, tuple[pa.Table, str]] = {}
     docs = to_table("documents", [document_row(s, [], {}) for s in inputs.seeds])
-    want["documents"] = (docs.select(list(STATED_DOCUMENT_COLUMNS)), rule.format("sources.yaml"))
+    columns = list(stated(inputs.seeds[0])) if inputs.seeds else ["doc_id"]
+    want["documents"] = (docs.select(columns), rule.format("sources.yaml"))
     # the entities module itself, shown no mentions: every column but the counts is the registry's
     entities = modules()["entities"].build(Stage("entities", ("mentions",), inputs, {"mentions": ()}))
     want["entities"] = (to_table("entities", entities).drop_columns(["n_mentions"]), rule.format("annotations/entities.yaml"))

@@ -13,7 +13,9 @@ from scripts.tables.proof import Findings
 READS = ("noise", "claims", "mentions", "events")
 
 
-def document_row(seed: Seed, removed: list[tuple[int, int]], counts: dict[str, int]) -> dict:
+def stated(seed: Seed) -> dict:
+    """The columns only the seed states (sources.yaml and the text file): what validate compares with the
+    source/ a release ships (scripts/release/source.py); the rest of a row is derived from the text and the tables."""
     src = seed.source
     return {
         "doc_id": src.doc_id, "source_file": f"seeds/{src.doc_id}.txt", "sha256": src.sha256,
@@ -23,8 +25,13 @@ def document_row(seed: Seed, removed: list[tuple[int, int]], counts: dict[str, i
         "published_at": round(src.published_at.timestamp() * 1000) if src.published_at else None,
         "published_at_basis": src.published_at_basis, "reference_date": src.reference_date,
         "reference_date_basis": src.reference_date_basis, "reference_date_precision": src.reference_date_precision,
-        "language": "zh", "text": seed.text, "text_clean": clean_text(seed.text, removed),
-        "char_count": len(seed.text),
+        "text": seed.text,
+    }
+
+
+def document_row(seed: Seed, removed: list[tuple[int, int]], counts: dict[str, int]) -> dict:
+    return {
+        **stated(seed), "language": "zh", "text_clean": clean_text(seed.text, removed), "char_count": len(seed.text),
         "n_claims": counts.get("claims", 0), "n_mentions": counts.get("mentions", 0),
         "n_event_evidence": counts.get("events", 0), "n_noise": counts.get("noise", 0),
     }
