@@ -46,7 +46,7 @@ def test_hindsight_differs_from_the_verdict_only_through_later_pages(t):
     dates = {d["doc_id"]: d["reference_date"] for d in t["documents"]}
     claims = {c["claim_id"]: c for c in t["claims"]}
     differ = [v for v in t["claim_verdicts"] if v["verdict"] != v["verdict_hindsight"]]
-    assert {v["claim_id"] for v in differ} >= {"000-c06", "004-c01", "001-c20", "001-c22"}
+    assert {v["claim_id"] for v in differ} >= {"004-c01", "001-c20", "001-c22"}
     for v in t["claim_verdicts"]:
         ref = dates[claims[v["claim_id"]]["doc_id"]]
         assert all(facts[i]["source_date"] <= ref for i in v["fact_ids"]), v["claim_id"]
@@ -131,6 +131,9 @@ def test_000_c08_is_a_forecast_for_q2_2023(t):
 @pytest.mark.parametrize("cid, fact_id", [
     ("004-c02", "f_live_share_2020"), ("001-c15", "f_market_value_listing_day"), ("004-c08", "f_mobile_mau_2020"),
     ("001-c10", "f_douyin_dau_2020_08"), ("001-c12", "f_dau_q3_2021_cicc"), ("001-c18", "f_rev_q3_2021_oms_cicc"),
+    # v0.12.0 (wt-facts-a): pages dated by the writing date that decide claims of documents 000 and 001
+    ("000-c06", "f_gmv_2022_gravity_2023"), ("000-c14", "f_trust_index_indicators_2022"),
+    ("001-c08", "f_taote_aac_2021"), ("001-c09", "f_taote_aac_growth_q4_2021"),
 ])
 def test_new_facts_decide_the_claims_the_changelog_names(t, cid, fact_id):
     v = {x["claim_id"]: x for x in t["claim_verdicts"]}[cid]

@@ -114,13 +114,13 @@ def test_every_claim_has_exactly_one_verdict_and_facts_resolve(t):
 
 def test_real_verdicts(t):
     v = {x["claim_id"]: x for x in t["claim_verdicts"]}
-    # 9012万元 is refuted as stated; in May 2023 only 超9000亿 was on a dated page, which cannot confirm the
-    # reconciled 9012亿 exactly (lower_bound_only); the exact 9012亿 came later (verdict_hindsight)
+    # 9012万元 is refuted as stated; the report of the 9 May 2023 conference (v0.12.0) prints the exact 9012亿,
+    # which supports the reconciled reading at the writing date (until v0.11.0 only 超9000亿: lower_bound_only)
     assert (v["000-c04"]["verdict"], v["000-c04"]["verdict_reconciled"], v["000-c04"]["fact_ids"]) == (
-        "refuted", "not_enough_info", ["f_gmv_2022_lower"])
+        "refuted", "supported", ["f_gmv_2022_gravity_2023"])
     assert v["000-c04"]["verdict_hindsight"] == "refuted"
-    # 环比下降32.5%: the official levels show growth; the reconciled 同比增长 is supported
-    assert (v["000-c03"]["verdict"], v["000-c03"]["verdict_reconciled"], v["000-c03"]["rule"]) == ("refuted", "supported", "change_from_levels")
+    # 环比下降32.5%: the disclosed 同比 rate (v0.12.0; until v0.11.0 computed from levels) shows growth
+    assert (v["000-c03"]["verdict"], v["000-c03"]["verdict_reconciled"], v["000-c03"]["rule"]) == ("refuted", "supported", "change_match")
     assert (v["000-c11"]["verdict"], v["000-c11"]["verdict_reconciled"]) == ("refuted", "supported")
     assert v["004-c13"]["verdict"] == v["004-c14"]["verdict"] == v["001-c17"]["verdict"] == "supported"
     # what a writer in March 2022 could read: the Q3 2021 figure (the Q4 one came on 29 March)
@@ -211,5 +211,47 @@ def test_a_scale_word_is_judged_as_its_declared_range(t):
     open_ended = dict(fact("lb", "exceed 900 billion yuan"), bound="more_than")
     assert (judge(c, [open_ended])["verdict"], judge(c, [open_ended])["rule"]) == ("not_enough_info", "lower_bound_only")
     row = {x["claim_id"]: x for x in t["claim_verdicts"]}["000-c06"]
-    # in May 2023 only 超9000亿 was published; the exact 9012亿 (a 2024 page) supports it today
-    assert (row["verdict"], row["rule"], row["verdict_hindsight"]) == ("not_enough_info", "lower_bound_only", "supported")
+    # the conference report of 9 May 2023 prints the exact 9012亿 (v0.12.0; until v0.11.0 only 超9000亿 was dated by then)
+    assert (row["verdict"], row["rule"], row["verdict_hindsight"], row["fact_ids"]) == (
+        "supported", "scale_range", "supported", ["f_gmv_2022_gravity_2023"])
+
+
+def test_annual_active_consumers_are_the_users_a_marketplace_reports():
+    """Alibaba reports 淘特's users only as annual active consumers and their quarterly gain: the press restates them
+    as 用户 and 新增用户 (vocab scope_synonym, 001-c08, 001-c09); the longer 净增 wording wins over the level's."""
+    from scripts.normalize.scopes import normalized_scope
+    names = ("淘特", "Taote")
+    assert normalized_scope("淘特年度活跃消费者", names) == normalized_scope("淘特用户", names) == "用户"
+    assert normalized_scope("淘特年度活跃消费者净增", names) == normalized_scope("新增用户", names) == "新增用户"
+    # JD's wording is another quantity and stays apart
+    assert normalized_scope("年度活跃购买用户净增数", ()) != "新增用户"
+    gain = dict(claim(3.9e7, "3900万", change="unspecified", direction="increase", unit="count", gran="quarter",
+                      period=(dt.date(2021, 10, 1), dt.date(2021, 12, 31))), subject_id="taote", metric="user_count",
+                scope="新增用户")
+    f = dict(fact("g", "3900万", change="qoq", unit="count", period=(dt.date(2021, 10, 1), dt.date(2021, 12, 31))),
+             subject_id="taote", metric="user_count", scope="淘特年度活跃消费者净增")
+    from scripts.tables.claim_verdicts import NAMES
+    NAMES.update(taote=names)
+    try:
+        assert (judge(gain, [f])["verdict"], judge(gain, [f])["rule"]) == ("supported", "change_match")
+        assert judge(dict(gain, value=5e7, value_surface="5000万"), [f])["verdict"] == "refuted"
+    finally:
+        NAMES.pop("taote")
+
+
+def test_a_spun_basis_word_is_reconciled_whatever_the_noise_type():
+    """环比 written for 同比 by a synonym spinner (000-n68) sets the reconciled basis, as an antonym pass's does."""
+    from scripts.normalize.reconcile import _apply
+    c = {"is_change": True, "direction_stated": "decrease", "change_basis": "qoq", "period_surface": None,
+         "value": 50.0, "change_basis_reconciled": "qoq", "direction_reconciled": "decrease"}
+    assert _apply(c, {"noise_type": "synonym_substitution", "likely_reading": "同比"}, dt.date(2023, 5, 10))
+    assert (c["change_basis_reconciled"], c["direction_reconciled"]) == ("yoy", "decrease")  # a synonym flips no direction
+    level = dict(c, is_change=False, change_basis_reconciled="none")
+    assert not _apply(level, {"noise_type": "synonym_substitution", "likely_reading": "同比"}, dt.date(2023, 5, 10))
+
+
+def test_the_conference_figures_decide_the_reconciled_reading_only(t):
+    """000-c01 (去年一季度 经营者数目环比下降50%): as written a 2022 quarter no page covers; its reconciled reading
+    (今年一季度, 同比, 增长) is the 2023 Q1 figure the conference report prints (f_merchants_growth_q1_2023)."""
+    v = {x["claim_id"]: x for x in t["claim_verdicts"]}["000-c01"]
+    assert (v["verdict"], v["verdict_reconciled"], v["verdict_hindsight"]) == ("not_enough_info", "supported", "not_enough_info")

@@ -12,6 +12,7 @@ from scripts.normalize.values import SurfaceValueError, parse_value
 
 UP = re.compile(r"增长|提升|上升|提高|增加")
 DOWN = re.compile(r"下降|降低|下跌|减少")
+BASIS_SWAPS = ("antonym_substitution", "self_contradiction", "synonym_substitution")
 PERIOD_WORDS = re.compile(r"(?:今年|去年|明年)(?:第?[一二三四]季度|\d{1,2}月)")
 
 
@@ -42,6 +43,8 @@ def _apply(c: dict, n: Mapping, reference_date: dt.date) -> bool:
         if new and new != c["direction_stated"]:
             c["direction_reconciled"] = new
             applied = True
+    # a basis word can be swapped by an antonym pass or a synonym spinner alike (环比 for 同比, 000-n68)
+    if n["noise_type"] in BASIS_SWAPS and c["is_change"]:
         basis = "yoy" if "同比" in reading else "qoq" if "环比" in reading else None
         if basis and basis != c["change_basis"]:
             c["change_basis_reconciled"] = basis
