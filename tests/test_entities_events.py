@@ -11,7 +11,7 @@ import schema
 @pytest.fixture(scope="module")
 def tables(release):
     return {n: pq.read_table(release / f"{n}.parquet").to_pylist()
-            for n in ("documents", "entities", "mentions", "events", "claims")}
+            for n in ("documents", "entities", "mentions", "events", "claims", "noise")}
 
 
 @pytest.mark.parametrize("surface, entity", [
@@ -100,3 +100,12 @@ def test_readme_unnest_query_runs(release, monkeypatch):
     rows = con.sql(sql).fetchall()
     assert ("ev_yinli_2021", "003_c2ea40f74879899f", "今年3月份") in [r[:3] for r in rows]
     assert len(rows) == sum(len(e) for e in pq.read_table(release / "events.parquet").column("evidence").to_pylist())
+
+
+def test_the_2023_conference_has_one_location_settled_by_a_cited_page(tables):
+    """Document 000 spins the place (南京, noise 000-n06); the event takes Shanghai from the stored repost of the
+    conference report and speech, cited in the event's note and in the noise row's explanation."""
+    ev = {e["event_id"]: e for e in tables["events"]}["ev_yinli_2023"]
+    assert ev["location"] == "上海" and "twetclubs.com/post/5673.html" in ev["note"]
+    n06 = {n["noise_id"]: n for n in tables["noise"]}["000-n06"]
+    assert "在上海举行" in n06["likely_reading"] and "twetclubs.com/post/5673.html" in n06["explanation"]

@@ -9,7 +9,8 @@ from test_verdicts import claim, fact
 
 from scripts.errors import InputError
 from scripts.tables.claim_verdicts import knowable, verdicts
-from scripts.tables.reference_facts import load_facts
+from scripts.tables.proof import Findings
+from scripts.tables.reference_facts import load_facts, prove
 
 Q3_2021 = (dt.date(2021, 7, 1), dt.date(2021, 9, 30))
 Q4_2021 = (dt.date(2021, 10, 1), dt.date(2021, 12, 31))
@@ -134,7 +135,21 @@ def test_000_c08_is_a_forecast_for_q2_2023(t):
     # v0.12.0 (wt-facts-a): pages dated by the writing date that decide claims of documents 000 and 001
     ("000-c06", "f_gmv_2022_gravity_2023"), ("000-c14", "f_trust_index_indicators_2022"),
     ("001-c08", "f_taote_aac_2021"), ("001-c09", "f_taote_aac_growth_q4_2021"),
+    ("002-c01", "f_dau_target_k3"),
 ])
 def test_new_facts_decide_the_claims_the_changelog_names(t, cid, fact_id):
     v = {x["claim_id"]: x for x in t["claim_verdicts"]}[cid]
     assert (v["verdict"], v["fact_ids"][0], v["verdict_hindsight"]) == ("supported", fact_id, "supported")
+
+
+def test_the_release_check_lets_a_recorded_forecast_precede_its_period_and_nothing_else(t):
+    """reference_facts.prove applies the build's rule: only a basis that may precede its period (vocab
+    source_date_basis may_precede_period, a forecast) lets a source_date fall before the period ends."""
+    k3 = next(f for f in t["reference_facts"] if f["fact_id"] == "f_dau_target_k3")
+    assert k3["source_date"] < k3["period_end"]
+    ok = Findings()
+    prove({"reference_facts": [k3]}, None, ok)
+    assert ok.problems() == []
+    bad = Findings()
+    prove({"reference_facts": [dict(k3, source_date_basis="page_date")]}, None, bad)
+    assert [p.check for p in bad.problems()] == ["a source dated on or after the end of the period it reports"]

@@ -168,6 +168,8 @@ def test_source_dates_corrected(t):
     # a report of CNNIC's 47th report (released 2021-02-03) cannot predate it
     assert facts["f_short_video_users_2020"]["source_date"] >= dt.date(2021, 2, 3)
     for f in facts.values():
+        if f["source_date_basis"] == "forecast":  # a recorded target is published before its period ends
+            continue
         assert f["source_date"] >= f["period_end"], f["fact_id"]
 
 

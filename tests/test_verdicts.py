@@ -255,3 +255,33 @@ def test_the_conference_figures_decide_the_reconciled_reading_only(t):
     (今年一季度, 同比, 增长) is the 2023 Q1 figure the conference report prints (f_merchants_growth_q1_2023)."""
     v = {x["claim_id"]: x for x in t["claim_verdicts"]}["000-c01"]
     assert (v["verdict"], v["verdict_reconciled"], v["verdict_hindsight"]) == ("not_enough_info", "supported", "not_enough_info")
+    # in May 2023 only 超9000亿 was published; the exact 9012亿 (a 2024 page) supports it today
+    assert (row["verdict"], row["rule"], row["verdict_hindsight"]) == ("not_enough_info", "lower_bound_only", "supported")
+
+
+def test_a_recorded_target_decides_only_a_target_claim():
+    """A page that records a target before its period ends (source_date_basis forecast) checks a claim that states
+    the target (claim_kind target or forecast), rule stated_ahead_match; it never decides an actual level."""
+    window = (dt.date(2019, 6, 18), dt.date(2020, 1, 24))
+    aim = dict(fact("aim", "3亿", period=window, unit="count", published=dt.date(2019, 6, 18)),
+               source_date_basis="forecast")
+    target = dict(claim(3e8, "3亿", unit="count", period=(dt.date(2019, 6, 26), window[1])), claim_kind="target")
+    v = judge(target, [aim], dt.date(2019, 6, 26))
+    assert (v["verdict"], v["rule"], v["fact_ids"]) == ("supported", "stated_ahead_match", ["aim"])
+    assert "target a page dated 2019-06-18 records" in v["explanation"]
+    assert judge(dict(target, value=5e8, value_surface="5亿"), [aim])["verdict"] == "refuted"
+    # the same figure stated as a measured level is not decided by the aim
+    assert judge(dict(target, claim_kind="actual"), [aim])["rule"] == "no_fact"
+
+
+def test_the_k3_target_decides_002_c01_at_the_writing_date(t):
+    v = {x["claim_id"]: x for x in t["claim_verdicts"]}
+    assert (v["002-c01"]["verdict"], v["002-c01"]["rule"], v["002-c01"]["fact_ids"]) == (
+        "supported", "stated_ahead_match", ["f_dau_target_k3"])
+    facts = {f["fact_id"]: f for f in t["reference_facts"]}
+    assert facts["f_dau_target_k3"]["source_date_basis"] == "forecast"
+    # no actual claim rests on a recorded target or forecast
+    kinds = {c["claim_id"]: c["claim_kind"] for c in t["claims"]}
+    for x in t["claim_verdicts"]:
+        if any(facts[i]["source_date_basis"] == "forecast" for i in x["fact_ids"]):
+            assert kinds[x["claim_id"]] in ("target", "forecast"), x["claim_id"]

@@ -29,6 +29,8 @@ from scripts.tables.reference_facts import fact_range
 
 TIER_RANK = {"primary": 2, "secondary": 1, "derived": 0}
 MISDATED = "page_date_before_release"  # vocab source_date_basis: kept, never preferred
+FORECAST = "forecast"  # vocab source_date_basis: a page that states a target or forecast before its period ends
+STATED_AHEAD = ("target", "forecast")  # vocab claim_kind: the claims a recorded target or forecast can decide
 
 
 def _reading(c: dict, reconciled: bool) -> dict:
@@ -111,7 +113,15 @@ def _same(c: dict, facts: list[dict], change: bool) -> list[dict]:
     names = NAMES.get(c["subject_id"], ())
     mine = normalized_scope(c["scope"], names)
     return [f for f in facts if f["subject_id"] == c["subject_id"] and f["metric"] == c["metric"]
-            and normalized_scope(f["scope"], names) == mine and (f["change_basis"] != "none") == change]
+            and normalized_scope(f["scope"], names) == mine and (f["change_basis"] != "none") == change
+            and _kind_agrees(c, f)]
+
+
+def _kind_agrees(c: dict, f: dict) -> bool:
+    """A recorded target or forecast (source_date_basis forecast: 3亿DAU before Spring Festival 2020, set in June
+    2019) says what someone aimed at or expected, not what was measured: it decides only a claim that states a
+    target or forecast (claim_kind), never an actual level of the same period."""
+    return f.get("source_date_basis") != FORECAST or c.get("claim_kind") in STATED_AHEAD
 
 
 def _lower_bound_only(c: dict, f: dict) -> bool:
@@ -212,9 +222,12 @@ def _judge_level(c: dict, facts: list[dict], ref: Optional[dt.date] = None) -> d
     agree = [f for f in cands if both_widened_overlap(mine, _fact_range(f), tol)]
     f = (agree or sorted(cands, key=lambda f: abs(f["value"] - c["value"])))[0]
     rel = _gap(mine, _fact_range(f), f["value"])
+    ahead = f.get("source_date_basis") == FORECAST  # the page records the target itself, not an outcome
+    shown = (f"the {c['claim_kind']} a page dated {f['source_date']} records, {_shown(f)}" if ahead
+             else f"disclosed {_shown(f)}")
     return {"verdict": "supported" if agree else "refuted", "fact_ids": [x["fact_id"] for x in (agree or [f])],
-            "relative_error": rel, **tolerance("value_match"), "rule": rule,
-            "explanation": f"{c['value_surface']} ({c['bound']}) vs disclosed {_shown(f)}"
+            "relative_error": rel, **tolerance("value_match"), "rule": "stated_ahead_match" if ahead else rule,
+            "explanation": f"{c['value_surface']} ({c['bound']}) vs {shown}"
                            + ("" if agree else f": off by {rel:.1%}" if rel is not None else "")}
 
 

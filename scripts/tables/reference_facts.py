@@ -256,9 +256,11 @@ PROVES = ("reference_facts",)
 
 
 def prove(t: Mapping, manifest: dict | None, f: Findings) -> None:
-    """A source reports a period only once it has ended; no fact recorded twice under two ids."""
+    """A source reports a period only once it has ended, unless its basis says it may precede it (a recorded
+    forecast or target, as the build allows); no fact recorded twice under two ids."""
     for r in t["reference_facts"]:
-        if r["source_date"] and r["period_end"] and r["source_date"] < r["period_end"]:
+        if r["source_date"] and r["period_end"] and r["source_date"] < r["period_end"] \
+                and not may_precede_period(r.get("source_date_basis")):
             f.add("reference_facts", r["fact_id"], "source_date", "a source dated on or after the end of the period it reports",
                   f">= {r['period_end']}", r["source_date"])
     duplicates(f, "reference_facts", t["reference_facts"], "fact_id")

@@ -65,6 +65,8 @@ def _fact_figures(facts: list[dict]) -> list[Figure]:
     for f in facts:
         if f["source_tier"] == "derived" or f["bound"] == "less_than":
             continue
+        if f.get("source_date_basis") == "forecast":
+            continue  # a recorded target is no measured figure: the templates would restate it as an actual level
         if len(f["scope"]) >= 8:
             continue  # a long scope is a source's own wording (近12个月活跃购买用户数): test text, not a name
         if f["change_basis"] != "none" and f["unit"] != "percent":
