@@ -51,3 +51,17 @@ def test_learned_baseline_is_deterministic_and_learns(release, task, limit):
 def test_span_decoding():
     assert learned._spans(["O", "B-V", "I-V", "O", "I-x", "B-y"]) == [(1, 3, "V"), (4, 5, "x"), (5, 6, "y")]
     assert learned._tags("abcd", [{"char_start": 1, "char_end": 3, "noise_type": "t"}], lambda t: t["noise_type"]) == ["O", "B-t", "I-t", "O"]
+
+
+def test_the_verifier_sees_a_direction_its_closest_fact_contradicts(release):
+    """000-c03 (GMV环比下降32.5%) restates the disclosed 32.5% growth with a spun 下降: the figure matches exactly,
+    so only the direction feature (the quote's direction word against the closest fact's statement) tells it apart.
+    Its train rows from the generator's spinner carry the same signal (compose._change, flipped = refuted)."""
+    test = {r["claim_id"]: r for r in _rows(release, None)}
+    spun = learned.verifier_features(test["000-c03"])
+    assert (spun[1], spun[-2], spun[-1]) == (1.0, 1.0, 1.0)  # exact value, opposite direction, both
+    faithful = dict(test["000-c03"], quote=test["000-c03"]["quote"].replace("下降", "增长"))
+    assert learned.verifier_features(faithful)[-2:] == [0.0, 0.0]
+    train = _rows(release, "train")
+    flipped = [r for r in train if r["label"] == "refuted" and learned.verifier_features(r)[-1] == 1.0]
+    assert len(flipped) >= 10  # learnable from train, not only visible on test (v0.12.0: 15 rows)

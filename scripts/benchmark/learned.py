@@ -183,12 +183,20 @@ def _numbers(text: str) -> list[float]:
     return [v for v in out if v]
 
 
+def _directions(text: str) -> set[str]:
+    """increase/decrease, as the declared direction words (schema/vocab.yaml) in the text say."""
+    vocab = schema.load().vocab["direction"]
+    return {d for d in ("increase", "decrease") if any(w in text for w in vocab[d]["words"])}
+
+
 def verifier_features(row: dict) -> list[float]:
     """Claim against its closest pool fact: |log10 value ratio|, a 10^4 (亿/万) slip, a shared year, character overlap
-    of the fact's statement with the quote, pool size and whether a number was read."""
+    of the fact's statement with the quote, pool size, whether a number was read, and whether the quote's direction
+    word is the opposite of the fact statement's (a spun 增长→下降 leaves the figure right and the claim wrong)."""
     nums = _numbers(row["quote"])
     years = set(YEAR.findall(row["quote"]))
     best = [9.0, 0.0, 0.0, 0.0]
+    stated, against = _directions(row["quote"]), set()
     for f in row["evidence_pool"]:
         if not f["value"]:
             continue
@@ -199,9 +207,11 @@ def verifier_features(row: dict) -> list[float]:
         overlap = len(stmt & set(row["quote"])) / max(1, len(stmt))
         cand = [ratio, slip, year, overlap]
         if (ratio, -overlap) < (best[0], -best[3]):
-            best = cand
+            best, against = cand, _directions(f["statement_zh"] or "")
     exact = float(best[0] < 0.005)
-    return [min(best[0], 9.0), exact, best[1], best[2], best[3], exact * best[2], float(len(row["evidence_pool"])), float(bool(nums))]
+    opposite = float(len(stated) == len(against) == 1 and stated != against)
+    return [min(best[0], 9.0), exact, best[1], best[2], best[3], exact * best[2], float(len(row["evidence_pool"])),
+            float(bool(nums)), opposite, exact * opposite]
 
 
 _VF: dict[str, list[float]] = {}
