@@ -203,7 +203,8 @@ def _claim(value, surface, bound, low=None, period=Y2021, resolution="explicit")
 def _fact(fid, printed, period, tier="secondary", published=dt.date(2022, 3, 7)):
     return {"fact_id": fid, "subject_id": "s", "metric": "repurchase_rate", "scope": "复购率", "unit": "percent",
             "change_basis": "none", "period_start": period[0], "period_end": period[1], "value_as_printed": printed,
-            "source_tier": tier, "source_date": published, **normalize(printed)}
+            "source_tier": tier, "source_date": published, "known_from": published, "disclosed_with": None,
+            **normalize(printed)}
 
 
 def test_a_reading_inside_the_period_above_the_threshold_supports_a_lower_bound():
@@ -265,12 +266,13 @@ def test_exact_verdicts_in_the_release(t):
     # 2021年…复购率就突破了70%: the September 2021 reading above 70% supports it (secondary page)
     assert (v["000-c13"]["verdict"], v["000-c13"]["rule"], v["000-c13"]["fact_ids"], v["000-c13"]["verdict_basis"]) == \
         ("supported", "threshold_reached", ["f_repurchase_2021"], "secondary")
-    # knowable at the writing date (v0.11.0): May 2023 had the press report of 超9000亿, November 2021 the
-    # broker note on Q3 2021; the primary restatements came later
+    # knowable at the writing date: May 2023 had the conference report's 9012亿 (v0.12.0); November 2021 the
+    # broker note on Q3 2021, which shows the quarter's results public, so the later restatements of that quarter
+    # are known from then (known_from, v0.12.0) and, published later, preferred
     assert (v["000-c04"]["verdict"], v["000-c04"]["verdict_basis"]) == ("refuted", "secondary")
-    assert (v["001-c17"]["verdict"], v["001-c17"]["verdict_basis"], v["001-c17"]["fact_ids"]) == ("supported", "secondary", ["f_rev_q3_2021_cicc"])
+    assert (v["001-c17"]["verdict"], v["001-c17"]["verdict_basis"], v["001-c17"]["fact_ids"]) == ("supported", "primary", ["f_rev_q3_2021"])
     assert (v["001-c18"]["verdict"], v["001-c18"]["verdict_basis"]) == ("supported", "secondary")
-    assert (v["001-c19"]["verdict_basis"], v["001-c19"]["fact_ids"]) == ("secondary", ["f_rev_q3_2021_oms_cicc", "f_rev_q3_2021_cicc"])
+    assert (v["001-c19"]["verdict_basis"], v["001-c19"]["fact_ids"]) == ("secondary", ["f_rev_q3_2021_oms", "f_rev_q3_2021"])
     # 两年增长近4000倍: 3812亿 (2020) over 9660万 (2018) is about 3946 times
     assert (v["004-c16"]["verdict"], v["004-c16"]["rule"], v["004-c16"]["fact_ids"], v["004-c16"]["verdict_basis"]) == \
         ("supported", "multiple_from_levels", ["f_gmv_2018", "f_gmv_2020"], "secondary")

@@ -78,7 +78,7 @@ def _prefer(fs: list[dict], ref: Optional[dt.date]) -> list[dict]:
     def key(f: dict) -> tuple:
         # a page dated before the release it reports (source_date_basis page_date_before_release) is kept
         # for want of a better one but never preferred over a properly dated fact
-        return (ref is None or f["source_date"] <= ref, f.get("source_date_basis") != MISDATED, f["source_date"],
+        return (ref is None or f["known_from"] <= ref, f.get("source_date_basis") != MISDATED, f["source_date"],
                 TIER_RANK[f["source_tier"]])
     best = max(key(f) for f in fs)
     return [f for f in fs if key(f) == best]
@@ -348,6 +348,7 @@ def verdicts(claims: list[dict], facts: list[dict], reference_dates: dict[str, d
     # verdict: only what was published by the writing date; verdict_hindsight: everything known now
     rows = _judged(claims, facts, refs, multiples, at_time=True)
     hindsight = _judged(claims, facts, refs, multiples, at_time=False)
+    by_id = {f["fact_id"]: f for f in facts}
     out = []
     for c in claims:
         row, late = rows[c["claim_id"]], hindsight[c["claim_id"]]
@@ -357,6 +358,11 @@ def verdicts(claims: list[dict], facts: list[dict], reference_dates: dict[str, d
                                    f"{late['verdict']} ({late['explanation']})"))
         elif late["verdict"] != row["verdict"]:
             row = dict(row, explanation=f"{row['explanation']}; today {late['verdict']} by {', '.join(late['fact_ids'])}")
+        early = [by_id[i] for i in row["fact_ids"] if refs[c["claim_id"]] and by_id[i]["source_date"] > refs[c["claim_id"]]]
+        if early:  # decided at the writing date by a later page's figure: say which earlier page shows it was public
+            row = dict(row, explanation=row["explanation"] + "; " + "; ".join(
+                f"{f['fact_id']}'s page is dated {f['source_date']}, but its period's results were public by "
+                f"{f['known_from']} ({f['disclosed_with']})" for f in early))
         out.append({"claim_id": c["claim_id"], **{k: v for k, v in row.items() if k not in ("claim_id", "verdict_reconciled")},
                     "verdict_basis": basis(row["fact_ids"], facts), "verdict_reconciled": row["verdict_reconciled"],
                     "verdict_hindsight": late["verdict"]})
@@ -364,8 +370,9 @@ def verdicts(claims: list[dict], facts: list[dict], reference_dates: dict[str, d
 
 
 def knowable(facts: list[dict], ref: Optional[dt.date]) -> list[dict]:
-    """The facts a writer on date ref could have read: those whose source_date is on or before it."""
-    return facts if ref is None else [f for f in facts if f["source_date"] <= ref]
+    """The facts a writer on date ref could have known: those known_from on or before it (the page's date, or for a
+    comparative restated later, the date an earlier page shows its period's results public: reference_facts.known_from)."""
+    return facts if ref is None else [f for f in facts if f["known_from"] <= ref]
 
 
 def _judged(claims: list[dict], facts: list[dict], refs: dict[str, Optional[dt.date]],

@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -54,6 +54,8 @@ class FactAnn(BaseModel):
     source_publisher: Optional[str] = None
     source_date: Optional[dt.date] = None
     source_date_basis: Optional[str] = None
+    # a comparative restated by a later page: the fact whose earlier page shows the period's results were public
+    disclosed_with: Optional[str] = Field(default=None, pattern=r"^f_[a-z0-9_]+$")
     source_url: Optional[str] = Field(default=None, pattern=r"^https?://")
     source_kind: Optional[str] = None
     # a figure computed from other facts (derived)
@@ -76,7 +78,7 @@ class FactAnn(BaseModel):
         read = ("value_as_printed", "bound", "source_title", "source_publisher", "source_date", "source_date_basis",
                 "source_url", "source_kind")
         if self.source_tier == DERIVED:
-            given = [k for k in read if getattr(self, k) is not None]
+            given = [k for k in (*read, "disclosed_with") if getattr(self, k) is not None]
             if given:
                 raise ValueError(f"a derived fact has no page: remove {', '.join(given)}")
             if not (self.formula and self.derived_from):
@@ -88,6 +90,13 @@ class FactAnn(BaseModel):
             if self.formula or self.derived_from:
                 raise ValueError(f"formula and derived_from are for derived facts, not {self.source_tier}")
         return self
+
+
+def known_from(fact: Mapping, first: Mapping | None) -> dt.date:
+    """The first day the figure could be known: its page's date, or, for a comparative restated later, the day the
+    page of `first` (the same subject and period, dated earlier) shows that period's results were public."""
+    own = fact["source_date"]
+    return min(own, first["source_date"]) if first is not None else own
 
 
 def may_precede_period(basis: Optional[str]) -> bool:
@@ -158,8 +167,44 @@ def _row(f: FactAnn, norm: dict) -> dict:
             "change_basis": f.change_basis, "value_as_printed": f.value_as_printed, "source_tier": f.source_tier,
             "formula": f.formula, "derived_from": list(f.derived_from), "source_title": f.source_title,
             "source_publisher": f.source_publisher, "source_date": f.source_date,
-            "source_date_basis": f.source_date_basis or "inputs_latest", "source_url": f.source_url,
+            "source_date_basis": f.source_date_basis or "inputs_latest", "disclosed_with": f.disclosed_with,
+            "known_from": f.source_date, "source_url": f.source_url,
             "source_kind": f.source_kind, "statement_en": f.statement_en, "statement_zh": f.statement_zh, "note": f.note}
+
+
+def _disclosed_known_from(path: Path, raw: Any, row: dict, first: dict | None) -> dt.date:
+    """known_from of a restated comparative, once its disclosed_with fact is another page-read fact of the same
+    subject and period that its own page dates (no chain of restatements)."""
+    if first is None:
+        raise InputError(path, line_of(raw, ("disclosed_with",)), f"disclosed_with: {row['disclosed_with']} is not a fact read on a page")
+    if any(first[k] != row[k] for k in ("subject_id", "period_start", "period_end")) \
+            or first["fact_id"] == row["fact_id"] or first["disclosed_with"]:
+        raise InputError(path, line_of(raw, ("disclosed_with",)),
+                         f"disclosed_with: {first['fact_id']} is not another fact of the same subject and period "
+                         f"({row['subject_id']}, {row['period_start']}..{row['period_end']}) whose own page dates it")
+    return known_from(row, first)
+
+
+def _derived_row(path: Path, line: int, f: FactAnn, rows: dict[str, dict]) -> dict:
+    """A fact computed from page-read facts by its formula, over their ranges."""
+    inputs = []
+    for fid in f.derived_from:
+        if fid not in rows:
+            raise InputError(path, line, f"derived_from: {fid} is not a fact read on a page")
+        inputs.append(rows[fid])
+    try:
+        lo, hi = evaluate(f.formula or "", {x["fact_id"]: fact_range(x) for x in inputs})
+        mid, _ = evaluate(f.formula or "", {x["fact_id"]: (x["value"], x["value"]) for x in inputs})
+    except (ValueError, ZeroDivisionError) as e:
+        raise InputError(path, line, f"formula: {e}") from None
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise InputError(path, line, "formula: an input is open-ended (a bound), so the result has no range")
+    row = _row(f, {"value": mid, "bound": "approx", "value_low": lo, "value_high": hi})
+    # known from the day the last input was published; sourced from the pages of its inputs
+    row.update(source_date=max(x["source_date"] for x in inputs), known_from=max(x["known_from"] for x in inputs),
+               source_kind="computed",
+               source_title=f"computed from {', '.join(f.derived_from)}", source_publisher="this dataset (scripts/tables/reference_facts.py)")
+    return row
 
 
 def load_facts(path: Path, entity_ids: set[str]) -> list[dict]:
@@ -167,6 +212,7 @@ def load_facts(path: Path, entity_ids: set[str]) -> list[dict]:
     units = schema.load().vocab["metric"]
     rows: dict[str, dict] = {}
     derived: list[tuple[FactAnn, int]] = []
+    disclosed: list[tuple[FactAnn, Any]] = []
     for f, line, raw in parse_list(path, FactAnn, lambda f: f.id, "facts"):
         if f.subject not in entity_ids:
             raise InputError(path, line, f"subject: unknown entity {f.subject!r}")
@@ -190,24 +236,12 @@ def load_facts(path: Path, entity_ids: set[str]) -> list[dict]:
             raise InputError(path, line_of(raw, ("bound",)), f"bound: {f.bound} is declared, but {f.value_as_printed!r} as printed reads "
                                          f"{norm['bound']}")
         rows[f.id] = _row(f, norm)
+        if f.disclosed_with:
+            disclosed.append((f, raw))
+    for f, raw in disclosed:
+        rows[f.id]["known_from"] = _disclosed_known_from(path, raw, rows[f.id], rows.get(f.disclosed_with or ""))
     for f, line in derived:
-        inputs = []
-        for fid in f.derived_from:
-            if fid not in rows:
-                raise InputError(path, line, f"derived_from: {fid} is not a fact read on a page")
-            inputs.append(rows[fid])
-        try:
-            lo, hi = evaluate(f.formula or "", {x["fact_id"]: fact_range(x) for x in inputs})
-            mid, _ = evaluate(f.formula or "", {x["fact_id"]: (x["value"], x["value"]) for x in inputs})
-        except (ValueError, ZeroDivisionError) as e:
-            raise InputError(path, line, f"formula: {e}") from None
-        if not (math.isfinite(lo) and math.isfinite(hi)):
-            raise InputError(path, line, "formula: an input is open-ended (a bound), so the result has no range")
-        row = _row(f, {"value": mid, "bound": "approx", "value_low": lo, "value_high": hi})
-        # known from the day the last input was published; sourced from the pages of its inputs
-        row.update(source_date=max(x["source_date"] for x in inputs), source_kind="computed",
-                   source_title=f"computed from {', '.join(f.derived_from)}", source_publisher="this dataset (scripts/tables/reference_facts.py)")
-        rows[f.id] = row
+        rows[f.id] = _derived_row(path, line, f, rows)
     return list(rows.values())
 
 
@@ -263,4 +297,13 @@ def prove(t: Mapping, manifest: dict | None, f: Findings) -> None:
                 and not may_precede_period(r.get("source_date_basis")):
             f.add("reference_facts", r["fact_id"], "source_date", "a source dated on or after the end of the period it reports",
                   f">= {r['period_end']}", r["source_date"])
+    by_id = {r["fact_id"]: r for r in t["reference_facts"]}
+    for r in t["reference_facts"]:
+        if r["source_tier"] == DERIVED:
+            want = max((by_id[i]["known_from"] for i in r["derived_from"] if i in by_id), default=r["known_from"])
+        else:
+            want = known_from(r, by_id.get(r["disclosed_with"] or ""))
+        if r["known_from"] != want:
+            f.add("reference_facts", r["fact_id"], "known_from", "source_date, or the disclosed_with fact's when earlier",
+                  want, r["known_from"])
     duplicates(f, "reference_facts", t["reference_facts"], "fact_id")
