@@ -16,7 +16,6 @@ found. Used by `python -m scripts.validate`."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
 import re
 from collections import Counter, defaultdict
@@ -30,7 +29,7 @@ import pyarrow.compute as pc
 import schema
 from scripts.gc_policy import settle, settled_objects
 from scripts.inputs.annotations import doc_number
-from scripts.normalize.cleaning import REMOVED_TYPES, clean_text
+from scripts.normalize.cleaning import REMOVED_TYPES
 from scripts.normalize.containment import innermost
 from scripts.normalize.periods import AS_OF_NOW, PeriodError, granularity_of, resolve, words_outside
 from scripts.normalize.reconcile import reconciled
@@ -376,40 +375,6 @@ def fact_problems(f: Findings, facts: Rows) -> None:
                 f.add("reference_facts", r["fact_id"], col, "re-derived from value_as_printed or formula", exp, r[col])
 
 
-def document_problems(f: Findings, t: Mapping[str, Rows], manifest: dict | None) -> None:
-    per = {name: Counter(r["doc_id"] for r in t[name]) for name in ("claims", "mentions", "noise")}
-    per["events"] = Counter(x["doc_id"] for e in t["events"] for x in e["evidence"])
-    counts = {"n_claims": "claims", "n_mentions": "mentions", "n_event_evidence": "events", "n_noise": "noise"}
-    inputs = (manifest or {}).get("inputs")
-    removed = defaultdict(list)
-    for n in t["noise"]:
-        if n["noise_type"] in REMOVED_TYPES:
-            removed[n["doc_id"]].append((n["char_start"], n["char_end"]))
-    for d in t["documents"]:
-        did = d["doc_id"]
-        for col, table in counts.items():
-            if d[col] != per[table][did]:
-                f.add("documents", did, col, f"recount of {table} rows", per[table][did], d[col])
-        clean = clean_text(d["text"], removed[did])
-        if d["text_clean"] != clean:
-            at = next((i for i, (a, b) in enumerate(zip(clean, d["text_clean"])) if a != b),
-                      min(len(clean), len(d["text_clean"])))
-            f.add("documents", f"{did} text_clean[{at}:]", "text_clean", "re-derived from text and the page-noise spans",
-                  clean[at:at + 30], d["text_clean"][at:at + 30])
-        source_file = f"seeds/{did}.txt"
-        if d["source_file"] != source_file:
-            f.add("documents", did, "source_file", "seeds/<doc_id>.txt", source_file, d["source_file"])
-        text_hash = hashlib.sha256(d["text"].encode("utf-8")).hexdigest()
-        if not isinstance(inputs, dict) or source_file not in inputs:
-            f.add("documents", did, "sha256", "the seed hash is recorded in manifest.json inputs",
-                  f"inputs[{source_file!r}]", "absent")
-            continue
-        for what, h in (("documents.sha256", d["sha256"]), ("sha256(text)", text_hash)):
-            if h != inputs[source_file]:
-                f.add("documents", did, "sha256" if what == "documents.sha256" else "text",
-                      f"{what} equals the seed hash in manifest.json inputs", inputs[source_file], h)
-
-
 def _entity_problems(f: Findings, t: Mapping[str, Rows]) -> dict[str, str]:
     """Counts and alias lists of the entities; returns which entity each alias names."""
     n = Counter(m["entity_id"] for m in t["mentions"])
@@ -583,7 +548,6 @@ def _checks(t: Mapping[str, Rows], arrow: Mapping[str, pa.Table],
             manifest: dict | None) -> list[tuple[tuple[str, ...], Callable[[Findings], None]]]:
     docs = {d["doc_id"]: d for d in t.get("documents", [])}
     return [
-        (("documents", "claims", "mentions", "noise", "events"), lambda f: document_problems(f, t, manifest)),
         (("documents", "claims"), lambda f: claim_problems(f, t["claims"], docs)),
         (("documents", "claims", "noise"), lambda f: reconcile_problems(f, t["claims"], t["noise"], docs)),
         (("claims", "noise"), lambda f: noise_problems(f, t)),
@@ -592,7 +556,8 @@ def _checks(t: Mapping[str, Rows], arrow: Mapping[str, pa.Table],
         (("reference_facts",), lambda f: fact_problems(f, t["reference_facts"])),
         (("claims", "claim_relations"), lambda f: relation_problems(f, t["claims"], t["claim_relations"])),
         (("claims", "reference_facts", "claim_verdicts"), lambda f: verdict_problems(f, t)),
-        *[(tuple(m.PROVES), lambda f, m=m: m.prove(t, manifest, f)) for m in modules().values() if hasattr(m, "prove")],
+        *[(tuple(needs), lambda f, check=check: check(t, manifest, f)) for m in modules().values()
+          for needs, check in getattr(m, "PROOFS", ((getattr(m, "PROVES", ()), m.prove),) if hasattr(m, "prove") else ())],
         (("documents", "claims", "noise", "claim_verdicts", "reference_facts"), lambda f: task_problems(f, t, arrow)),
     ]
 
