@@ -15,9 +15,7 @@ Each finding names table, key and column and says what was expected and what was
 found. Used by `python -m scripts.validate`."""
 from __future__ import annotations
 
-import datetime as dt
 import math
-import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import permutations
@@ -31,14 +29,12 @@ from scripts.gc_policy import settle, settled_objects
 from scripts.inputs.annotations import doc_number
 from scripts.normalize.cleaning import REMOVED_TYPES
 from scripts.normalize.containment import innermost
-from scripts.normalize.periods import AS_OF_NOW, PeriodError, granularity_of, resolve, words_outside
-from scripts.normalize.reconcile import reconciled
-from scripts.normalize.values import SCALE_WORDS, SurfaceValueError, parse_value
+from scripts.normalize.periods import context_words, granularity_of, reproduces
+from scripts.normalize.values import SCALE_WORDS, SurfaceValueError
 from scripts.pipeline import to_table
 from scripts.tables import modules
 from scripts.tables.claim_relations import DECLARED, NAMED_ROLES, find_relations, rid
 from scripts.tables.claim_verdicts import multiples_from, subject_names, verdicts
-from scripts.tables.claims import locate_period
 from scripts.tables.context import Stage, frozen
 from scripts.tables.events import PRECISION, dates_disagree
 from scripts.tables.proof import MISSING, Findings, Problem
@@ -160,134 +156,6 @@ def _row_key(name: str, r: dict) -> str:
 
 
 # --- base tables ------------------------------------------------------------------
-
-def _reproduces(words: str | None, ref: dt.date, start: dt.date | None, end: dt.date | None,
-                contexts: Iterable[str | None], precision: str = "day") -> bool:
-    for ctx in contexts:
-        try:
-            p = resolve(words, ref, ctx, precision)
-        except PeriodError:
-            continue
-        if (p.start, p.end) == (start, end):
-            return True
-    return False
-
-
-def _contexts(text: str) -> list[str | None]:
-    """Context words a period may have borrowed: the relative-year words, every year the text writes and
-    every as-of date it states (the end of a trailing 一年时间)."""
-    return [None, *_CONTEXT_WORDS, *sorted(set(re.findall(r"[0-9]{4}年", text))),
-            *sorted(set(re.findall(r"截[至止][0-9]{4}年[0-9]{1,2}月(?:[0-9]{1,2}[日号])?", text)))]
-
-
-def _granularity_ok(f: Findings, table: str, key: str, start: dt.date, end: dt.date, gran: str) -> None:
-    want = "point" if gran == "point" and start == end else granularity_of(start, end)
-    if gran != want:
-        f.add(table, key, "period_granularity", "consistent with the period's length", want, gran)
-
-
-def claim_problems(f: Findings, claims: Rows, docs: dict[str, dict]) -> None:
-    for c in claims:
-        cid, doc = c["claim_id"], docs.get(c["doc_id"])
-        if doc is None:
-            continue  # reported by the foreign-key check
-        text, ref = doc["text"], doc["reference_date"]
-        if not cid.startswith(doc_number(c["doc_id"]) + "-"):
-            f.add("claims", cid, "claim_id", "prefixed with its document's number", doc_number(c["doc_id"]), cid)
-        # the value span: inside the clause, and exactly the surface
-        vs, ve = c["value_char_start"], c["value_char_end"]
-        if not (c["char_start"] <= vs < ve <= c["char_end"]):
-            f.add("claims", cid, "value_char_start", "value span inside the claim span",
-                  f"within [{c['char_start']}:{c['char_end']}]", f"[{vs}:{ve}]")
-        if text[vs:ve] != c["value_surface"]:
-            f.add("claims", cid, "value_surface", "text[value_char_start:value_char_end] == value_surface",
-                  text[vs:ve], c["value_surface"])
-        # value, unit, bound and range from the surface, by the build's parser
-        for col, exp in _expected_value(c).items():
-            if not _same(exp, c[col]):
-                f.add("claims", cid, col, "re-derived from value_surface", exp, c[col])
-        _period_problems(f, c, text, ref, doc["reference_date_precision"])
-
-
-def _expected_value(c: dict) -> dict[str, Any]:
-    try:
-        v = parse_value(c["value_surface"])
-    except SurfaceValueError as e:
-        return {"value_surface": f"a readable number ({e})"}
-    if not _same(v.value, c["value"]):
-        # a bare number may take its scale from the same clause (全年流量从300降低到起码600亿): the scale word follows it
-        after = c["quote"][c["value_char_end"] - c["char_start"]:]
-        for scale in _SCALES:
-            if scale in after:
-                try:
-                    w = parse_value(c["value_surface"], scale)
-                except SurfaceValueError:
-                    continue
-                if _same(w.value, c["value"]):
-                    v = w
-                    break
-    exp: dict[str, Any] = {"value": v.value, "value_low": v.low, "value_high": v.high}
-    if v.unit is not None:  # a surface without a unit word takes the annotated unit (checked against the metric)
-        exp["unit"] = v.unit
-    # an annotation may mark a bare round figure (百亿) as approximate; nothing else overrides the wording
-    exp["bound"] = "approx" if v.bound == "exact" and c["bound"] == "approx" else v.bound
-    return exp
-
-
-def _period_problems(f: Findings, c: dict, text: str, ref: dt.date, precision: str) -> None:
-    cid, res, surface = c["claim_id"], c["period_resolution"], c["period_surface"]
-    start, end, gran = c["period_start"], c["period_end"], c["period_granularity"]
-    check = "re-resolved from period_surface and reference_date"
-    where = locate_period(text, surface, c["char_start"], c["char_end"]) if surface else None
-    if surface and where is None:
-        f.add("claims", cid, "period_surface", "in the clause or the text before it", surface, "not found")
-    if res == "document_date" and not surface:
-        _implicit_date_problems(f, c, text)
-    if res == "unknown":
-        for col, exp in (("period_start", None), ("period_end", None), ("period_granularity", "unknown")):
-            if c[col] != exp:
-                f.add("claims", cid, col, "empty when period_resolution is unknown", exp, c[col])
-        return
-    if start is None or end is None:
-        f.add("claims", cid, "period_start", f"a period when period_resolution is {res}", "a date", None)
-        return
-    _granularity_ok(f, "claims", cid, start, end, gran)
-    if res == "context":  # words borrowed from elsewhere: one of them must reproduce the period
-        if surface and not _reproduces(surface, ref, start, end, _contexts(text), precision):
-            f.add("claims", cid, "period_start", check + " (with context words)", f"a period {surface!r} can mean",
-                  f"{start}..{end}")
-        return
-    try:
-        p = resolve(surface, ref, None, precision)
-    except PeriodError as e:
-        f.add("claims", cid, "period_surface", check, "resolvable words", f"{surface!r} ({e})")
-        return
-    derived: tuple[tuple[str, Any], ...] = (("period_start", p.start), ("period_end", p.end),
-                                             ("period_granularity", p.granularity), ("period_resolution", p.resolution))
-    for col, exp in derived:
-        if c[col] != exp:
-            f.add("claims", cid, col, check, exp, c[col])
-    if res in ("explicit", "relative") and where and not all(c["char_start"] <= w[0] < c["char_end"] for w in where):
-        f.add("claims", cid, "period_resolution", "context when the period words are outside the clause", "context", res)
-    if res == "document_date" and surface and surface not in AS_OF_NOW:
-        f.add("claims", cid, "period_resolution", check, "explicit or relative", res)
-
-
-def _implicit_date_problems(f: Findings, c: dict, text: str) -> None:
-    """A claim taken at the writing date without period words must be a level in a sentence that names
-    no period (GUIDELINES.md, Periods, rules 2, 5 and 6)."""
-    check = "a claim without period words is a level in a sentence without period words"
-    stated = words_outside(text, c["char_start"], c["char_end"])
-    if stated:
-        f.add("claims", c["claim_id"], "period_surface", check, "the sentence's period words", ", ".join(stated))
-    if c["is_change"] or c["metric"] in schema.load().terms_with("metric", "amount"):
-        f.add("claims", c["claim_id"], "period_resolution", check, "unknown or stated", "document_date")
-
-
-def reconcile_problems(f: Findings, claims: Rows, noise: Rows, docs: dict[str, dict]) -> None:
-    rebuilt = reconciled([dict(c) for c in claims], noise, {d: doc["reference_date"] for d, doc in docs.items()})
-    compare_rows(f, "claims", ["claim_id"], claims, rebuilt, "re-derived from the noise labels' likely readings")
-
 
 def relation_problems(f: Findings, claims: Rows, relations: Rows) -> None:
     """Automatic rules re-run on the claims. A curated (declared) relation names two of its
@@ -470,8 +338,8 @@ def event_problems(f: Findings, events: Rows, docs: dict[str, dict]) -> None:
                 continue
             if x["stated_date_surface"] not in x["quote"]:
                 f.add("events", key, "evidence.stated_date_surface", "inside the evidence quote", x["stated_date_surface"], x["quote"])
-            if not _reproduces(x["stated_date_surface"], doc["reference_date"], x["stated_date_start"], x["stated_date_end"],
-                               _contexts(doc["text"])):
+            if not reproduces(x["stated_date_surface"], doc["reference_date"], x["stated_date_start"], x["stated_date_end"],
+                               context_words(doc["text"])):
                 f.add("events", key, "evidence.stated_date_start", "re-resolved from date_surface and reference_date",
                       f"a date {x['stated_date_surface']!r} can mean", f"{x['stated_date_start']}..{x['stated_date_end']}")
         dated = [x for x in items if x["stated_date_start"] is not None]
@@ -548,8 +416,6 @@ def _checks(t: Mapping[str, Rows], arrow: Mapping[str, pa.Table],
             manifest: dict | None) -> list[tuple[tuple[str, ...], Callable[[Findings], None]]]:
     docs = {d["doc_id"]: d for d in t.get("documents", [])}
     return [
-        (("documents", "claims"), lambda f: claim_problems(f, t["claims"], docs)),
-        (("documents", "claims", "noise"), lambda f: reconcile_problems(f, t["claims"], t["noise"], docs)),
         (("claims", "noise"), lambda f: noise_problems(f, t)),
         (("documents", "entities", "mentions", "noise"), lambda f: entity_mention_problems(f, t, docs)),
         (("documents", "events"), lambda f: event_problems(f, t["events"], docs)),
