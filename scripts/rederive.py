@@ -306,18 +306,6 @@ def entity_mention_problems(f: Findings, t: Mapping[str, Rows], docs: dict[str, 
         last_end[m["doc_id"]] = (m["char_end"], mid)
 
 
-def noise_problems(f: Findings, t: Mapping[str, Rows]) -> None:
-    claim_doc = {c["claim_id"]: c["doc_id"] for c in t["claims"]}
-    for n in t["noise"]:
-        if not n["noise_id"].startswith(doc_number(n["doc_id"]) + "-"):
-            f.add("noise", n["noise_id"], "noise_id", "prefixed with its document's number", doc_number(n["doc_id"]),
-                  n["noise_id"])
-        for cid in n["claim_ids"]:
-            if cid in claim_doc and claim_doc[cid] != n["doc_id"]:
-                f.add("noise", n["noise_id"], "claim_ids", "claims of the same document", n["doc_id"],
-                      f"{cid} of {claim_doc[cid]}")
-
-
 def event_problems(f: Findings, events: Rows, docs: dict[str, dict]) -> None:
     for ev in events:
         eid, items = ev["event_id"], ev["evidence"]
@@ -416,7 +404,6 @@ def _checks(t: Mapping[str, Rows], arrow: Mapping[str, pa.Table],
             manifest: dict | None) -> list[tuple[tuple[str, ...], Callable[[Findings], None]]]:
     docs = {d["doc_id"]: d for d in t.get("documents", [])}
     return [
-        (("claims", "noise"), lambda f: noise_problems(f, t)),
         (("documents", "entities", "mentions", "noise"), lambda f: entity_mention_problems(f, t, docs)),
         (("documents", "events"), lambda f: event_problems(f, t["events"], docs)),
         (("reference_facts",), lambda f: fact_problems(f, t["reference_facts"])),
