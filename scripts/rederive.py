@@ -16,7 +16,7 @@ found. Used by `python -m scripts.validate`."""
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import permutations
 from typing import Any
@@ -26,9 +26,6 @@ import pyarrow.compute as pc
 
 import schema
 from scripts.gc_policy import settle, settled_objects
-from scripts.inputs.annotations import doc_number
-from scripts.normalize.cleaning import REMOVED_TYPES
-from scripts.normalize.containment import innermost
 from scripts.normalize.periods import context_words, granularity_of, reproduces
 from scripts.normalize.values import SCALE_WORDS, SurfaceValueError
 from scripts.pipeline import to_table
@@ -243,69 +240,6 @@ def fact_problems(f: Findings, facts: Rows) -> None:
                 f.add("reference_facts", r["fact_id"], col, "re-derived from value_as_printed or formula", exp, r[col])
 
 
-def _entity_problems(f: Findings, t: Mapping[str, Rows]) -> dict[str, str]:
-    """Counts and alias lists of the entities; returns which entity each alias names."""
-    n = Counter(m["entity_id"] for m in t["mentions"])
-    owner: dict[str, str] = {}
-    for e in t["entities"]:
-        eid = e["entity_id"]
-        if e["n_mentions"] != n[eid]:
-            f.add("entities", eid, "n_mentions", "recount of mentions rows", n[eid], e["n_mentions"])
-        stray = [a for a in e["noisy_aliases"] if a not in e["aliases"]]
-        if stray:
-            f.add("entities", eid, "noisy_aliases", "a subset of aliases", "aliases only", stray)
-        if len(e["noisy_alias_notes"]) != len(e["noisy_aliases"]):
-            f.add("entities", eid, "noisy_alias_notes", "one note per noisy alias", len(e["noisy_aliases"]),
-                  len(e["noisy_alias_notes"]))
-        for a in e["aliases"]:
-            if a in owner:
-                f.add("entities", eid, "aliases", "each alias names one entity", owner[a], f"{a!r} also of {eid}")
-            owner.setdefault(a, eid)
-    return owner
-
-
-def entity_mention_problems(f: Findings, t: Mapping[str, Rows], docs: dict[str, dict]) -> None:
-    ents = {e["entity_id"]: e for e in t["entities"]}
-    owner = _entity_problems(f, t)
-    noise_type = {n["noise_id"]: n["noise_type"] for n in t["noise"]}
-    holder = innermost(t["noise"], [(m["doc_id"], m["char_start"], m["char_end"]) for m in t["mentions"]])
-    page_rows = [n for n in t["noise"] if n["noise_type"] in REMOVED_TYPES]
-    in_page = {at: k is not None for at, k in
-               innermost(page_rows, [(m["doc_id"], m["char_start"], m["char_end"]) for m in t["mentions"]]).items()}
-    last_end: dict[str, tuple[int, str]] = {}
-    for m in sorted(t["mentions"], key=lambda m: (m["doc_id"], m["char_start"])):
-        mid, e = m["mention_id"], ents.get(m["entity_id"])
-        if m["doc_id"] not in docs:
-            continue
-        want_id = f"{doc_number(m['doc_id'])}-m{m['char_start']:05d}"
-        if mid != want_id:
-            f.add("mentions", mid, "mention_id", "<doc number>-m<char_start>", want_id, mid)
-        if e is not None:
-            if m["quote"] not in e["aliases"]:
-                f.add("mentions", mid, "entity_id", "the quote is an alias of the entity",
-                      f"the entity {m['quote']!r} names ({owner.get(m['quote'], 'none')})", m["entity_id"])
-            noisy = m["quote"] in e["noisy_aliases"]
-            if m["is_noisy_variant"] != noisy:
-                f.add("mentions", mid, "is_noisy_variant", "the quote is one of the entity's noisy aliases", noisy,
-                      m["is_noisy_variant"])
-        at = (m["doc_id"], m["char_start"], m["char_end"])
-        inside = in_page.get(at, False)
-        if m["in_page_noise"] != inside:
-            f.add("mentions", mid, "in_page_noise", "inside a page-noise span", inside, m["in_page_noise"])
-        if m["noise_id"] != holder.get(at):
-            f.add("mentions", mid, "noise_id", "the shortest noise span containing the mention", holder.get(at), m["noise_id"])
-        elif m["is_noisy_variant"] and m["noise_id"] is None:
-            f.add("mentions", mid, "noise_id", "a noisy variant lies in a noise span", "a noise_id", None)
-        elif m["noise_id"] is not None and m["is_noisy_variant"] and noise_type.get(m["noise_id"]) in REMOVED_TYPES:
-            f.add("mentions", mid, "noise_id", "a noisy variant's noise span labels the garbling, not the page",
-                  "a content noise type", noise_type[m["noise_id"]])
-        prev = last_end.get(m["doc_id"])
-        if prev and m["char_start"] < prev[0]:
-            f.add("mentions", mid, "char_start", "mentions do not overlap (longest match wins)", f">= {prev[0]}",
-                  m["char_start"])
-        last_end[m["doc_id"]] = (m["char_end"], mid)
-
-
 def event_problems(f: Findings, events: Rows, docs: dict[str, dict]) -> None:
     for ev in events:
         eid, items = ev["event_id"], ev["evidence"]
@@ -404,7 +338,6 @@ def _checks(t: Mapping[str, Rows], arrow: Mapping[str, pa.Table],
             manifest: dict | None) -> list[tuple[tuple[str, ...], Callable[[Findings], None]]]:
     docs = {d["doc_id"]: d for d in t.get("documents", [])}
     return [
-        (("documents", "entities", "mentions", "noise"), lambda f: entity_mention_problems(f, t, docs)),
         (("documents", "events"), lambda f: event_problems(f, t["events"], docs)),
         (("reference_facts",), lambda f: fact_problems(f, t["reference_facts"])),
         (("claims", "claim_relations"), lambda f: relation_problems(f, t["claims"], t["claim_relations"])),
