@@ -26,14 +26,12 @@ import pyarrow.compute as pc
 
 import schema
 from scripts.gc_policy import settle, settled_objects
-from scripts.normalize.periods import context_words, granularity_of, reproduces
 from scripts.normalize.values import SCALE_WORDS, SurfaceValueError
 from scripts.pipeline import to_table
 from scripts.tables import modules
 from scripts.tables.claim_relations import DECLARED, NAMED_ROLES, find_relations, rid
 from scripts.tables.claim_verdicts import multiples_from, subject_names, verdicts
 from scripts.tables.context import Stage, frozen
-from scripts.tables.events import PRECISION, dates_disagree
 from scripts.tables.proof import MISSING, Findings, Problem
 from scripts.tables.proof import show_key as _show_key
 from scripts.tables.reference_facts import evaluate, fact_range, normalize
@@ -240,49 +238,6 @@ def fact_problems(f: Findings, facts: Rows) -> None:
                 f.add("reference_facts", r["fact_id"], col, "re-derived from value_as_printed or formula", exp, r[col])
 
 
-def event_problems(f: Findings, events: Rows, docs: dict[str, dict]) -> None:
-    for ev in events:
-        eid, items = ev["event_id"], ev["evidence"]
-        n_sources = len({x["doc_id"] for x in items})
-        if ev["n_sources"] != n_sources:
-            f.add("events", eid, "n_sources", "recount of the evidence's documents", n_sources, ev["n_sources"])
-        order = sorted(items, key=lambda x: (x["doc_id"], x["char_start"]))
-        if items != order:
-            f.add("events", eid, "evidence", "evidence ordered by document and offset")
-        for i, x in enumerate(items):
-            doc = docs.get(x["doc_id"])
-            if doc is None:
-                continue
-            key = f"{eid} evidence[{i}]"
-            if x["stated_date_surface"] is None:
-                if x["stated_date_start"] is not None or x["stated_date_end"] is not None:
-                    f.add("events", key, "evidence.stated_date_start", "no date without date words", None, x["stated_date_start"])
-                continue
-            if x["stated_date_surface"] not in x["quote"]:
-                f.add("events", key, "evidence.stated_date_surface", "inside the evidence quote", x["stated_date_surface"], x["quote"])
-            if not reproduces(x["stated_date_surface"], doc["reference_date"], x["stated_date_start"], x["stated_date_end"],
-                               context_words(doc["text"])):
-                f.add("events", key, "evidence.stated_date_start", "re-resolved from date_surface and reference_date",
-                      f"a date {x['stated_date_surface']!r} can mean", f"{x['stated_date_start']}..{x['stated_date_end']}")
-        dated = [x for x in items if x["stated_date_start"] is not None]
-        disagree = dates_disagree(dated)
-        if ev["date_disagreement"] != disagree:
-            f.add("events", eid, "date_disagreement", "recomputed from the evidence dates", disagree,
-                  ev["date_disagreement"])
-        best = (ev["date_start"], ev["date_end"], ev["date_surface"])
-        if ev["date_start"] is None:
-            want_precision = "unknown"
-        else:
-            if best not in [(x["stated_date_start"], x["stated_date_end"], x["stated_date_surface"]) for x in dated]:
-                f.add("events", eid, "date_start", "the date of one evidence item", "one of the evidence dates",
-                      f"{best[0]}..{best[1]} ({best[2]!r})")
-            want_precision = PRECISION[granularity_of(ev["date_start"], ev["date_end"])] \
-                if ev["date_start"] <= ev["date_end"] else ev["date_precision"]
-        if ev["date_precision"] != want_precision:
-            f.add("events", eid, "date_precision", "consistent with the event's dates", want_precision,
-                  ev["date_precision"])
-
-
 # --- derived tables ----------------------------------------------------------------
 
 def verdict_problems(f: Findings, t: Mapping[str, Rows]) -> None:
@@ -338,7 +293,6 @@ def _checks(t: Mapping[str, Rows], arrow: Mapping[str, pa.Table],
             manifest: dict | None) -> list[tuple[tuple[str, ...], Callable[[Findings], None]]]:
     docs = {d["doc_id"]: d for d in t.get("documents", [])}
     return [
-        (("documents", "events"), lambda f: event_problems(f, t["events"], docs)),
         (("reference_facts",), lambda f: fact_problems(f, t["reference_facts"])),
         (("claims", "claim_relations"), lambda f: relation_problems(f, t["claims"], t["claim_relations"])),
         (("claims", "reference_facts", "claim_verdicts"), lambda f: verdict_problems(f, t)),
