@@ -291,7 +291,6 @@ class _LazyRows(Mapping[str, Rows]):
 
 def _checks(t: Mapping[str, Rows], arrow: Mapping[str, pa.Table],
             manifest: dict | None) -> list[tuple[tuple[str, ...], Callable[[Findings], None]]]:
-    docs = {d["doc_id"]: d for d in t.get("documents", [])}
     return [
         (("reference_facts",), lambda f: fact_problems(f, t["reference_facts"])),
         (("claims", "claim_relations"), lambda f: relation_problems(f, t["claims"], t["claim_relations"])),
