@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 
 import schema
 from scripts.gc_policy import settle, settled_objects
-from scripts.normalize.values import SCALE_WORDS, SurfaceValueError
+from scripts.normalize.values import SCALE_WORDS
 from scripts.pipeline import to_table
 from scripts.tables import modules
 from scripts.tables.claim_relations import DECLARED, NAMED_ROLES, find_relations, rid
@@ -34,7 +34,6 @@ from scripts.tables.claim_verdicts import multiples_from, subject_names, verdict
 from scripts.tables.context import Stage, frozen
 from scripts.tables.proof import MISSING, Findings, Problem
 from scripts.tables.proof import show_key as _show_key
-from scripts.tables.reference_facts import evaluate, fact_range, normalize
 
 _MISSING = MISSING
 # words a period or event date may borrow from elsewhere in its text (`去年` for a bare `二季度`)
@@ -214,30 +213,6 @@ def _declared_roles(row: dict, by_id: dict[str, dict], by_doc: dict[str, list[di
     return best[1] if best else None
 
 
-def fact_problems(f: Findings, facts: Rows) -> None:
-    """Printed figures re-read from value_as_printed; derived ones re-computed from the facts they name."""
-    by_id = {r["fact_id"]: r for r in facts}
-    for r in facts:
-        if r["source_tier"] == "derived":
-            try:
-                ins = {fid: by_id[fid] for fid in r["derived_from"]}
-                lo, hi = evaluate(r["formula"], {k: fact_range(x) for k, x in ins.items()})
-                mid, _ = evaluate(r["formula"], {k: (x["value"], x["value"]) for k, x in ins.items()})
-            except (KeyError, ValueError, ZeroDivisionError, TypeError) as e:
-                f.add("reference_facts", r["fact_id"], "formula", "computable from derived_from", "a value", str(e))
-                continue
-            norm = {"value": mid, "value_low": lo, "value_high": hi}
-        else:
-            try:
-                norm = normalize(r["value_as_printed"] or "")
-            except SurfaceValueError as e:
-                f.add("reference_facts", r["fact_id"], "value_as_printed", "a readable figure", "a number", str(e))
-                continue
-        for col, exp in norm.items():
-            if not _same(exp, r[col]):
-                f.add("reference_facts", r["fact_id"], col, "re-derived from value_as_printed or formula", exp, r[col])
-
-
 # --- derived tables ----------------------------------------------------------------
 
 def verdict_problems(f: Findings, t: Mapping[str, Rows]) -> None:
@@ -292,7 +267,6 @@ class _LazyRows(Mapping[str, Rows]):
 def _checks(t: Mapping[str, Rows], arrow: Mapping[str, pa.Table],
             manifest: dict | None) -> list[tuple[tuple[str, ...], Callable[[Findings], None]]]:
     return [
-        (("reference_facts",), lambda f: fact_problems(f, t["reference_facts"])),
         (("claims", "claim_relations"), lambda f: relation_problems(f, t["claims"], t["claim_relations"])),
         (("claims", "reference_facts", "claim_verdicts"), lambda f: verdict_problems(f, t)),
         *[(tuple(needs), lambda f, check=check: check(t, manifest, f)) for m in modules().values()
