@@ -16,9 +16,7 @@ found. Used by `python -m scripts.validate`."""
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from itertools import permutations
 from typing import Any
 
 import pyarrow as pa
@@ -29,7 +27,7 @@ from scripts.gc_policy import settle, settled_objects
 from scripts.normalize.values import SCALE_WORDS
 from scripts.pipeline import to_table
 from scripts.tables import modules
-from scripts.tables.claim_relations import DECLARED, NAMED_ROLES, find_relations, rid
+from scripts.tables.claim_relations import declared_from_rows
 from scripts.tables.claim_verdicts import multiples_from, subject_names, verdicts
 from scripts.tables.context import Stage, frozen
 from scripts.tables.proof import MISSING, Findings, Problem
@@ -151,72 +149,10 @@ def _row_key(name: str, r: dict) -> str:
 
 # --- base tables ------------------------------------------------------------------
 
-def relation_problems(f: Findings, claims: Rows, relations: Rows) -> None:
-    """Automatic rules re-run on the claims. A curated (declared) relation names two of its
-    three claims, so the third is searched for: the claim that reproduces the stored row
-    (or, if none does, comes closest: the comparison then names the columns that differ)."""
-    declared = _declared(claims, relations, f)
-    rebuilt = _arrow_rows("claim_relations", find_relations(claims, declared))
-    compare_rows(f, "claim_relations", ["relation_id"], relations, rebuilt, "re-found by the relation rules")
-
-
-def _declared(claims: Rows, relations: Rows, f: Findings | None = None) -> list[tuple[str, dict]]:
-    """The declared checks, recovered from the curated relation rows (each names two of its three claims)."""
-    by_id = {c["claim_id"]: c for c in claims}
-    by_doc: dict[str, list[dict]] = defaultdict(list)
-    for c in claims:
-        by_doc[c["doc_id"]].append(c)
-    declared = []
-    for r in relations:
-        if not r["curated"] or r["rule"] not in DECLARED:
-            continue
-        found = _declared_roles(r, by_id, by_doc)
-        if found is None:
-            if f is not None:
-                f.add("claim_relations", r["relation_id"], "(row)",
-                      f"re-found by the relation rules: no claims complete the {r['rule']} check to this relation_id")
-        else:
-            declared.append((r["rule"], found))
-    return declared
-
-
-def _declared_roles(row: dict, by_id: dict[str, dict], by_doc: dict[str, list[dict]]) -> dict[str, dict] | None:
-    """A declared check names claims of its own annotation file: the third claim is searched for
-    in the documents of the two the row names, not in the whole release."""
-    fn, names = DECLARED[row["rule"]]
-    a, b = by_id.get(row["claim_id_a"]), by_id.get(row["claim_id_b"])
-    if a is None or b is None:
-        return None
-    ia, ib = (names.index(role) for role in NAMED_ROLES[row["rule"]])
-    candidates = []
-    for x in by_doc[a["doc_id"]] + (by_doc[b["doc_id"]] if b["doc_id"] != a["doc_id"] else []):
-        for order in permutations((a, b, x)):
-            if rid(row["rule"], order[ia]["claim_id"], order[ib]["claim_id"]) != row["relation_id"]:
-                continue  # the rule would give another id: not worth computing
-            try:
-                got = fn(*order)
-            except (ArithmeticError, TypeError, ValueError):
-                continue
-            if got["relation_id"] == row["relation_id"]:
-                candidates.append((got, order))
-    # the explanation names all three claims and their numbers: the one that reproduces it is
-    # tried first, so that one row is read back through Arrow, not one per candidate
-    candidates.sort(key=lambda g: g[0]["explanation"] != row["explanation"])
-    best: tuple[int, dict[str, dict]] | None = None
-    for got, order in candidates:
-        got = _arrow_rows("claim_relations", [got])[0]
-        differing = sum(not _same(got[k], row.get(k, _MISSING)) for k in got)
-        if best is None or differing < best[0]:
-            best = (differing, dict(zip(names, order)))
-        if differing == 0:
-            return best[1]
-    return best[1] if best else None
-
-
 # --- derived tables ----------------------------------------------------------------
 
 def verdict_problems(f: Findings, t: Mapping[str, Rows]) -> None:
-    multiples = multiples_from(_declared(t["claims"], t.get("claim_relations", [])))
+    multiples = multiples_from(declared_from_rows(t["claims"], t.get("claim_relations", [])))
     dates = {d["doc_id"]: d["reference_date"] for d in t.get("documents", [])}
     rebuilt = _arrow_rows("claim_verdicts", verdicts([dict(c) for c in t["claims"]], [dict(x) for x in t["reference_facts"]],
                                                      dates, multiples, subject_names(t.get("entities", []))))
@@ -267,7 +203,6 @@ class _LazyRows(Mapping[str, Rows]):
 def _checks(t: Mapping[str, Rows], arrow: Mapping[str, pa.Table],
             manifest: dict | None) -> list[tuple[tuple[str, ...], Callable[[Findings], None]]]:
     return [
-        (("claims", "claim_relations"), lambda f: relation_problems(f, t["claims"], t["claim_relations"])),
         (("claims", "reference_facts", "claim_verdicts"), lambda f: verdict_problems(f, t)),
         *[(tuple(needs), lambda f, check=check: check(t, manifest, f)) for m in modules().values()
           for needs, check in getattr(m, "PROOFS", ((getattr(m, "PROVES", ()), m.prove),) if hasattr(m, "prove") else ())],
