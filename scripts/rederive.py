@@ -27,8 +27,6 @@ from scripts.gc_policy import settle, settled_objects
 from scripts.normalize.values import SCALE_WORDS
 from scripts.pipeline import to_table
 from scripts.tables import modules
-from scripts.tables.claim_relations import declared_from_rows
-from scripts.tables.claim_verdicts import multiples_from, subject_names, verdicts
 from scripts.tables.context import Stage, frozen
 from scripts.tables.proof import MISSING, Findings, Problem
 from scripts.tables.proof import show_key as _show_key
@@ -151,14 +149,6 @@ def _row_key(name: str, r: dict) -> str:
 
 # --- derived tables ----------------------------------------------------------------
 
-def verdict_problems(f: Findings, t: Mapping[str, Rows]) -> None:
-    multiples = multiples_from(declared_from_rows(t["claims"], t.get("claim_relations", [])))
-    dates = {d["doc_id"]: d["reference_date"] for d in t.get("documents", [])}
-    rebuilt = _arrow_rows("claim_verdicts", verdicts([dict(c) for c in t["claims"]], [dict(x) for x in t["reference_facts"]],
-                                                     dates, multiples, subject_names(t.get("entities", []))))
-    compare_rows(f, "claim_verdicts", ["claim_id"], t["claim_verdicts"], rebuilt, "re-judged against reference_facts")
-
-
 TASKS = tuple(schema.load().task_contract.configs)
 
 
@@ -203,7 +193,6 @@ class _LazyRows(Mapping[str, Rows]):
 def _checks(t: Mapping[str, Rows], arrow: Mapping[str, pa.Table],
             manifest: dict | None) -> list[tuple[tuple[str, ...], Callable[[Findings], None]]]:
     return [
-        (("claims", "reference_facts", "claim_verdicts"), lambda f: verdict_problems(f, t)),
         *[(tuple(needs), lambda f, check=check: check(t, manifest, f)) for m in modules().values()
           for needs, check in getattr(m, "PROOFS", ((getattr(m, "PROVES", ()), m.prove),) if hasattr(m, "prove") else ())],
         (("documents", "claims", "noise", "claim_verdicts", "reference_facts"), lambda f: task_problems(f, t, arrow)),
