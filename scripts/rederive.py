@@ -16,7 +16,7 @@ found. Used by `python -m scripts.validate`."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import pyarrow as pa
@@ -27,8 +27,7 @@ from scripts.gc_policy import settle, settled_objects
 from scripts.normalize.values import SCALE_WORDS
 from scripts.pipeline import to_table
 from scripts.tables import modules
-from scripts.tables.context import Stage, frozen
-from scripts.tables.proof import MISSING, Findings, Problem
+from scripts.tables.proof import MISSING, Findings, Problem, ReleaseRows
 from scripts.tables.proof import show_key as _show_key
 
 _MISSING = MISSING
@@ -149,45 +148,6 @@ def _row_key(name: str, r: dict) -> str:
 
 # --- derived tables ----------------------------------------------------------------
 
-TASKS = tuple(schema.load().task_contract.configs)
-
-
-def task_problems(f: Findings, t: Mapping[str, Rows], arrow: Mapping[str, pa.Table]) -> None:
-    """Each benchmark table rebuilt by its own table module from the release's tables, compared as Arrow
-    (the task tables, the largest, become rows only when they differ, to name the difference)."""
-    mods = modules()
-    for name in TASKS:
-        reads = mods[name].READS
-        if name not in t or any(r not in t for r in reads):
-            continue
-        rebuilt = to_table(name, mods[name].build(Stage(name, reads, None, {r: frozen(t[r]) for r in reads})))  # type: ignore[arg-type]
-        if rebuilt.equals(arrow[name]):
-            continue
-        compare_rows(f, name, schema.load().tables[name].key, t[name], rebuilt.to_pylist(), "rebuilt from the base tables")
-
-
-class _LazyRows(Mapping[str, Rows]):
-    """The release's tables as Python rows, each converted on first use and kept: a check that needs no
-    rows of a table (the task tables, compared as Arrow) never pays for them."""
-
-    def __init__(self, tables: Mapping[str, pa.Table]) -> None:
-        self._tables, self._rows = tables, {}  # type: ignore[var-annotated]
-
-    def __getitem__(self, name: str) -> Rows:
-        if name not in self._rows:
-            self._rows[name] = self._tables[name].to_pylist()
-        return self._rows[name]
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._tables
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._tables)
-
-    def __len__(self) -> int:
-        return len(self._tables)
-
-
 # --- entry point -------------------------------------------------------------------
 
 def _checks(t: Mapping[str, Rows], arrow: Mapping[str, pa.Table],
@@ -195,7 +155,6 @@ def _checks(t: Mapping[str, Rows], arrow: Mapping[str, pa.Table],
     return [
         *[(tuple(needs), lambda f, check=check: check(t, manifest, f)) for m in modules().values()
           for needs, check in getattr(m, "PROOFS", ((getattr(m, "PROVES", ()), m.prove),) if hasattr(m, "prove") else ())],
-        (("documents", "claims", "noise", "claim_verdicts", "reference_facts"), lambda f: task_problems(f, t, arrow)),
     ]
 
 
@@ -204,7 +163,7 @@ def problems(tables: dict[str, pa.Table], manifest: dict | None, untrusted: Iter
     nulls, types); checks that need them are skipped, as their rows cannot be read as declared."""
     skip = set(untrusted)
     arrow = {name: tbl for name, tbl in tables.items() if name not in skip}
-    t = _LazyRows(arrow)
+    t = ReleaseRows(arrow)
     f = Findings()
     key_problems(f, arrow)
     struct_reference_problems(f, t, arrow)

@@ -13,7 +13,8 @@ from conftest import ROOT
 import schema
 from schema.hf import hf_features
 from scripts import baselines
-from scripts.benchmark import submission, tasks
+from scripts.benchmark import submission
+from scripts.tables import tasks
 from scripts.evaluate import PredictionError, evaluate, main, score
 
 TASKS = ("extraction", "verification", "noise_detection")

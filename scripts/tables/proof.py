@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+import pyarrow as pa
 
 from scripts.tables.arrow import to_table
 
@@ -164,3 +166,25 @@ def compare_rows(f: Findings, table: str, key: list[str], stored: Rows, rebuilt:
 def arrow_rows(name: str, rows: Rows) -> Rows:
     """Rows as the build would write them (declared schema, key order), read back."""
     return to_table(name, rows).to_pylist()
+
+
+class ReleaseRows(Mapping[str, Rows]):
+    """The release's tables as Python rows, each converted on first use and kept: a check that needs no
+    rows of a table (the task tables, compared as Arrow) never pays for them. `arrow`: the tables themselves."""
+
+    def __init__(self, tables: Mapping[str, pa.Table]) -> None:
+        self.arrow, self._rows = tables, {}  # type: ignore[var-annotated]
+
+    def __getitem__(self, name: str) -> Rows:
+        if name not in self._rows:
+            self._rows[name] = self.arrow[name].to_pylist()
+        return self._rows[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.arrow
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.arrow)
+
+    def __len__(self) -> int:
+        return len(self.arrow)
