@@ -46,8 +46,8 @@ def check_form(release: Path, engine: str = "embedded", master: str | None = Non
     problems += splits.problems(release, read_manifest(release)[0], tables)
     problems += version_problems(release, read_manifest(release)[0])
     if engine == "spark":
-        from scripts import spark  # noqa: PLC0415 - lazy on purpose: the embedded engine never imports pyspark
-        problems += spark.form_problems(release, sorted(tables), master or spark.LOCAL)
+        from scripts.release import spark_checks  # noqa: PLC0415 - lazy on purpose: the embedded engine never imports pyspark
+        problems += spark_checks.form_problems(release, sorted(tables), master or spark_checks.LOCAL)
     return tables, problems + check_tables(tables)
 
 
