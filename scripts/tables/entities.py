@@ -15,13 +15,17 @@ READS = ("mentions",)
 def build(stage: Stage) -> list[dict]:
     # names that are not entities: read (a bad row refused with file:line) with the registry
     stage.reports["name_exclusions"] = stage.inputs.name_review.reasons()
-    per_entity = Counter(m["entity_id"] for m in stage.rows("mentions"))
+    per_entity = mention_counts(stage.rows("mentions"))
     return [{
         "entity_id": e.id, "canonical_name": e.name, "name_en": e.en, "entity_type": e.type,
         "aliases": list(e.aliases) + list(e.noisy), "noisy_aliases": list(e.noisy),
         "noisy_alias_notes": [n.why for n in e.noisy.values()], "parent_id": e.parent, "role": e.role,
         "description": e.description, "n_mentions": per_entity.get(e.id, 0), **_name_source(e)}
         for e in stage.inputs.entities.items]
+
+
+def mention_counts(mentions: Iterable[Mapping]) -> Counter:
+    return Counter(m["entity_id"] for m in mentions)
 
 
 def _name_source(e: EntityAnn) -> dict:
@@ -44,7 +48,7 @@ def alias_owner(entities: Iterable[Mapping]) -> dict[str, str]:
 
 def registry_problems(t: Mapping, manifest: dict | None, f: Findings) -> None:
     """Counts and alias lists of the entities."""
-    n = Counter(m["entity_id"] for m in t["mentions"])
+    n = mention_counts(t["mentions"])
     owner: dict[str, str] = {}
     for e in t["entities"]:
         eid = e["entity_id"]

@@ -74,6 +74,16 @@ def date_spans(events: Iterable[Mapping]) -> dict[str, list[tuple[int, int]]]:
     return out
 
 
+def evidence_order(x: Mapping) -> tuple[str, int]:
+    """Evidence is stored by document, then offset."""
+    return (x["doc_id"], x["char_start"])
+
+
+def n_sources(evidence: Iterable[Mapping]) -> int:
+    """The documents that tell an event."""
+    return len({x["doc_id"] for x in evidence})
+
+
 def dates_disagree(dated: Sequence[Mapping]) -> bool:
     """Do two different tellings give dates that cannot both hold (one ends before the other starts)?
     Only the two earliest ends and the two latest starts can make such a pair: an event told by
@@ -143,8 +153,8 @@ def build_events(path: Path, seeds: dict, entity_ids: set[str]) -> list[dict]:
             "date_precision": PRECISION.get(gran or "", "unknown") if b_row else "unknown",
             "date_surface": b_row["stated_date_surface"] if b_row else None,
             "participants": list(ev.participants), "location": ev.location,
-            "evidence": sorted(evidence, key=lambda x: (x["doc_id"], x["char_start"])),
-            "n_sources": len({x["doc_id"] for x in evidence}), "date_disagreement": disagreement, "note": ev.note,
+            "evidence": sorted(evidence, key=evidence_order),
+            "n_sources": n_sources(evidence), "date_disagreement": disagreement, "note": ev.note,
         })
     return rows
 
@@ -159,10 +169,10 @@ def date_problems(t: Mapping, manifest: dict | None, f: Findings) -> None:
     docs = {d["doc_id"]: d for d in t["documents"]}
     for ev in t["events"]:
         eid, items = ev["event_id"], ev["evidence"]
-        n_sources = len({x["doc_id"] for x in items})
-        if ev["n_sources"] != n_sources:
-            f.add("events", eid, "n_sources", "recount of the evidence's documents", n_sources, ev["n_sources"])
-        order = sorted(items, key=lambda x: (x["doc_id"], x["char_start"]))
+        sources = n_sources(items)
+        if ev["n_sources"] != sources:
+            f.add("events", eid, "n_sources", "recount of the evidence's documents", sources, ev["n_sources"])
+        order = sorted(items, key=evidence_order)
         if items != order:
             f.add("events", eid, "evidence", "evidence ordered by document and offset")
         for i, x in enumerate(items):
