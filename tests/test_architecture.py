@@ -20,11 +20,17 @@ def test_every_table_has_exactly_one_module_named_after_it():
     for name, m in mods.items():
         assert m.__file__.endswith(f"scripts/tables/{name}.py")
         assert callable(m.build) and isinstance(m.READS, tuple)
-    # and no other module turns rows into a table (validation round-trips rebuilt rows to compare them;
-    # source.py, the rows of the tables only an input states, read again from the release's source/)
+        # and proves what it built: each check with the tables it reads, all of them tables (issue 25)
+        assert callable(m.prove) and m.PROOFS, name
+        assert all(set(needs) <= set(TABLES) and callable(check) for needs, check in m.PROOFS), name
+    assert not (ROOT / "scripts" / "rederive.py").exists()
+    # and no other module turns rows into a table: the pipeline writes them (arrow.py); a proof round-trips
+    # rebuilt rows to compare them (proof.py, tasks.py); source.py, the rows of the tables only an input
+    # states, read again from the release's source/
     callers = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "scripts").rglob("*.py")
                      if "to_table(" in p.read_text(encoding="utf-8"))
-    assert callers == ["scripts/release/source.py", "scripts/tables/arrow.py", "scripts/tables/proof.py", "scripts/tables/tasks.py"]
+    assert callers == ["scripts/pipeline.py", "scripts/release/source.py", "scripts/tables/arrow.py",
+                       "scripts/tables/proof.py", "scripts/tables/tasks.py"]
 
 
 def test_build_order_comes_from_declared_reads():
