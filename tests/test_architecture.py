@@ -154,3 +154,15 @@ def test_no_stage_imports_a_higher_one():
                     if t not in STAGES or STAGES.index(t) > rank:
                         upward.append(f"{path.relative_to(ROOT)}:{line}: {full}")
     assert upward == []
+
+
+def test_the_layer_contract_of_make_lint_holds():
+    """import-linter's layers contract ([tool.importlinter] in pyproject.toml, `make lint`): every stage, the
+    entry points down to schema/, imports only its own stage or lower ones, function-level imports included."""
+    import subprocess
+    import sys
+    from pathlib import Path
+    r = subprocess.run([str(Path(sys.executable).with_name("lint-imports")), "--no-cache"], cwd=ROOT,
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout[-3000:]
+    assert "stages import only downwards KEPT" in r.stdout
