@@ -96,3 +96,8 @@ def _schema_error(table: str, column: str | None, reason: str) -> InputError:
 def in_key_order(name: str, rows: Sequence[Row]) -> list[Row]:
     key = schema.load().tables[name].key
     return sorted(rows, key=lambda r: tuple(r[k] for k in key))
+
+
+def arrow_rows(name: str, rows: Sequence[Row]) -> list[dict]:
+    """Rows as the build would write them (declared schema, key order), read back."""
+    return to_table(name, rows).to_pylist()

@@ -12,8 +12,9 @@ from scripts.errors import InputError, ReleaseError
 from scripts.inputs.annotations import doc_number
 from scripts.normalize.intervals import interval, previous_period, scope_key, widened_overlap
 from scripts.normalize.tolerances import TOLERANCES, tolerance
+from scripts.tables.arrow import arrow_rows
 from scripts.tables.context import Inputs, Stage
-from scripts.tables.proof import MISSING, Findings, Proofs, Rows, arrow_rows, compare_rows, run, same
+from scripts.tables.proof import MISSING, Findings, Proofs, Rows, compare_rows, run, same
 
 SCALE_FACTOR = TOLERANCES["scale_mismatch"]
 NEAR_DAYS = 548        # 18 months

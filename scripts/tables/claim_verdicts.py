@@ -24,9 +24,10 @@ from schema import load
 from scripts.normalize.intervals import both_widened_overlap, half_unit, interval, previous_period, scope_key
 from scripts.normalize.scopes import normalized_scope
 from scripts.normalize.tolerances import TOLERANCES, tolerance
+from scripts.tables.arrow import arrow_rows
 from scripts.tables.claim_relations import declared_checks, declared_from_rows
 from scripts.tables.context import Stage
-from scripts.tables.proof import Findings, Proofs, arrow_rows, compare_rows, run
+from scripts.tables.proof import Findings, Proofs, compare_rows, run
 from scripts.tables.reference_facts import fact_range
 
 TIER_RANK = {"primary": 2, "secondary": 1, "derived": 0}

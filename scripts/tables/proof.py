@@ -6,18 +6,17 @@ checks `prove` runs, each with the tables it reads: scripts/release/proof.py run
 of those tables are present and their form is sound, so a table untrusted yields no finding in another.
 A finding names table, key and column and the rule that failed, and says what was expected and what was
 found. Problem and the row comparison live here, below scripts/release/, so that a table module can
-report one without importing a higher stage."""
+report one without importing a higher stage (and light: an entry point imports Problem before parsing)."""
 from __future__ import annotations
 
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-
-from scripts.tables.arrow import to_table
+if TYPE_CHECKING:  # validate imports Problem before parsing its arguments: no pyarrow here
+    import pyarrow as pa
 
 Rows = list[dict[str, Any]]
 
@@ -161,11 +160,6 @@ def compare_rows(f: Findings, table: str, key: list[str], stored: Rows, rebuilt:
             if d:
                 path, exp, fnd = d
                 f.add(table, key_ if not path else f"{show_key(key_)} {col}{path}", col, check, exp, fnd)
-
-
-def arrow_rows(name: str, rows: Rows) -> Rows:
-    """Rows as the build would write them (declared schema, key order), read back."""
-    return to_table(name, rows).to_pylist()
 
 
 class ReleaseRows(Mapping[str, Rows]):
