@@ -54,9 +54,10 @@ view: $(STAMP)  ## write the offline viewer to build/viewer/
 bench: $(STAMP)  ## wall time and peak memory per stage
 	$(BIN)/python -m scripts.bench
 
-lint: $(SPARK_STAMP)  ## ruff (with a complexity limit) and mypy, as configured in pyproject.toml
+lint: $(SPARK_STAMP)  ## ruff (with a complexity limit), mypy and the layer contract, as configured in pyproject.toml
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 clean-venv:  ## remove .venv/
 	rm -rf $(VENV)

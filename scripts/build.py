@@ -21,11 +21,11 @@ def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool
     (a scratch corpus measured by scripts/bench.py). The summary has the seconds of each stage
     (`stages`) and of each table (`tables`)."""
     # the pipeline's imports (pyarrow, pandera, datasets, ...) here, not at the top: --help answers at once
-    from scripts import pipeline, rederive
+    from scripts import pipeline
     from scripts.errors import ReleaseError
     from scripts.files import sha256_file
     from scripts.progress import Stages
-    from scripts.release import splits, write
+    from scripts.release import proof, splits, write
     from scripts.release.conformance import check_tables
 
     dataset_root = dataset_root or root / "dataset"
@@ -42,8 +42,8 @@ def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool
             problems = check_tables(tbls)
             # the release must prove itself as `scripts.validate` will ask it to: re-derive what it derived
             inputs = {p.relative_to(root).as_posix(): sha256_file(p) for p in pipeline.input_files(seeds_dir)}
-            problems += rederive.problems(tbls, {"inputs": inputs, "completeness": completeness},
-                                          untrusted={p.table for p in problems})
+            problems += proof.problems(tbls, {"inputs": inputs, "completeness": completeness},
+                                       untrusted={p.table for p in problems})
             if problems:
                 raise ReleaseError("validation failed:\n  " + "\n  ".join(str(p) for p in problems))
         with st.stage("generated train/validation splits (cached when the inputs did not change)"):

@@ -1,5 +1,6 @@
-"""The Spark engine: the build's per-document stages and the pandera pyspark.sql checks of validation as Spark
-jobs (`python -m scripts.build --engine spark [--master URL]`, `python -m scripts.validate --engine spark`).
+"""The Spark engine: the build's per-document stages as Spark jobs (`python -m scripts.build --engine spark
+[--master URL]`), and the session the pandera pyspark.sql checks of validation run in
+(scripts/release/spark_checks.py, `python -m scripts.validate --engine spark`).
 
 A map over documents becomes an RDD of (index, args) mapped by the same per-document function the
 embedded engine (scripts/parallel.py) runs; the results come back sorted by index, so the tables,
@@ -18,16 +19,13 @@ import sys
 import tempfile
 import zipfile
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pyspark import SparkConf, SparkContext
 from pyspark.sql import SparkSession
 
-from schema.spark import pandera_pyspark_schema
 from scripts import paths
-from scripts.release.conformance import Problem
 
 T = TypeVar("T")
 
@@ -54,7 +52,6 @@ LOCAL_CONF = {
 # the local JVM lives for one build or validation, and Python does the heavy work: the quick JIT compiler only
 # (starts in about half the time; the validation's small jobs take a quarter less)
 LOCAL_JAVA = "-XX:TieredStopAtLevel=1"
-CHECK_THREADS = 8  # tables validated at once: Spark runs the jobs of several threads side by side
 
 # Spark's own log4j default prints INFO lines before setLogLevel("ERROR") can act. Warnings until then: a
 # shell's root level other than WARN makes Spark announce it (pyspark counts as a shell); the one warning
@@ -158,25 +155,3 @@ def map_docs(fn: Callable[..., T], args: Sequence[tuple], master: str = LOCAL) -
             raise value
         out.append(value)
     return out
-
-
-def form_problems(release: Path, tables: Sequence[str], master: str = LOCAL) -> list[Problem]:
-    """The pandera pyspark.sql schemas (schema/spark.py) run as Spark jobs on the release's Parquet files
-    of `tables`, read by spark.read.parquet; each failed check is a Problem naming table and column."""
-    spark = session(master)
-    schemas = {name: pandera_pyspark_schema(name) for name in tables}  # here: pandera's imports are not thread-safe
-
-    def check(name: str) -> list[Problem]:
-        try:
-            df = spark.read.parquet(str(release / f"{name}.parquet")).cache()  # read once for its many checks
-            try:
-                errors = schemas[name].validate(df).pandera.errors
-            finally:
-                df.unpersist()
-        except Exception as e:  # a file Spark cannot read is a finding, not a crash
-            return [Problem(name, "(file)", f"Spark could not check it: {str(e).strip().splitlines()[0]}")]
-        return [Problem(name, e["column"] or "(rows)", f"pandera pyspark.sql: {e['check']}", [e["error"]])
-                for reasons in errors.values() for found in reasons.values() for e in found]
-
-    with ThreadPoolExecutor(CHECK_THREADS) as pool:
-        return [p for found in pool.map(check, tables) for p in found]

@@ -1,7 +1,7 @@
 """Validate a written release: `python -m scripts.validate [RELEASE_DIR]`.
 
 Form (manifest, files, pandera, cross-table rules), then meaning (every derived column
-re-derived by the build's own code, scripts/rederive.py; what only an input states compared with the
+re-derived by each table module's proof, scripts/release/proof.py; what only an input states compared with the
 inputs the release ships in source/, scripts/release/source.py), then Great Expectations.
 `--rebuild` also rebuilds every table from source/ and compares byte for byte (scripts/release/rebuild.py).
 Needs only the release folder. Exit 0 when clean; otherwise 1 with a short report
@@ -46,8 +46,8 @@ def check_form(release: Path, engine: str = "embedded", master: str | None = Non
     problems += splits.problems(release, read_manifest(release)[0], tables)
     problems += version_problems(release, read_manifest(release)[0])
     if engine == "spark":
-        from scripts import spark  # noqa: PLC0415 - lazy on purpose: the embedded engine never imports pyspark
-        problems += spark.form_problems(release, sorted(tables), master or spark.LOCAL)
+        from scripts.release import spark_checks  # noqa: PLC0415 - lazy on purpose: the embedded engine never imports pyspark
+        problems += spark_checks.form_problems(release, sorted(tables), master or spark_checks.LOCAL)
     return tables, problems + check_tables(tables)
 
 
@@ -63,11 +63,10 @@ def version_problems(release: Path, manifest: dict | None) -> list[Problem]:
 def check_meaning(release: Path, tables: dict, form: list) -> list:
     """What the data means: every derived column recomputed by the build's own code and compared, and what
     only an input states compared with the inputs shipped in source/."""
-    from scripts import rederive
-    from scripts.release import source
+    from scripts.release import proof, source
     from scripts.release.conformance import read_manifest
-    return rederive.problems(tables, read_manifest(release)[0],
-                             untrusted={p.table for p in form if p.column == "(schema)"}) + source.problems(release, tables)
+    return proof.problems(tables, read_manifest(release)[0],
+                          untrusted={p.table for p in form if p.column == "(schema)"}) + source.problems(release, tables)
 
 
 def validate(release: Path, gx: bool = True, docs_dir: Path | None = None, first_failure: bool = False,

@@ -207,7 +207,7 @@ def build_site(release: Path, out: Path, notice: str | None = None) -> list[Path
 
 def _mark(text: str, c: dict) -> str:
     """The claim's sentence with the quote marked (HTML)."""
-    from scripts.benchmark.tasks import sentence
+    from scripts.tables.tasks import sentence
     s = sentence(text, c["char_start"], c["char_end"])
     i = s.find(c["quote"])
     if i == -1:

@@ -20,11 +20,17 @@ def test_every_table_has_exactly_one_module_named_after_it():
     for name, m in mods.items():
         assert m.__file__.endswith(f"scripts/tables/{name}.py")
         assert callable(m.build) and isinstance(m.READS, tuple)
-    # and no other module turns rows into a table (validation round-trips rebuilt rows to compare them;
-    # source.py, the rows of the tables only an input states, read again from the release's source/)
+        # and proves what it built: each check with the tables it reads, all of them tables (issue 25)
+        assert callable(m.prove) and m.PROOFS, name
+        assert all(set(needs) <= set(TABLES) and callable(check) for needs, check in m.PROOFS), name
+    assert not (ROOT / "scripts" / "rederive.py").exists()
+    # and no other module turns rows into a table: the pipeline writes them (arrow.py); a proof round-trips
+    # rebuilt rows to compare them (arrow.arrow_rows, tasks.py); source.py, the rows of the tables only an
+    # input states, read again from the release's source/
     callers = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "scripts").rglob("*.py")
                      if "to_table(" in p.read_text(encoding="utf-8"))
-    assert callers == ["scripts/pipeline.py", "scripts/rederive.py", "scripts/release/source.py"]
+    assert callers == ["scripts/pipeline.py", "scripts/release/source.py", "scripts/tables/arrow.py",
+                       "scripts/tables/tasks.py"]
 
 
 def test_build_order_comes_from_declared_reads():
@@ -118,8 +124,8 @@ def test_the_build_writes_nothing_into_schema(project):
 STAGES = ("normalize", "inputs", "tables")
 FOUNDATION = {"errors", "files", "paths", "gc_policy", "progress", "scores",
               "parallel", "spark"}  # the engines that map the per-document stages (imported lazily)
-# the benchmark's task rows are the definition the three task tables are built from (README: benchmark/tasks.py)
-ALLOWED = {("tables", "scripts.benchmark.tasks")}
+# no exceptions: the task rows the three task tables are built from live with them (scripts/tables/tasks.py)
+ALLOWED: set[tuple[str, str]] = set()
 
 
 def _imports(path):
@@ -148,3 +154,15 @@ def test_no_stage_imports_a_higher_one():
                     if t not in STAGES or STAGES.index(t) > rank:
                         upward.append(f"{path.relative_to(ROOT)}:{line}: {full}")
     assert upward == []
+
+
+def test_the_layer_contract_of_make_lint_holds():
+    """import-linter's layers contract ([tool.importlinter] in pyproject.toml, `make lint`): every stage, the
+    entry points down to schema/, imports only its own stage or lower ones, function-level imports included."""
+    import subprocess
+    import sys
+    from pathlib import Path
+    r = subprocess.run([str(Path(sys.executable).with_name("lint-imports")), "--no-cache"], cwd=ROOT,
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout[-3000:]
+    assert "stages import only downwards KEPT" in r.stdout

@@ -13,8 +13,9 @@ from conftest import ROOT
 import schema
 from schema.hf import hf_features
 from scripts import baselines
-from scripts.benchmark import submission, tasks
+from scripts.benchmark import submission
 from scripts.evaluate import PredictionError, evaluate, main, score
+from scripts.tables import tasks
 
 TASKS = ("extraction", "verification", "noise_detection")
 DOC000, DOC001, DOC004 = "000_7c51db7d224d44d0", "001_35f7c8b8a9798a98", "004_54b17cd3334fa9d2"

@@ -82,8 +82,7 @@ class Release:
 def consistent(r: Release) -> None:
     """Every derived table rebuilt from the base rows as they now are, by the project's own code."""
     from scripts.normalize.reconcile import reconciled
-    from scripts.rederive import _declared as declared_from_rows
-    from scripts.tables.claim_relations import find_relations
+    from scripts.tables.claim_relations import declared_from_rows, find_relations
     from scripts.tables.claim_verdicts import multiples_from, subject_names, verdicts
     docs, claims = r["documents"], r["claims"]
     per = {t: Counter(x["doc_id"] for x in r[t]) for t in ("claims", "mentions", "noise")}

@@ -16,6 +16,7 @@ from scripts import spark
 from scripts.benchmark.generator.project import generate
 from scripts.build import build
 from scripts.files import sha256_file
+from scripts.release import spark_checks
 from scripts.release.write import write_parquet
 from scripts.validate import validate
 
@@ -61,7 +62,7 @@ def test_the_pyspark_schemas_name_table_and_column_of_a_defect(releases, tmp_pat
     manifest["tables"]["claims"]["sha256"] = sha256_file(path)  # only the defects are wrong, not the manifest
     (broken / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
-    found = {(p.table, p.column): p for p in spark.form_problems(broken, ["claims"])}
+    found = {(p.table, p.column): p for p in spark_checks.form_problems(broken, ["claims"])}
     assert set(found) == {("claims", "metric"), ("claims", "quote")}
     assert "isin" in found["claims", "metric"].check
     assert "null" in " ".join(found["claims", "quote"].examples)

@@ -29,8 +29,8 @@ import numpy as np
 import pycrfsuite
 
 import schema
-from scripts import baselines
-from scripts.evaluate import HEADLINE, SCORERS, _gold, score
+from scripts.benchmark import rule_baselines as baselines
+from scripts.benchmark.scoring import HEADLINE, SCORERS, _gold, score
 from scripts.normalize.values import SurfaceValueError, parse_value
 
 SPLITS = ("train", "validation", "test")

@@ -16,9 +16,9 @@ from schema.derive import data_dictionary
 from schema.hf import hf_features
 from scripts import paths
 from scripts.benchmark import submission
-from scripts.benchmark.tasks import POOL_SIZE
 from scripts.docs import licence, rai
 from scripts.docs.markdown import md_text
+from scripts.tables.tasks import POOL_SIZE
 
 HUB_ID = "kuaishou-ecommerce-claims"
 

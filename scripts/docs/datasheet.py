@@ -14,8 +14,9 @@ from markupsafe import Markup
 
 import schema
 from schema.derive import data_dictionary, vocab_table
-from scripts import baselines, paths
+from scripts import paths
 from scripts.benchmark import learned
+from scripts.benchmark import rule_baselines as baselines
 from scripts.docs import card, licence, rai
 from scripts.docs.markdown import md_code, md_text
 from scripts.inputs.agreement import agreement, load_noise_pass, load_second_pass, noise_agreement

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Optional
 
@@ -214,3 +215,27 @@ def resolve(surface: str | None, reference: dt.date, context: str | None = None,
     else:
         resolution = "explicit"
     return Period(start, end, granularity_of(start, end), resolution)
+
+
+# words a period or event date may borrow from elsewhere in its text (`去年` for a bare `二季度`)
+CONTEXT_WORDS = ("今年", "去年", "前年", "明年", "后年", "同年")
+
+
+def context_words(text: str) -> list[str | None]:
+    """Context words a period may have borrowed: the relative-year words, every year the text writes and
+    every as-of date it states (the end of a trailing 一年时间)."""
+    return [None, *CONTEXT_WORDS, *sorted(set(re.findall(r"[0-9]{4}年", text))),
+            *sorted(set(re.findall(r"截[至止][0-9]{4}年[0-9]{1,2}月(?:[0-9]{1,2}[日号])?", text)))]
+
+
+def reproduces(words: str | None, ref: dt.date, start: dt.date | None, end: dt.date | None,
+               contexts: Iterable[str | None], precision: str = "day") -> bool:
+    """Whether the words, read with one of the context words, mean exactly start..end."""
+    for ctx in contexts:
+        try:
+            p = resolve(words, ref, ctx, precision)
+        except PeriodError:
+            continue
+        if (p.start, p.end) == (start, end):
+            return True
+    return False

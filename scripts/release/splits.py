@@ -23,14 +23,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 import schema
-from scripts import paths, pipeline, rederive
+from scripts import paths, pipeline
 from scripts.benchmark import leak
 from scripts.benchmark.generator.corpus import doc_id
 from scripts.benchmark.generator.project import generate
 from scripts.errors import ReleaseError
 from scripts.files import not_regular, sha256_file
 from scripts.normalize.values import SurfaceValueError, parse_value
-from scripts.release import conformance
+from scripts.release import conformance, proof
 from scripts.release.conformance import Problem, check_tables
 from scripts.release.write import remove_debris
 from scripts.tables.proof import Findings
@@ -86,7 +86,7 @@ def _build_split(root: Path, spec: dict[str, int], names: list[str]) -> dict[str
         tables, completeness = pipeline.build_tables(project / "seeds")
         inputs = {p.relative_to(project).as_posix(): sha256_file(p) for p in pipeline.input_files(project / "seeds")}
         found = check_tables(tables)
-        found += rederive.problems(tables, {"inputs": inputs, "completeness": completeness}, untrusted={p.table for p in found})
+        found += proof.problems(tables, {"inputs": inputs, "completeness": completeness}, untrusted={p.table for p in found})
         if found:
             raise ReleaseError("generated split does not validate:\n  " + "\n  ".join(str(p) for p in found[:20]))
         return {n: tables[n] for n in names}

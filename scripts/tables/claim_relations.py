@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from itertools import combinations
+from collections.abc import Mapping
+from itertools import combinations, permutations
 
 from scripts.errors import InputError, ReleaseError
 from scripts.inputs.annotations import doc_number
 from scripts.normalize.intervals import interval, previous_period, scope_key, widened_overlap
 from scripts.normalize.tolerances import TOLERANCES, tolerance
+from scripts.tables.arrow import arrow_rows
 from scripts.tables.context import Inputs, Stage
+from scripts.tables.proof import MISSING, Findings, Proofs, Rows, compare_rows, run, same
 
 SCALE_FACTOR = TOLERANCES["scale_mismatch"]
 NEAR_DAYS = 548        # 18 months
@@ -268,3 +271,75 @@ def declared_checks(inputs: Inputs, by_claim: dict[str, dict]) -> list[tuple[str
 def build(stage: Stage) -> list[dict]:
     claims = [dict(c) for c in stage.rows("claims")]
     return find_relations(claims, declared_checks(stage.inputs, {c["claim_id"]: c for c in claims}))
+
+
+# --- proof ------------------------------------------------------------------------------------------
+
+def relation_problems(t: Mapping, manifest: dict | None, f: Findings) -> None:
+    """Automatic rules re-run on the claims. A curated (declared) relation names two of its
+    three claims, so the third is searched for: the claim that reproduces the stored row
+    (or, if none does, comes closest: the comparison then names the columns that differ)."""
+    claims, relations = t["claims"], t["claim_relations"]
+    declared = declared_from_rows(claims, relations, f)
+    rebuilt = arrow_rows("claim_relations", find_relations(claims, declared))
+    compare_rows(f, "claim_relations", ["relation_id"], relations, rebuilt, "re-found by the relation rules")
+
+
+def declared_from_rows(claims: Rows, relations: Rows, f: Findings | None = None) -> list[tuple[str, dict]]:
+    """The declared checks, recovered from the curated relation rows (each names two of its three claims)."""
+    by_id = {c["claim_id"]: c for c in claims}
+    by_doc: dict[str, list[dict]] = defaultdict(list)
+    for c in claims:
+        by_doc[c["doc_id"]].append(c)
+    declared = []
+    for r in relations:
+        if not r["curated"] or r["rule"] not in DECLARED:
+            continue
+        found = _declared_roles(r, by_id, by_doc)
+        if found is None:
+            if f is not None:
+                f.add("claim_relations", r["relation_id"], "(row)",
+                      f"re-found by the relation rules: no claims complete the {r['rule']} check to this relation_id")
+        else:
+            declared.append((r["rule"], found))
+    return declared
+
+
+def _declared_roles(row: dict, by_id: dict[str, dict], by_doc: dict[str, list[dict]]) -> dict[str, dict] | None:
+    """A declared check names claims of its own annotation file: the third claim is searched for
+    in the documents of the two the row names, not in the whole release."""
+    fn, names = DECLARED[row["rule"]]
+    a, b = by_id.get(row["claim_id_a"]), by_id.get(row["claim_id_b"])
+    if a is None or b is None:
+        return None
+    ia, ib = (names.index(role) for role in NAMED_ROLES[row["rule"]])
+    candidates = []
+    for x in by_doc[a["doc_id"]] + (by_doc[b["doc_id"]] if b["doc_id"] != a["doc_id"] else []):
+        for order in permutations((a, b, x)):
+            if rid(row["rule"], order[ia]["claim_id"], order[ib]["claim_id"]) != row["relation_id"]:
+                continue  # the rule would give another id: not worth computing
+            try:
+                got = fn(*order)
+            except (ArithmeticError, TypeError, ValueError):
+                continue
+            if got["relation_id"] == row["relation_id"]:
+                candidates.append((got, order))
+    # the explanation names all three claims and their numbers: the one that reproduces it is
+    # tried first, so that one row is read back through Arrow, not one per candidate
+    candidates.sort(key=lambda g: g[0]["explanation"] != row["explanation"])
+    best: tuple[int, dict[str, dict]] | None = None
+    for got, order in candidates:
+        got = arrow_rows("claim_relations", [got])[0]
+        differing = sum(not same(got[k], row.get(k, MISSING)) for k in got)
+        if best is None or differing < best[0]:
+            best = (differing, dict(zip(names, order)))
+        if differing == 0:
+            return best[1]
+    return best[1] if best else None
+
+
+PROOFS: Proofs = ((("claims", "claim_relations"), relation_problems),)
+
+
+def prove(t: Mapping, manifest: dict | None, f: Findings) -> None:
+    run(PROOFS, t, manifest, f)

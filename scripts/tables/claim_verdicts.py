@@ -17,14 +17,17 @@ judged from the facts those levels rest on."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Optional
 
 from schema import load
 from scripts.normalize.intervals import both_widened_overlap, half_unit, interval, previous_period, scope_key
 from scripts.normalize.scopes import normalized_scope
 from scripts.normalize.tolerances import TOLERANCES, tolerance
-from scripts.tables.claim_relations import declared_checks
+from scripts.tables.arrow import arrow_rows
+from scripts.tables.claim_relations import declared_checks, declared_from_rows
 from scripts.tables.context import Stage
+from scripts.tables.proof import Findings, Proofs, compare_rows, run
 from scripts.tables.reference_facts import fact_range
 
 TIER_RANK = {"primary": 2, "secondary": 1, "derived": 0}
@@ -420,3 +423,21 @@ def build(stage: Stage) -> list[dict]:
 def subject_names(entities) -> dict[str, tuple[str, ...]]:
     """entity id -> the name and aliases removed from a scope about it (build and re-derivation share this)."""
     return {e["entity_id"]: tuple(e["aliases"] or ()) + (e["name_en"],) for e in entities}
+
+
+# --- proof ------------------------------------------------------------------------------------------
+
+def verdict_problems(t: Mapping, manifest: dict | None, f: Findings) -> None:
+    """Every claim re-judged against reference_facts by the build's verdicts()."""
+    multiples = multiples_from(declared_from_rows(t["claims"], t.get("claim_relations", [])))
+    dates = {d["doc_id"]: d["reference_date"] for d in t.get("documents", [])}
+    rebuilt = arrow_rows("claim_verdicts", verdicts([dict(c) for c in t["claims"]], [dict(x) for x in t["reference_facts"]],
+                                                     dates, multiples, subject_names(t.get("entities", []))))
+    compare_rows(f, "claim_verdicts", ["claim_id"], t["claim_verdicts"], rebuilt, "re-judged against reference_facts")
+
+
+PROOFS: Proofs = ((("claims", "reference_facts", "claim_verdicts"), verdict_problems),)
+
+
+def prove(t: Mapping, manifest: dict | None, f: Findings) -> None:
+    run(PROOFS, t, manifest, f)

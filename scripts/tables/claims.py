@@ -3,9 +3,10 @@ the surface number (scripts/normalize/values.py), the period from the period wor
 document's reference_date (scripts/normalize/periods.py); annotators type none of them."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import schema
 from scripts.errors import InputError
@@ -14,12 +15,23 @@ from scripts.inputs.annotations import ClaimAnn, LoadedDoc, doc_number
 from scripts.inputs.seeds import Seed
 from scripts.inputs.spans import SpanError, exclusion_spans, find_all, locate, locate_or_fail
 from scripts.normalize.cleaning import page_noise_spans
-from scripts.normalize.periods import AS_OF_NOW, SENTENCE_END, SPAN_JOIN, PeriodError, resolve, sentence_bounds, words_outside
+from scripts.normalize.periods import (
+    AS_OF_NOW,
+    SENTENCE_END,
+    SPAN_JOIN,
+    PeriodError,
+    context_words,
+    granularity_of,
+    reproduces,
+    resolve,
+    sentence_bounds,
+    words_outside,
+)
 from scripts.normalize.reconcile import reconciled
-from scripts.normalize.values import SurfaceValueError, Value, parse_value
+from scripts.normalize.values import SCALE_WORDS, SurfaceValueError, Value, parse_value
 from scripts.tables.context import Stage
 from scripts.tables.events import date_spans
-from scripts.tables.proof import Findings, by_doc, duplicates
+from scripts.tables.proof import Findings, Proofs, by_doc, compare_rows, duplicates, run, same
 
 # events: their date words count as covered numbers; noise: page noise is not
 # article content, and its likely readings give the reconciled columns
@@ -186,9 +198,125 @@ def build(stage: Stage) -> list[dict]:
     return reconciled(rows, noise, reference_dates)
 
 
-# --- proof: what the text decides, the text checks ---------------------------------------------------
+# --- proof: what the build derived, re-derived; what the text decides, the text checks -----------------
 
 PROVES = ("documents", "claims", "mentions", "noise", "events")
+
+
+def _granularity_ok(f: Findings, table: str, key: str, start: dt.date, end: dt.date, gran: str) -> None:
+    want = "point" if gran == "point" and start == end else granularity_of(start, end)
+    if gran != want:
+        f.add(table, key, "period_granularity", "consistent with the period's length", want, gran)
+
+
+def derived_problems(t: Mapping, manifest: dict | None, f: Findings) -> None:
+    """The value, unit, bound and range re-read from value_surface by the build's parser, and the period
+    re-resolved from period_surface and the document's reference_date."""
+    docs = {d["doc_id"]: d for d in t["documents"]}
+    for c in t["claims"]:
+        cid, doc = c["claim_id"], docs.get(c["doc_id"])
+        if doc is None:
+            continue  # reported by the foreign-key check
+        text, ref = doc["text"], doc["reference_date"]
+        if not cid.startswith(doc_number(c["doc_id"]) + "-"):
+            f.add("claims", cid, "claim_id", "prefixed with its document's number", doc_number(c["doc_id"]), cid)
+        # the value span: inside the clause, and exactly the surface
+        vs, ve = c["value_char_start"], c["value_char_end"]
+        if not (c["char_start"] <= vs < ve <= c["char_end"]):
+            f.add("claims", cid, "value_char_start", "value span inside the claim span",
+                  f"within [{c['char_start']}:{c['char_end']}]", f"[{vs}:{ve}]")
+        if text[vs:ve] != c["value_surface"]:
+            f.add("claims", cid, "value_surface", "text[value_char_start:value_char_end] == value_surface",
+                  text[vs:ve], c["value_surface"])
+        # value, unit, bound and range from the surface, by the build's parser
+        for col, exp in _expected_value(c).items():
+            if not same(exp, c[col]):
+                f.add("claims", cid, col, "re-derived from value_surface", exp, c[col])
+        _period_problems(f, c, text, ref, doc["reference_date_precision"])
+
+
+def _expected_value(c: dict) -> dict[str, Any]:
+    try:
+        v = parse_value(c["value_surface"])
+    except SurfaceValueError as e:
+        return {"value_surface": f"a readable number ({e})"}
+    if not same(v.value, c["value"]):
+        # a bare number may take its scale from the same clause (全年流量从300降低到起码600亿): the scale word follows it
+        after = c["quote"][c["value_char_end"] - c["char_start"]:]
+        for scale in SCALE_WORDS:
+            if scale in after:
+                try:
+                    w = parse_value(c["value_surface"], scale)
+                except SurfaceValueError:
+                    continue
+                if same(w.value, c["value"]):
+                    v = w
+                    break
+    exp: dict[str, Any] = {"value": v.value, "value_low": v.low, "value_high": v.high}
+    if v.unit is not None:  # a surface without a unit word takes the annotated unit (checked against the metric)
+        exp["unit"] = v.unit
+    # an annotation may mark a bare round figure (百亿) as approximate; nothing else overrides the wording
+    exp["bound"] = "approx" if v.bound == "exact" and c["bound"] == "approx" else v.bound
+    return exp
+
+
+def _period_problems(f: Findings, c: dict, text: str, ref: dt.date, precision: str) -> None:
+    cid, res, surface = c["claim_id"], c["period_resolution"], c["period_surface"]
+    start, end, gran = c["period_start"], c["period_end"], c["period_granularity"]
+    check = "re-resolved from period_surface and reference_date"
+    where = locate_period(text, surface, c["char_start"], c["char_end"]) if surface else None
+    if surface and where is None:
+        f.add("claims", cid, "period_surface", "in the clause or the text before it", surface, "not found")
+    if res == "document_date" and not surface:
+        _implicit_date_problems(f, c, text)
+    if res == "unknown":
+        for col, exp in (("period_start", None), ("period_end", None), ("period_granularity", "unknown")):
+            if c[col] != exp:
+                f.add("claims", cid, col, "empty when period_resolution is unknown", exp, c[col])
+        return
+    if start is None or end is None:
+        f.add("claims", cid, "period_start", f"a period when period_resolution is {res}", "a date", None)
+        return
+    _granularity_ok(f, "claims", cid, start, end, gran)
+    if res == "context":  # words borrowed from elsewhere: one of them must reproduce the period
+        if surface and not reproduces(surface, ref, start, end, context_words(text), precision):
+            f.add("claims", cid, "period_start", check + " (with context words)", f"a period {surface!r} can mean",
+                  f"{start}..{end}")
+        return
+    try:
+        p = resolve(surface, ref, None, precision)
+    except PeriodError as e:
+        f.add("claims", cid, "period_surface", check, "resolvable words", f"{surface!r} ({e})")
+        return
+    derived: tuple[tuple[str, Any], ...] = (("period_start", p.start), ("period_end", p.end),
+                                             ("period_granularity", p.granularity), ("period_resolution", p.resolution))
+    for col, exp in derived:
+        if c[col] != exp:
+            f.add("claims", cid, col, check, exp, c[col])
+    if res in ("explicit", "relative") and where and not all(c["char_start"] <= w[0] < c["char_end"] for w in where):
+        f.add("claims", cid, "period_resolution", "context when the period words are outside the clause", "context", res)
+    if res == "document_date" and surface and surface not in AS_OF_NOW:
+        f.add("claims", cid, "period_resolution", check, "explicit or relative", res)
+
+
+def _implicit_date_problems(f: Findings, c: dict, text: str) -> None:
+    """A claim taken at the writing date without period words must be a level in a sentence that names
+    no period (GUIDELINES.md, Periods, rules 2, 5 and 6)."""
+    check = "a claim without period words is a level in a sentence without period words"
+    stated = words_outside(text, c["char_start"], c["char_end"])
+    if stated:
+        f.add("claims", c["claim_id"], "period_surface", check, "the sentence's period words", ", ".join(stated))
+    if c["is_change"] or c["metric"] in schema.load().terms_with("metric", "amount"):
+        f.add("claims", c["claim_id"], "period_resolution", check, "unknown or stated", "document_date")
+
+
+def reconcile_problems(t: Mapping, manifest: dict | None, f: Findings) -> None:
+    """The reconciled readings re-derived by the build's reconciled()."""
+    claims = t["claims"]
+    rebuilt = reconciled([dict(c) for c in claims], t["noise"], {d["doc_id"]: d["reference_date"] for d in t["documents"]})
+    compare_rows(f, "claims", ["claim_id"], claims, rebuilt, "re-derived from the noise labels' likely readings")
+
+
 
 
 def _words(vocab: str, term: str) -> list[str]:
@@ -262,7 +390,7 @@ def completeness_problems(f: Findings, t: Mapping, manifest: dict) -> None:
                       f"{want[k]} (manifest.json)", got[k])
 
 
-def prove(t: Mapping, manifest: dict | None, f: Findings) -> None:
+def text_checks(t: Mapping, manifest: dict | None, f: Findings) -> None:
     texts = {d["doc_id"]: d["text"] for d in t["documents"]}
     mentioned = by_doc(t["mentions"])
     # a name written garbled is still the document naming that entity: the garbled_name noise row says whose it is
@@ -275,3 +403,14 @@ def prove(t: Mapping, manifest: dict | None, f: Findings) -> None:
     duplicates(f, "claims", t["claims"], "claim_id")
     if manifest and "completeness" in manifest:
         completeness_problems(f, t, manifest)
+
+
+PROOFS: Proofs = (
+    (("documents", "claims"), derived_problems),
+    (("documents", "claims", "noise"), reconcile_problems),
+    (PROVES, text_checks),
+)
+
+
+def prove(t: Mapping, manifest: dict | None, f: Findings) -> None:
+    run(PROOFS, t, manifest, f)

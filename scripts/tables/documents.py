@@ -2,13 +2,14 @@
 counts of the tables that point at them."""
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from scripts.inputs.seeds import Seed
 from scripts.normalize.cleaning import clean_text, page_noise_spans
 from scripts.tables.context import Stage
-from scripts.tables.proof import Findings
+from scripts.tables.proof import Findings, Proofs, run
 
 READS = ("noise", "claims", "mentions", "events")
 
@@ -37,24 +38,61 @@ def document_row(seed: Seed, removed: list[tuple[int, int]], counts: dict[str, i
     }
 
 
+def row_counts(noise: Iterable[Mapping], claims: Iterable[Mapping], mentions: Iterable[Mapping],
+               events: Iterable[Mapping]) -> dict[str, Counter]:
+    """Per table, the rows that point at each document (an event counts its evidence items)."""
+    return {
+        "noise": Counter(r["doc_id"] for r in noise),
+        "claims": Counter(r["doc_id"] for r in claims),
+        "mentions": Counter(r["doc_id"] for r in mentions),
+        "events": Counter(x["doc_id"] for ev in events for x in ev["evidence"]),
+    }
+
+
 def build(stage: Stage) -> list[dict]:
     removed = page_noise_spans(stage.rows("noise"))
-    counts = {
-        "noise": Counter(r["doc_id"] for r in stage.rows("noise")),
-        "claims": Counter(r["doc_id"] for r in stage.rows("claims")),
-        "mentions": Counter(r["doc_id"] for r in stage.rows("mentions")),
-        "events": Counter(x["doc_id"] for ev in stage.rows("events") for x in ev["evidence"]),
-    }
+    counts = row_counts(stage.rows("noise"), stage.rows("claims"), stage.rows("mentions"), stage.rows("events"))
     return [document_row(seed, removed.get(seed.doc_id, []), {k: c[seed.doc_id] for k, c in counts.items()})
             for seed in stage.inputs.seeds]
 
 
 # --- proof ------------------------------------------------------------------------------------------
 
-PROVES = ("documents",)
+COUNTS = {"n_claims": "claims", "n_mentions": "mentions", "n_event_evidence": "events", "n_noise": "noise"}
 
 
-def prove(t: Mapping, manifest: dict | None, f: Findings) -> None:
+def derived_problems(t: Mapping, manifest: dict | None, f: Findings) -> None:
+    """The counts and the clean text re-derived by the build's functions, and each text against the seed
+    hash recorded in manifest.json."""
+    per = row_counts(t["noise"], t["claims"], t["mentions"], t["events"])
+    inputs = (manifest or {}).get("inputs")
+    removed = page_noise_spans(t["noise"])
+    for d in t["documents"]:
+        did = d["doc_id"]
+        for col, table in COUNTS.items():
+            if d[col] != per[table][did]:
+                f.add("documents", did, col, f"recount of {table} rows", per[table][did], d[col])
+        clean = clean_text(d["text"], removed.get(did, []))
+        if d["text_clean"] != clean:
+            at = next((i for i, (a, b) in enumerate(zip(clean, d["text_clean"])) if a != b),
+                      min(len(clean), len(d["text_clean"])))
+            f.add("documents", f"{did} text_clean[{at}:]", "text_clean", "re-derived from text and the page-noise spans",
+                  clean[at:at + 30], d["text_clean"][at:at + 30])
+        source_file = f"seeds/{did}.txt"
+        if d["source_file"] != source_file:
+            f.add("documents", did, "source_file", "seeds/<doc_id>.txt", source_file, d["source_file"])
+        text_hash = hashlib.sha256(d["text"].encode("utf-8")).hexdigest()
+        if not isinstance(inputs, dict) or source_file not in inputs:
+            f.add("documents", did, "sha256", "the seed hash is recorded in manifest.json inputs",
+                  f"inputs[{source_file!r}]", "absent")
+            continue
+        for what, h in (("documents.sha256", d["sha256"]), ("sha256(text)", text_hash)):
+            if h != inputs[source_file]:
+                f.add("documents", did, "sha256" if what == "documents.sha256" else "text",
+                      f"{what} equals the seed hash in manifest.json inputs", inputs[source_file], h)
+
+
+def page_problems(t: Mapping, manifest: dict | None, f: Findings) -> None:
     """What the page itself shows: a date only with a basis for it, and each title its own page's."""
     docs = t["documents"]
     for d in docs:
@@ -69,3 +107,13 @@ def prove(t: Mapping, manifest: dict | None, f: Findings) -> None:
                       "a title in this text", f"{d['title']!r}, the title in {other}")
     # no duplicate-content rule here: the same page under two ids is what a repost is, and what the scale tests'
     # replicated corpus (scripts/benchmark/replicate.py) holds; sources.yaml's sha256 names each text once per id
+
+
+PROOFS: Proofs = (
+    (("documents", "claims", "mentions", "noise", "events"), derived_problems),
+    (("documents",), page_problems),
+)
+
+
+def prove(t: Mapping, manifest: dict | None, f: Findings) -> None:
+    run(PROOFS, t, manifest, f)

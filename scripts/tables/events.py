@@ -17,9 +17,9 @@ from scripts.errors import InputError
 from scripts.inputs.annotations import not_blank
 from scripts.inputs.spans import locate_or_fail
 from scripts.inputs.yamlio import parse_list, vocab_validator
-from scripts.normalize.periods import PeriodError, resolve
+from scripts.normalize.periods import PeriodError, context_words, granularity_of, reproduces, resolve
 from scripts.tables.context import Stage
-from scripts.tables.proof import Findings, duplicates
+from scripts.tables.proof import Findings, Proofs, duplicates, run
 
 
 class EvidenceAnn(BaseModel):
@@ -72,6 +72,16 @@ def date_spans(events: Iterable[Mapping]) -> dict[str, list[tuple[int, int]]]:
                 k = x["char_start"] + x["quote"].find(x["stated_date_surface"])
                 out[x["doc_id"]].append((k, k + len(x["stated_date_surface"])))
     return out
+
+
+def evidence_order(x: Mapping) -> tuple[str, int]:
+    """Evidence is stored by document, then offset."""
+    return (x["doc_id"], x["char_start"])
+
+
+def n_sources(evidence: Iterable[Mapping]) -> int:
+    """The documents that tell an event."""
+    return len({x["doc_id"] for x in evidence})
 
 
 def dates_disagree(dated: Sequence[Mapping]) -> bool:
@@ -143,8 +153,8 @@ def build_events(path: Path, seeds: dict, entity_ids: set[str]) -> list[dict]:
             "date_precision": PRECISION.get(gran or "", "unknown") if b_row else "unknown",
             "date_surface": b_row["stated_date_surface"] if b_row else None,
             "participants": list(ev.participants), "location": ev.location,
-            "evidence": sorted(evidence, key=lambda x: (x["doc_id"], x["char_start"])),
-            "n_sources": len({x["doc_id"] for x in evidence}), "date_disagreement": disagreement, "note": ev.note,
+            "evidence": sorted(evidence, key=evidence_order),
+            "n_sources": n_sources(evidence), "date_disagreement": disagreement, "note": ev.note,
         })
     return rows
 
@@ -154,7 +164,52 @@ def build_events(path: Path, seeds: dict, entity_ids: set[str]) -> list[dict]:
 PROVES = ("events", "mentions")
 
 
-def prove(t: Mapping, manifest: dict | None, f: Findings) -> None:
+def date_problems(t: Mapping, manifest: dict | None, f: Findings) -> None:
+    """Counts, evidence order and every date re-derived from the evidence and the documents' reference dates."""
+    docs = {d["doc_id"]: d for d in t["documents"]}
+    for ev in t["events"]:
+        eid, items = ev["event_id"], ev["evidence"]
+        sources = n_sources(items)
+        if ev["n_sources"] != sources:
+            f.add("events", eid, "n_sources", "recount of the evidence's documents", sources, ev["n_sources"])
+        order = sorted(items, key=evidence_order)
+        if items != order:
+            f.add("events", eid, "evidence", "evidence ordered by document and offset")
+        for i, x in enumerate(items):
+            doc = docs.get(x["doc_id"])
+            if doc is None:
+                continue
+            key = f"{eid} evidence[{i}]"
+            if x["stated_date_surface"] is None:
+                if x["stated_date_start"] is not None or x["stated_date_end"] is not None:
+                    f.add("events", key, "evidence.stated_date_start", "no date without date words", None, x["stated_date_start"])
+                continue
+            if x["stated_date_surface"] not in x["quote"]:
+                f.add("events", key, "evidence.stated_date_surface", "inside the evidence quote", x["stated_date_surface"], x["quote"])
+            if not reproduces(x["stated_date_surface"], doc["reference_date"], x["stated_date_start"], x["stated_date_end"],
+                               context_words(doc["text"])):
+                f.add("events", key, "evidence.stated_date_start", "re-resolved from date_surface and reference_date",
+                      f"a date {x['stated_date_surface']!r} can mean", f"{x['stated_date_start']}..{x['stated_date_end']}")
+        dated = [x for x in items if x["stated_date_start"] is not None]
+        disagree = dates_disagree(dated)
+        if ev["date_disagreement"] != disagree:
+            f.add("events", eid, "date_disagreement", "recomputed from the evidence dates", disagree,
+                  ev["date_disagreement"])
+        best = (ev["date_start"], ev["date_end"], ev["date_surface"])
+        if ev["date_start"] is None:
+            want_precision = "unknown"
+        else:
+            if best not in [(x["stated_date_start"], x["stated_date_end"], x["stated_date_surface"]) for x in dated]:
+                f.add("events", eid, "date_start", "the date of one evidence item", "one of the evidence dates",
+                      f"{best[0]}..{best[1]} ({best[2]!r})")
+            want_precision = PRECISION[granularity_of(ev["date_start"], ev["date_end"])] \
+                if ev["date_start"] <= ev["date_end"] else ev["date_precision"]
+        if ev["date_precision"] != want_precision:
+            f.add("events", eid, "date_precision", "consistent with the event's dates", want_precision,
+                  ev["date_precision"])
+
+
+def participant_problems(t: Mapping, manifest: dict | None, f: Findings) -> None:
     """Each participant is named in a document that tells the event; no event told twice under two ids."""
     mentioned: dict[str, set[str]] = defaultdict(set)
     for m in t["mentions"]:
@@ -166,3 +221,13 @@ def prove(t: Mapping, manifest: dict | None, f: Findings) -> None:
                 f.add("events", ev["event_id"], "participants", "a participant is mentioned in a document telling the event",
                       f"an entity mentioned in {', '.join(sorted(docs))}", p)
     duplicates(f, "events", t["events"], "event_id")
+
+
+PROOFS: Proofs = (
+    (("documents", "events"), date_problems),
+    (PROVES, participant_problems),
+)
+
+
+def prove(t: Mapping, manifest: dict | None, f: Findings) -> None:
+    run(PROOFS, t, manifest, f)

@@ -13,9 +13,10 @@ from scripts.inputs.entity_registry import alias_table, find_mentions
 from scripts.inputs.seeds import Seed
 from scripts.inputs.spans import exclusion_spans
 from scripts.normalize.cleaning import REMOVED_TYPES
-from scripts.normalize.containment import containing
+from scripts.normalize.containment import containing, innermost
 from scripts.tables.context import Stage
-from scripts.tables.proof import Findings, by_doc
+from scripts.tables.entities import alias_owner
+from scripts.tables.proof import Findings, Proofs, by_doc, run
 
 READS = ("noise",)
 
@@ -32,6 +33,11 @@ def _check_noisy(seed: Seed, m: dict, noise_id: str | None, noise_type: dict[str
                      f"add a noise row to seeds/annotations/{seed.doc_id}.yaml")
 
 
+def mention_id(doc_id: str, char_start: int) -> str:
+    # keyed by position, not rank, so adding an alias elsewhere renumbers nothing
+    return f"{doc_number(doc_id)}-m{char_start:05d}"
+
+
 def mention_rows(seed: Seed, doc: LoadedDoc, aliases: list[tuple[str, str, bool]],
                  spans: list[tuple[int, int, str]], noise_type: dict[str, str], declared: dict[str, str]) -> list[dict]:
     """One document's mentions (a map over documents: the build runs it in worker processes)."""
@@ -44,8 +50,7 @@ def mention_rows(seed: Seed, doc: LoadedDoc, aliases: list[tuple[str, str, bool]
         noise_id = str(keys[0]) if keys else None
         if m["is_noisy_variant"]:
             _check_noisy(seed, m, noise_id, noise_type, declared[m["quote"]])
-        # keyed by position, not rank, so adding an alias elsewhere renumbers nothing
-        rows.append({"mention_id": f"{doc_number(seed.doc_id)}-m{m['char_start']:05d}", "entity_id": m["entity_id"],
+        rows.append({"mention_id": mention_id(seed.doc_id, m["char_start"]), "entity_id": m["entity_id"],
                      "doc_id": seed.doc_id, "char_start": m["char_start"], "char_end": m["char_end"],
                      "quote": m["quote"], "is_noisy_variant": m["is_noisy_variant"], "noise_id": noise_id,
                      "in_page_noise": any(noise_type[str(k)] in REMOVED_TYPES for k in keys)})
@@ -80,7 +85,51 @@ def shipped_aliases(entities: Iterable[Mapping]) -> list[tuple[str, str, bool]]:
     return sorted(rows, key=lambda r: (-len(r[0]), r[0]))
 
 
-def prove(t: Mapping, manifest: dict | None, f: Findings) -> None:
+def row_problems(t: Mapping, manifest: dict | None, f: Findings) -> None:
+    """Each mention's id, entity, noisy flag and noise span re-derived from the text and the noise rows."""
+    docs = {d["doc_id"] for d in t["documents"]}
+    ents = {e["entity_id"]: e for e in t["entities"]}
+    owner = alias_owner(t["entities"])
+    noise_type = {n["noise_id"]: n["noise_type"] for n in t["noise"]}
+    holder = innermost(t["noise"], [(m["doc_id"], m["char_start"], m["char_end"]) for m in t["mentions"]])
+    page_rows = [n for n in t["noise"] if n["noise_type"] in REMOVED_TYPES]
+    in_page = {at: k is not None for at, k in
+               innermost(page_rows, [(m["doc_id"], m["char_start"], m["char_end"]) for m in t["mentions"]]).items()}
+    last_end: dict[str, tuple[int, str]] = {}
+    for m in sorted(t["mentions"], key=lambda m: (m["doc_id"], m["char_start"])):
+        mid, e = m["mention_id"], ents.get(m["entity_id"])
+        if m["doc_id"] not in docs:
+            continue
+        want_id = mention_id(m["doc_id"], m["char_start"])
+        if mid != want_id:
+            f.add("mentions", mid, "mention_id", "<doc number>-m<char_start>", want_id, mid)
+        if e is not None:
+            if m["quote"] not in e["aliases"]:
+                f.add("mentions", mid, "entity_id", "the quote is an alias of the entity",
+                      f"the entity {m['quote']!r} names ({owner.get(m['quote'], 'none')})", m["entity_id"])
+            noisy = m["quote"] in e["noisy_aliases"]
+            if m["is_noisy_variant"] != noisy:
+                f.add("mentions", mid, "is_noisy_variant", "the quote is one of the entity's noisy aliases", noisy,
+                      m["is_noisy_variant"])
+        at = (m["doc_id"], m["char_start"], m["char_end"])
+        inside = in_page.get(at, False)
+        if m["in_page_noise"] != inside:
+            f.add("mentions", mid, "in_page_noise", "inside a page-noise span", inside, m["in_page_noise"])
+        if m["noise_id"] != holder.get(at):
+            f.add("mentions", mid, "noise_id", "the shortest noise span containing the mention", holder.get(at), m["noise_id"])
+        elif m["is_noisy_variant"] and m["noise_id"] is None:
+            f.add("mentions", mid, "noise_id", "a noisy variant lies in a noise span", "a noise_id", None)
+        elif m["noise_id"] is not None and m["is_noisy_variant"] and noise_type.get(m["noise_id"]) in REMOVED_TYPES:
+            f.add("mentions", mid, "noise_id", "a noisy variant's noise span labels the garbling, not the page",
+                  "a content noise type", noise_type[m["noise_id"]])
+        prev = last_end.get(m["doc_id"])
+        if prev and m["char_start"] < prev[0]:
+            f.add("mentions", mid, "char_start", "mentions do not overlap (longest match wins)", f">= {prev[0]}",
+                  m["char_start"])
+        last_end[m["doc_id"]] = (m["char_end"], mid)
+
+
+def rescan_problems(t: Mapping, manifest: dict | None, f: Findings) -> None:
     """The text re-scanned with the shipped registry, minus the alias exclusions the manifest records:
     every occurrence found is a stored mention, and every stored mention is found."""
     excluded = {e["doc_id"]: [tuple(x) for x in e["alias_exclusions"]]
@@ -94,7 +143,7 @@ def prove(t: Mapping, manifest: dict | None, f: Findings) -> None:
         have = {(m["char_start"], m["char_end"]): m for m in stored.get(d["doc_id"], [])}
         for at in sorted(found.keys() - have.keys()):
             m = found[at]
-            f.add("mentions", f"{doc_number(d['doc_id'])}-m{at[0]:05d}", "(row)",
+            f.add("mentions", mention_id(d["doc_id"], at[0]), "(row)",
                   "every alias occurrence is a mention (re-scanned with the shipped entities)",
                   f"a mention of {m['entity_id']} ({m['quote']!r})", "none")
         for at in sorted(have.keys() & found.keys()):
@@ -110,3 +159,13 @@ def prove(t: Mapping, manifest: dict | None, f: Findings) -> None:
 def alias_exclusions(seed: Seed, doc: LoadedDoc) -> list[list[int]]:
     """The spans the annotation excludes from the alias scan, as the manifest records them."""
     return sorted([s, e] for s, e, _ in exclusion_spans(seed.text, doc, "alias_exclusions"))
+
+
+PROOFS: Proofs = (
+    (("documents", "entities", "mentions", "noise"), row_problems),
+    (PROVES, rescan_problems),
+)
+
+
+def prove(t: Mapping, manifest: dict | None, f: Findings) -> None:
+    run(PROOFS, t, manifest, f)

@@ -10,7 +10,7 @@ from scripts.inputs.annotations import LoadedDoc, doc_number
 from scripts.inputs.seeds import Seed
 from scripts.inputs.spans import locate_or_fail
 from scripts.tables.context import Stage
-from scripts.tables.proof import Findings, duplicates
+from scripts.tables.proof import Findings, Proofs, duplicates, run
 
 READS: tuple[str, ...] = ()
 
@@ -49,7 +49,20 @@ def build(stage: Stage) -> list[dict]:
 PROVES = ("noise", "claims", "entities", "mentions")
 
 
-def prove(t: Mapping, manifest: dict | None, f: Findings) -> None:
+def id_problems(t: Mapping, manifest: dict | None, f: Findings) -> None:
+    """Each id prefixed with its document's number, and each claim it lists of the same document."""
+    claim_doc = {c["claim_id"]: c["doc_id"] for c in t["claims"]}
+    for n in t["noise"]:
+        if not n["noise_id"].startswith(doc_number(n["doc_id"]) + "-"):
+            f.add("noise", n["noise_id"], "noise_id", "prefixed with its document's number", doc_number(n["doc_id"]),
+                  n["noise_id"])
+        for cid in n["claim_ids"]:
+            if cid in claim_doc and claim_doc[cid] != n["doc_id"]:
+                f.add("noise", n["noise_id"], "claim_ids", "claims of the same document", n["doc_id"],
+                      f"{cid} of {claim_doc[cid]}")
+
+
+def reading_problems(t: Mapping, manifest: dict | None, f: Findings) -> None:
     """A garbled name reads as its entities' names and lists each entity garbled inside it; a label lists every
     claim it reconciles."""
     ents = {e["entity_id"]: e for e in t["entities"]}
@@ -77,3 +90,13 @@ def prove(t: Mapping, manifest: dict | None, f: Findings) -> None:
         if unlisted:
             f.add("noise", nid, "claim_ids", "every claim the label reconciles is listed", unlisted, n["claim_ids"])
     duplicates(f, "noise", t["noise"], "noise_id")
+
+
+PROOFS: Proofs = (
+    (("claims", "noise"), id_problems),
+    (PROVES, reading_problems),
+)
+
+
+def prove(t: Mapping, manifest: dict | None, f: Findings) -> None:
+    run(PROOFS, t, manifest, f)

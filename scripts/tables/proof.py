@@ -1,16 +1,22 @@
 """What a table's proof reports, and the rules every table's proof shares.
 
-A table module's `prove(t, manifest, f)` checks the columns it derives against the text and the rules
-(scripts/validate.py runs every module's proof, beside scripts/rederive.py's re-derivation). A finding
-names table, key and column and the rule that failed, and says what was expected and what was found.
-Problem lives here, below scripts/release/, so that a table module can report one without importing
-a higher stage."""
+A table module's `prove(t, manifest, f)` re-derives the columns it builds from what the release stores, by
+the same functions its build uses, and checks them against the text and the rules. Its `PROOFS` lists the
+checks `prove` runs, each with the tables it reads: scripts/release/proof.py runs each check only when all
+of those tables are present and their form is sound, so a table untrusted yields no finding in another.
+A finding names table, key and column and the rule that failed, and says what was expected and what was
+found. Problem and the row comparison live here, below scripts/release/, so that a table module can
+report one without importing a higher stage (and light: an entry point imports Problem before parsing)."""
 from __future__ import annotations
 
+import math
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # validate imports Problem before parsing its arguments: no pyarrow here
+    import pyarrow as pa
 
 Rows = list[dict[str, Any]]
 
@@ -85,3 +91,94 @@ def by_doc(rows: Rows) -> Mapping[str, Rows]:
     for r in rows:
         out[r["doc_id"]].append(r)
     return out
+
+
+# --- a module's checks --------------------------------------------------------------------------------
+
+Check = Callable[[Mapping[str, Rows], "dict | None", "Findings"], None]
+# (tables a check reads, the check): a module's PROOFS
+Proofs = Sequence[tuple[tuple[str, ...], Check]]
+
+
+def run(proofs: Proofs, t: Mapping[str, Rows], manifest: dict | None, f: Findings) -> None:
+    """A module's checks, each when every table it reads is there (a module's `prove`)."""
+    for needs, check in proofs:
+        if all(n in t for n in needs):
+            check(t, manifest, f)
+
+
+# --- comparing rows -------------------------------------------------------------------------------------
+
+def same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return (math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    return type(a) is type(b) and a == b
+
+
+def first_difference(expected: Any, found: Any, path: str = "") -> tuple[str, Any, Any] | None:
+    """Where two values first differ: (path inside the value, expected part, found part)."""
+    if same(expected, found):
+        return None
+    if isinstance(expected, list) and isinstance(found, list):
+        for i, (x, y) in enumerate(zip(expected, found)):
+            d = first_difference(x, y, f"{path}[{i}]")
+            if d:
+                return d
+        return (f"{path} length", len(expected), len(found))
+    if isinstance(expected, dict) and isinstance(found, dict):
+        for k in list(expected) + [k for k in found if k not in expected]:
+            d = first_difference(expected.get(k, MISSING), found.get(k, MISSING), f"{path}.{k}")
+            if d:
+                return d
+    return (path, expected, found)
+
+
+def compare_rows(f: Findings, table: str, key: list[str], stored: Rows, rebuilt: Rows, check: str) -> None:
+    """Rebuilt rows against stored rows: rows missing on either side, then every column
+    (the union of both sides' columns) of every row present on both."""
+    # The common case first, in C: rows equal by == are equal by same() too, as both sides hold the values of
+    # one declared Arrow type per column (NaN is the exception, and fails == into the comparison below).
+    if stored == rebuilt:
+        return
+
+    def k(r: dict) -> Any:
+        return r[key[0]] if len(key) == 1 else tuple(r[c] for c in key)
+    got = {k(r): r for r in reversed(stored)}  # the first of duplicates; duplicates are a key finding
+    want = {k(r): r for r in reversed(rebuilt)}
+    for key_ in sorted(want.keys() - got.keys(), key=str):
+        f.add(table, key_, "(row)", f"{check}: a row the rules derive is missing")
+    for key_ in sorted(got.keys() - want.keys(), key=str):
+        f.add(table, key_, "(row)", f"{check}: a row the rules do not derive")
+    for key_ in sorted(want.keys() & got.keys(), key=str):
+        w, g = want[key_], got[key_]
+        for col in list(w) + [c for c in g if c not in w]:
+            d = first_difference(w.get(col, MISSING), g.get(col, MISSING))
+            if d:
+                path, exp, fnd = d
+                f.add(table, key_ if not path else f"{show_key(key_)} {col}{path}", col, check, exp, fnd)
+
+
+class ReleaseRows(Mapping[str, Rows]):
+    """The release's tables as Python rows, each converted on first use and kept: a check that needs no
+    rows of a table (the task tables, compared as Arrow) never pays for them. `arrow`: the tables themselves."""
+
+    def __init__(self, tables: Mapping[str, pa.Table]) -> None:
+        self.arrow, self._rows = tables, {}  # type: ignore[var-annotated]
+
+    def __getitem__(self, name: str) -> Rows:
+        if name not in self._rows:
+            self._rows[name] = self.arrow[name].to_pylist()
+        return self._rows[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.arrow
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.arrow)
+
+    def __len__(self) -> int:
+        return len(self.arrow)

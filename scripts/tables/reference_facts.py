@@ -22,7 +22,7 @@ from scripts.inputs.yamlio import line_of, parse_list, vocab_validator
 from scripts.normalize.intervals import interval
 from scripts.normalize.values import SurfaceValueError, parse_value
 from scripts.tables.context import Stage
-from scripts.tables.proof import Findings, duplicates
+from scripts.tables.proof import Findings, Proofs, duplicates, run, same
 
 _EN = re.compile(r"^(?P<q>around|about|nearly|over|more than|exceeded|exceeding|exceed)?\s*(?:RMB|US\$|HK\$)?\s*"
                  r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<scale>trillion|billion|million|thousand|bn|mn)?\s*(?P<pct>%|percent)?"
@@ -289,9 +289,35 @@ def build(stage: Stage) -> list[dict]:
 PROVES = ("reference_facts",)
 
 
-def prove(t: Mapping, manifest: dict | None, f: Findings) -> None:
+def value_problems(t: Mapping, manifest: dict | None, f: Findings) -> None:
+    """Printed figures re-read from value_as_printed; derived ones re-computed from the facts they name."""
+    facts = t["reference_facts"]
+    by_id = {r["fact_id"]: r for r in facts}
+    for r in facts:
+        if r["source_tier"] == "derived":
+            try:
+                ins = {fid: by_id[fid] for fid in r["derived_from"]}
+                lo, hi = evaluate(r["formula"], {k: fact_range(x) for k, x in ins.items()})
+                mid, _ = evaluate(r["formula"], {k: (x["value"], x["value"]) for k, x in ins.items()})
+            except (KeyError, ValueError, ZeroDivisionError, TypeError) as e:
+                f.add("reference_facts", r["fact_id"], "formula", "computable from derived_from", "a value", str(e))
+                continue
+            norm = {"value": mid, "value_low": lo, "value_high": hi}
+        else:
+            try:
+                norm = normalize(r["value_as_printed"] or "")
+            except SurfaceValueError as e:
+                f.add("reference_facts", r["fact_id"], "value_as_printed", "a readable figure", "a number", str(e))
+                continue
+        for col, exp in norm.items():
+            if not same(exp, r[col]):
+                f.add("reference_facts", r["fact_id"], col, "re-derived from value_as_printed or formula", exp, r[col])
+
+
+def source_problems(t: Mapping, manifest: dict | None, f: Findings) -> None:
     """A source reports a period only once it has ended, unless its basis says it may precede it (a recorded
-    forecast or target, as the build allows); no fact recorded twice under two ids."""
+    forecast or target, as the build allows); known_from re-derived from source_date and disclosed_with; no fact
+    recorded twice under two ids."""
     for r in t["reference_facts"]:
         if r["source_date"] and r["period_end"] and r["source_date"] < r["period_end"] \
                 and not may_precede_period(r.get("source_date_basis")):
@@ -307,3 +333,10 @@ def prove(t: Mapping, manifest: dict | None, f: Findings) -> None:
             f.add("reference_facts", r["fact_id"], "known_from", "source_date, or the disclosed_with fact's when earlier",
                   want, r["known_from"])
     duplicates(f, "reference_facts", t["reference_facts"], "fact_id")
+
+
+PROOFS: Proofs = ((PROVES, value_problems), (PROVES, source_problems))
+
+
+def prove(t: Mapping, manifest: dict | None, f: Findings) -> None:
+    run(PROOFS, t, manifest, f)

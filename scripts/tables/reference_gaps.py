@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from scripts.tables.context import Stage
-from scripts.tables.proof import Findings
+from scripts.tables.proof import Findings, Proofs, run
 from scripts.tables.reference_facts import load_gaps
 
 READS = ("claims", "reference_facts")
@@ -19,7 +19,7 @@ def build(stage: Stage) -> list[dict]:
 PROVES = ("reference_gaps", "claim_verdicts")
 
 
-def prove(t: Mapping, manifest: dict | None, f: Findings) -> None:
+def claim_problems(t: Mapping, manifest: dict | None, f: Findings) -> None:
     """A gap lists claims no fact decides, or decided only by the gap's own fallback facts."""
     verdicts = {v["claim_id"]: v for v in t["claim_verdicts"]}
     for g in t["reference_gaps"]:
@@ -28,3 +28,10 @@ def prove(t: Mapping, manifest: dict | None, f: Findings) -> None:
             if v and v["verdict"] != "not_enough_info" and not set(v["fact_ids"]) <= set(g["fallback_fact_ids"]):
                 f.add("reference_gaps", g["gap_id"], "claim_ids", "a gap's claim is one no fact (but its fallbacks) decides",
                       "not_enough_info", f"{cid}: {v['verdict']} on {v['fact_ids']}")
+
+
+PROOFS: Proofs = ((PROVES, claim_problems),)
+
+
+def prove(t: Mapping, manifest: dict | None, f: Findings) -> None:
+    run(PROOFS, t, manifest, f)
