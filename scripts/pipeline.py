@@ -13,6 +13,7 @@ import pyarrow as pa
 import schema
 from scripts import paths
 from scripts.gc_policy import settle, settled_objects
+from scripts.inputs.seeds import refuse_outside_root
 from scripts.tables import build_order, dependencies, modules
 from scripts.tables.arrow import RowShapeError, in_key_order, to_table
 from scripts.tables.context import Inputs, Row, Stage, frozen
@@ -27,6 +28,7 @@ def build_tables(seeds_dir: Path = paths.SEEDS, workers: int = 1,
     processes share the per-document stages (the tables are the same for any number), or with
     engine="spark" Spark jobs on `master` (default local[*]) run them, with the same tables.
     timings, if given, receives the seconds each table took (scripts/bench.py)."""
+    refuse_outside_root(seeds_dir)
     mods = modules()
     deps = dependencies(mods)
     inputs = Inputs(seeds_dir, workers, engine, master)

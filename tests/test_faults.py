@@ -445,14 +445,15 @@ KUAISHOU = "  aliases: [快手]\n  description: Chinese short-video"
 EV1 = '    - {doc: 000_7c51db7d224d44d0, quote: "2018年,快手开启了直播电商业务", date: 2018年}\n'
 
 
-def _to_lines(project, change=lambda line: line):
-    """Every document's annotations moved from its YAML file into seeds/annotations/documents.jsonl."""
+def _to_lines(project, change=lambda line: line, at=0):
+    """Every document's annotations moved from its YAML file into seeds/annotations/documents.jsonl (the
+    at-th line changed)."""
     import yaml
     lines = []
     for p in sorted((project / A).glob("[0-9][0-9][0-9]_*.yaml")):
         lines.append(json.dumps(yaml.safe_load(p.read_text(encoding="utf-8")), ensure_ascii=False, default=str))
         p.unlink()
-    lines[0] = change(lines[0])
+    lines[at] = change(lines[at])
     (project / A / "documents.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -481,6 +482,37 @@ def _typed(monkeypatch, table, column, new_type):
 
 def _alias(ch):
     return _edit(ENT, "aliases: [得物]", f"aliases: [得{ch}物]")
+
+
+FACTS, SEED0 = "seeds/reference/facts.yaml", "seeds/000_7c51db7d224d44d0.txt"
+# 000-c01 as annotated, to be annotated a second time under c99 (issue 25 item 6: one clause, two claims)
+C01 = """  - id: c01
+    quote: 去年一季度,快手电商的经营者数目环比下降50%
+    value: 50%
+    subject: kuaishou_ecommerce
+    metric: merchant_count
+    scope: 经营者数目
+    period: 去年一季度
+    change: {basis: qoq, direction: decrease}
+    kind: actual
+"""
+
+
+def _read_again(direction="decrease", extra=""):
+    twice = C01.replace("c01", "c99").replace("decrease", direction) + '    en: "The same clause read again."\n' + extra
+    return _edit(D0, "  - id: c02\n", twice + "  - id: c02\n")
+
+
+def _outside(project, name=SEED0):
+    """The input replaced by a symlink to an identical copy outside the project root: the same bytes and hash."""
+    inside = project / name
+    outside = project.parent / ("outside-" + inside.name)
+    shutil.move(inside, outside)
+    inside.symlink_to(outside)
+
+
+def _fact_field(old, new):
+    return _edit(FACTS, old, new)
 
 
 INPUTS = {
@@ -519,6 +551,32 @@ INPUTS = {
     "text column declared int64": (lambda p, mp: _typed(mp, "noise", "quote", pa.int64()), "schema/tables.yaml", "noise.quote"),
     "reference figure declared int32": (lambda p, mp: _typed(mp, "reference_facts", "value", pa.int32()),
                                         "schema/tables.yaml", "reference_facts.value"),
+    # issue 25 item 6 (bad input, the same standard): the issue's probes
+    "one clause annotated twice as two claims of opposite directions": (
+        _read_again("increase"), D0, "is the number c01 already reads ('50%' at [93:96]): one clause annotated as two claims"),
+    "a seed that is a symlink to a file outside the project root": (
+        lambda p: _outside(p), SEED0, "outside the project root"),
+    "a fact whose period ends in 2099 (a forecast)": (
+        lambda p: (_fact_field("  period_end: '2018-12-31'\n", "  period_end: '2099-12-31'\n")(p),
+                   _fact_field("  source_date_basis: page_date\n", "  source_date_basis: forecast\n")(p)),
+        FACTS, "period_end: 2099-12-31 is outside 2015-01-01..2030-12-31"),
+    "a share of 1e9 percent": (_fact_field("  value_as_printed: 62.4%\n", "  value_as_printed: 1000000000%\n"),
+                               FACTS, "metric share is a share of a whole (schema/vocab.yaml): a level lies within 0..100"),
+    "duplicated key inside a claim of the second JSON line": (
+        lambda p: _to_lines(p, lambda ln: ln.replace('"value": ', '"value": "1", "value": ', 1), at=1),
+        A + "documents.jsonl:2", "duplicate key 'value'"),
+    # our own, of the same kinds
+    "one clause annotated twice, a copy under a new id": (_read_again(), D0, "one clause annotated as two claims"),
+    "one clause annotated twice, the second reading's reason too short": (
+        _read_again(extra="    second_reading: why\n"), D0, "second_reading: String should have at least 10 characters"),
+    "the annotations folder a symlink to a folder outside the root": (
+        lambda p: _outside(p, "seeds/annotations"), "seeds/annotations", "outside the project root"),
+    "a fact whose period starts in 2011": (_fact_field("  period_start: '2018-01-01'\n", "  period_start: '2011-01-01'\n"),
+                                           FACTS, "period_start: 2011-01-01 is outside 2015-01-01..2030-12-31"),
+    "a fact dated after 2030": (_fact_field("  source_date: '2020-11-05'\n", "  source_date: '2031-01-05'\n"),
+                                FACTS, "source_date: 2031-01-05 is outside"),
+    "a repurchase rate of 165 percent": (_fact_field("  value_as_printed: 65%\n", "  value_as_printed: 165%\n"),
+                                        FACTS, "metric repurchase_rate is a share of a whole"),
 }
 
 
@@ -536,10 +594,50 @@ def test_the_build_refuses_the_input_with_file_line_reason(project, kind, monkey
     assert rc == 1, err
     m = re.fullmatch(r"build failed: (\S+?):(\d+): (.*)\n", err, re.S)
     assert m, err
-    assert m.group(1).endswith(named) and int(m.group(2)) > 0, err
+    assert f"{m.group(1)}:{m.group(2)}".endswith(named) or m.group(1).endswith(named), err  # named may give the line
+    assert int(m.group(2)) > 0, err
     assert reason in m.group(3), err
     assert "Traceback" not in err
     assert tree_digest(project / "dataset") == before
+
+
+def _claim_rows(project):
+    from scripts.tables.claims import claim_row
+    from scripts.tables.context import Inputs
+    inp = Inputs(project / "seeds")
+    seed, doc = inp.seed_by_id["000_7c51db7d224d44d0"], inp.annotations["000_7c51db7d224d44d0"]
+    return doc, [claim_row(seed, doc, i, c, inp.entity_ids)[0] for i, c in enumerate(doc.ann.claims)]
+
+
+def test_a_second_reading_of_a_number_builds_when_its_annotation_says_why(project):
+    """The exception to one number, one claim (GUIDELINES.md, What is a claim): second_reading on the later claim."""
+    from scripts.errors import InputError
+    from scripts.tables.claims import one_number_one_claim
+    _read_again()(project)
+    doc, rows = _claim_rows(project)
+    with pytest.raises(InputError, match="one clause annotated as two claims"):
+        one_number_one_claim(doc, rows)
+    project2 = project.parent / "with-reason"
+    shutil.copytree(project / "seeds", project2 / "seeds")
+    _edit(D0, '    en: "The same clause read again."\n',
+          '    en: "The same clause read again."\n    second_reading: "Both readings are kept on purpose here."\n')(project2)
+    doc, rows = _claim_rows(project2)
+    assert [r["value_surface"] for r in rows[:2]] == ["50%", "50%"]
+    one_number_one_claim(doc, rows)  # said why: no error
+
+
+def test_a_symlink_that_stays_inside_the_root_is_read(project):
+    from scripts.inputs.seeds import refuse_outside_root
+    seed = project / SEED0
+    shutil.move(seed, project / "kept-elsewhere.txt")
+    seed.symlink_to(project / "kept-elsewhere.txt")
+    refuse_outside_root(project / "seeds")  # inside the root: no error
+    (project / "kept-elsewhere.txt").unlink()
+    seed.unlink()
+    seed.symlink_to("/etc/hostname")
+    from scripts.errors import InputError
+    with pytest.raises(InputError, match="outside the project root"):
+        refuse_outside_root(project / "seeds")
 
 
 def test_annotations_moved_to_json_lines_build_the_same_tables(project, release):

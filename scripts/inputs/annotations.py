@@ -80,6 +80,9 @@ class ClaimAnn(Span):
     confidence: str = "high"
     note: Optional[str] = None
     expect: Optional[float] = Field(default=None, allow_inf_nan=False)  # .nan would compare unequal to nothing
+    # why this claim reads a number another claim of the document already reads: without
+    # it two claims on the same number are one clause annotated twice, and the build refuses the second
+    second_reading: Optional[str] = Field(default=None, min_length=10)
 
     _value = field_validator("value")(not_blank)
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Optional
 
@@ -72,3 +73,19 @@ def load_seeds(seeds_dir: Path = paths.SEEDS) -> list[Seed]:
     for extra in sorted(set(p.stem for p in seeds_dir.glob("*.txt")) - seen):
         raise InputError(manifest, 0, f"seed {extra}.txt has no entry in sources.yaml")
     return sorted(seeds, key=lambda s: s.doc_id)
+
+
+def refuse_outside_root(seeds_dir: Path) -> None:
+    """Inputs are read only from inside the project root (seeds_dir's parent): a seed, an annotation file or a
+    folder of them that is a symlink resolving elsewhere would make the release depend on a file the project does
+    not hold (and could read any file the builder can). A symlink that stays inside the root is fine."""
+    root = seeds_dir.parent.resolve()
+    if not seeds_dir.resolve().is_relative_to(root):
+        raise InputError(seeds_dir, 1, f"resolves to {seeds_dir.resolve()}, outside the project root {root}: "
+                                       "inputs are read only from inside it")
+    for folder, dirs, files in os.walk(seeds_dir):  # symlinked folders are not descended: each is checked here
+        for name in sorted(dirs + files):
+            p = Path(folder) / name
+            if p.is_symlink() and not p.resolve().is_relative_to(root):
+                raise InputError(p, 1, f"a symlink to {p.resolve()}, outside the project root {root}: inputs are read "
+                                       "only from inside it (copy the file into the project)")

@@ -174,6 +174,21 @@ def _completeness(seed: Seed, doc: LoadedDoc, covered: list, event_spans: list, 
     return report.as_dict()
 
 
+def one_number_one_claim(doc: LoadedDoc, rows: list[dict]) -> None:
+    """A number of the text is one claim: a second claim whose value overlaps an earlier claim's value (in
+    characters of the text) is the same clause annotated twice (two opposite readings of one 下降, or a copy),
+    unless its annotation says why in second_reading. Claims that only share a clause, each with its own
+    number (2022年GMV环比下降32.5%达到9012万元: a change and a level), are not concerned."""
+    for j, b in enumerate(rows):
+        for i, a in enumerate(rows[:j]):
+            if a["value_char_start"] < b["value_char_end"] and b["value_char_start"] < a["value_char_end"] \
+                    and not doc.ann.claims[j].second_reading:
+                _fail(doc, j, "value", f"{b['value_surface']!r} at [{b['value_char_start']}:{b['value_char_end']}] is the number "
+                                       f"{doc.ann.claims[i].id} already reads ({a['value_surface']!r} at "
+                                       f"[{a['value_char_start']}:{a['value_char_end']}]): one clause annotated as two claims; "
+                                       "merge them, or say in second_reading why the text states two things with it")
+
+
 def doc_claims(seed: Seed, doc: LoadedDoc, entity_ids: set[str], event_spans: list, page_noise: list) -> tuple[list[dict], dict]:
     """One document's claim rows and its completeness report."""
     rows, covered = [], []
@@ -181,6 +196,7 @@ def doc_claims(seed: Seed, doc: LoadedDoc, entity_ids: set[str], event_spans: li
         row, spans = claim_row(seed, doc, i, c, entity_ids)
         rows.append(row)
         covered += spans
+    one_number_one_claim(doc, rows)
     report = _completeness(seed, doc, covered, event_spans, page_noise)
     return rows, report | {"claims": len(rows)}
 

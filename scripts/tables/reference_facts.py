@@ -99,6 +99,16 @@ def known_from(fact: Mapping, first: Mapping | None) -> dt.date:
     return min(own, first["source_date"]) if first is not None else own
 
 
+def _outside_declared_range(column: str, value: Optional[dt.date]) -> str | None:
+    """Why a fact's date lies outside the range schema/tables.yaml declares for its reference_facts column (the
+    one declaration the release is validated against), or None: said here, at the fact's line, not after the build."""
+    col = schema.load().tables["reference_facts"].column(column)
+    low, high = (dt.date.fromisoformat(str(b)) if b is not None else None for b in (col.min, col.max))
+    if value is None or (low is None or value >= low) and (high is None or value <= high):
+        return None
+    return f"{column}: {value} is outside {low}..{high}, the range schema/tables.yaml declares for reference_facts.{column}"
+
+
 def may_precede_period(basis: Optional[str]) -> bool:
     """Whether vocab source_date_basis lets a source_date fall before its fact's period ends (a forecast)."""
     spec = schema.load().vocab["source_date_basis"].get(basis or "", {})
@@ -207,35 +217,54 @@ def _derived_row(path: Path, line: int, f: FactAnn, rows: dict[str, dict]) -> di
     return row
 
 
+def _checked(path: Path, f: FactAnn, line: int, raw, entity_ids: set[str]) -> None:
+    """What every fact must hold, read on a page or derived: a known subject, a unit of its metric, its dates in
+    order and inside the ranges schema/tables.yaml declares."""
+    if f.subject not in entity_ids:
+        raise InputError(path, line, f"subject: unknown entity {f.subject!r}")
+    if f.unit not in schema.load().vocab["metric"][f.metric]["units"]:
+        raise InputError(path, line, f"unit {f.unit} is not allowed for metric {f.metric}")
+    if f.period_end < f.period_start:
+        raise InputError(path, line, "period_end is before period_start")
+    for field in ("period_start", "period_end", "source_date"):
+        reason = _outside_declared_range(field, getattr(f, field))
+        if reason:
+            raise InputError(path, line_of(raw, (field,)), reason)
+
+
+def _read_on_a_page(path: Path, f: FactAnn, line: int, raw) -> dict:
+    """A page's figure normalized, once its date, its share range and its bound agree with what it prints."""
+    if f.source_date is not None and f.source_date < f.period_end and not may_precede_period(f.source_date_basis):
+        raise InputError(path, line_of(raw, ("source_date",)),
+                         f"source_date {f.source_date} is before the end of its own period ({f.period_end}): a page cannot "
+                         f"report a figure not yet measured unless source_date_basis says why (e.g. forecast), "
+                         f"not {f.source_date_basis}")
+    try:
+        norm = normalize(f.value_as_printed or "")
+    except SurfaceValueError as e:
+        raise InputError(path, line, f"value_as_printed: {e}") from None
+    if f.metric in schema.load().terms_with("metric", "share") and f.change_basis == "none" \
+            and not 0 <= norm["value"] <= 100:
+        raise InputError(path, line_of(raw, ("value_as_printed",)),
+                         f"value_as_printed: {f.value_as_printed!r} reads {norm['value']:g}%, but metric {f.metric} is a share "
+                         "of a whole (schema/vocab.yaml): a level lies within 0..100")
+    if norm["bound"] != f.bound:
+        raise InputError(path, line_of(raw, ("bound",)), f"bound: {f.bound} is declared, but {f.value_as_printed!r} as printed reads "
+                                     f"{norm['bound']}")
+    return norm
+
+
 def load_facts(path: Path, entity_ids: set[str]) -> list[dict]:
     """Facts read on pages, then the derived ones computed from them (in file order)."""
-    units = schema.load().vocab["metric"]
     rows: dict[str, dict] = {}
     derived: list[tuple[FactAnn, int]] = []
     disclosed: list[tuple[FactAnn, Any]] = []
     for f, line, raw in parse_list(path, FactAnn, lambda f: f.id, "facts"):
-        if f.subject not in entity_ids:
-            raise InputError(path, line, f"subject: unknown entity {f.subject!r}")
-        if f.unit not in units[f.metric]["units"]:
-            raise InputError(path, line, f"unit {f.unit} is not allowed for metric {f.metric}")
-        if f.period_end < f.period_start:
-            raise InputError(path, line, "period_end is before period_start")
+        _checked(path, f, line, raw, entity_ids)
         if f.source_tier == DERIVED:
             derived.append((f, line))
             continue
-        if f.source_date is not None and f.source_date < f.period_end and not may_precede_period(f.source_date_basis):
-            raise InputError(path, line_of(raw, ("source_date",)),
-                             f"source_date {f.source_date} is before the end of its own period ({f.period_end}): a page cannot "
-                             f"report a figure not yet measured unless source_date_basis says why (e.g. forecast), "
-                             f"not {f.source_date_basis}")
-        try:
-            norm = normalize(f.value_as_printed or "")
-        except SurfaceValueError as e:
-            raise InputError(path, line, f"value_as_printed: {e}") from None
-        if norm["bound"] != f.bound:
-            raise InputError(path, line_of(raw, ("bound",)), f"bound: {f.bound} is declared, but {f.value_as_printed!r} as printed reads "
-                                         f"{norm['bound']}")
-        rows[f.id] = _row(f, norm)
+        rows[f.id] = _row(f, _read_on_a_page(path, f, line, raw))
         if f.disclosed_with:
             disclosed.append((f, raw))
     for f, raw in disclosed:
