@@ -25,7 +25,7 @@ import pytest
 from schema.derive import arrow_schema
 from scripts.files import sha256_file
 from scripts.normalize.cleaning import REMOVED_TYPES, clean_text
-from scripts.pipeline import _instants
+from scripts.tables.arrow import _instants
 from scripts.release.rebuild import rebuild
 from scripts.release.write import write_parquet
 from scripts.tables import modules

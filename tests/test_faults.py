@@ -466,9 +466,9 @@ def _edit(path, old, new):
 
 
 def _typed(monkeypatch, table, column, new_type):
-    """schema/tables.yaml with one column's type changed, as the build's pipeline sees it."""
+    """schema/tables.yaml with one column's type changed, as the build's row-to-Arrow step sees it."""
     from schema.derive import arrow_schema
-    from scripts import pipeline
+    from scripts.tables import arrow
     real = arrow_schema
 
     def changed(name):
@@ -477,7 +477,7 @@ def _typed(monkeypatch, table, column, new_type):
             return s
         i = s.get_field_index(column)
         return s.set(i, s.field(i).with_type(new_type))
-    monkeypatch.setattr(pipeline, "arrow_schema", changed)
+    monkeypatch.setattr(arrow, "arrow_schema", changed)
 
 
 def _alias(ch):
