@@ -65,10 +65,10 @@ def run(release: Path, docs_dir: Path | None = None, tables: dict | None = None)
         results.append((name, result))
         for r in result.results:
             if not r.success:
-                cfg = r.expectation_config
-                col = cfg.kwargs.get("column", "(table)")
+                cfg = r.expectation_config  # always set on a suite's result; typed optional
+                col = cfg.kwargs.get("column", "(table)") if cfg else "(table)"
                 ex = (r.result or {}).get("partial_unexpected_list") or (r.result or {}).get("observed_value")
-                problems.append(Problem(name, str(col), f"great_expectations {cfg.type}",
+                problems.append(Problem(name, str(col), f"great_expectations {cfg.type if cfg else '(unknown)'}",
                                         [repr(x) for x in (ex if isinstance(ex, list) else [ex])][:3]))
     if docs_dir:
         gx_report.write(docs_dir, release, results)
