@@ -11,6 +11,12 @@ second per core, peak RSS (the main process; the largest worker beside it) and t
 per 10x documents. Prints a Markdown table. With `--engine spark` the per-document stages are Spark jobs
 (local[*]) and the validation adds the pandera pyspark.sql checks; Spark's JVM counts as a worker.
 
+`python -m scripts.bench --validate [RELEASE] [--runs N]`: `python -m scripts.validate RELEASE` (default: the current
+release) as a whole process, command line and imports included, beside a process that only imports Great Expectations,
+run in turn after one warm-up each; per command the median wall and CPU time and the peak RSS of the N runs (default 5),
+and the median of the runs' validate / import ratios (issue 25: validation within 2x of the GX import); with
+`--against REV` also `validate RELEASE` by REV's code (a temporary worktree), in the same turns.
+
 `--against REV` measures the same sizes with the code of git revision REV too (checked out in a
 temporary worktree, its corpus made by its own generator, so each side reads the format it knows)
 and adds the ratio REV / this tree per stage: the effect of a change is
@@ -25,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from scripts import cli, parallel, paths
@@ -102,6 +109,57 @@ if {engine!r} == "spark":
 print(json.dumps({{"total": sum(t.values()), "stages": t, "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "worker_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}}))
 """
+
+
+# what every validation pays before it checks anything; a file, not `python -c`: see python() below
+GX_IMPORT = "import great_expectations\n"
+
+
+def whole_process(argv: list[str], cwd: Path = paths.ROOT) -> dict:
+    """One run of argv as a process of its own, from the outside: wall seconds, CPU seconds (user + system) and
+    peak RSS (MiB) as the kernel accounts the finished child. Its output is read and dropped; a failure stops."""
+    env = dict(os.environ, TQDM_DISABLE="1", GX_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1")
+    t0 = time.perf_counter()
+    with subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT) as proc:
+        out = proc.stdout.read() if proc.stdout else b""
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, so that its own usage is the one read
+    wall = time.perf_counter() - t0
+    if proc.returncode:
+        raise SystemExit(f"bench: {' '.join(argv)} exited {proc.returncode}:\n{out.decode(errors='replace')[-3000:]}")
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mib": usage.ru_maxrss / 1024}
+
+
+def validate_table(release: Path, runs: int, against: tuple[str, Path] | None = None) -> str:
+    """`validate RELEASE` and the GX import, each a whole process, in turn (A B A B ...: a drift of the machine's
+    speed reaches both), after one warm-up run each; with `against` (revision, its tree), also `validate RELEASE`
+    run by that revision's code, in the same turns. Markdown, printed once measured."""
+    with tempfile.TemporaryDirectory() as tmp:
+        gx_file = Path(tmp) / "import_gx.py"
+        gx_file.write_text(GX_IMPORT, encoding="utf-8")
+        root = paths.ROOT.resolve()
+        shown = release.relative_to(root) if release.is_relative_to(root) else release
+        validate = [sys.executable, "-m", "scripts.validate", str(release)]
+        commands = {f"python -m scripts.validate {shown}": (validate, paths.ROOT),
+                    'python -c "import great_expectations" (from a file)': ([sys.executable, str(gx_file)], paths.ROOT)}
+        if against:
+            commands[f"python -m scripts.validate {shown}, code of {against[0]}"] = (validate, against[1])
+        for argv, cwd in commands.values():
+            whole_process(argv, cwd)
+        results: dict[str, list[dict]] = {name: [] for name in commands}
+        for _ in range(runs):
+            for name, (argv, cwd) in commands.items():
+                results[name].append(whole_process(argv, cwd))
+    gx = results['python -c "import great_expectations" (from a file)']
+    lines = [f"| command (whole process, median of {runs}) | wall s | CPU s | peak RSS MiB | wall / GX import "
+             "(median of the pairs; min-max) |", "|---|---:|---:|---:|---:|"]
+    for name, rs in results.items():
+        ratios = [x["wall"] / y["wall"] for x, y in zip(rs, gx)]
+        ratio = "" if rs is gx else f"{statistics.median(ratios):.2f}x ({min(ratios):.2f}-{max(ratios):.2f})"
+        lines.append(f"| `{name}` | {statistics.median(r['wall'] for r in rs):.2f} | "
+                     f"{statistics.median(r['cpu'] for r in rs):.2f} | {max(r['rss_mib'] for r in rs):.0f} | {ratio} |")
+    print("\n".join(lines), flush=True)
+    return "\n".join(lines)
 
 
 def python(code: str, cwd: Path = paths.ROOT, **kw) -> subprocess.CompletedProcess:
@@ -199,6 +257,11 @@ def scale_table(sizes: list[int], runs: int, workers: int, where: Path, with_doc
                         else f" {b['wall']:.2f}{b_rss} | |" if b else " | |")
             lines.append(row)
             print(row, flush=True)
+        built, checked = results[n]["**build total**"]["wall"], results[n]["**validate total**"]["wall"]
+        if built > 0:  # issue 25: at 10,000 documents validation within 1x the build
+            row = f"| {n:,} | validate / build | {checked / built:.2f}x | | | |" + (" | |" if against else "")
+            lines.append(row)
+            print(row, flush=True)
     return "\n".join(lines)
 
 
@@ -209,24 +272,39 @@ def _sizes(arg: str) -> list[int]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = cli.Parser(prog="bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--runs", type=int, default=None, help="runs of each measurement (default 3; 5 with --validate)")
+    ap.add_argument("--validate", nargs="?", const="", default=None, metavar="RELEASE",
+                    help="whole-process `validate RELEASE` (default: the current release) beside the GX import")
     ap.add_argument("--docs", type=_sizes, default=None,
                     help="comma-separated corpus sizes, e.g. 1000,10000")
     ap.add_argument("--workers", type=int, default=parallel.default_workers(), help="build processes (default: one per core)")
     ap.add_argument("--keep", type=Path, default=None, help="write the corpora here (default: a temporary folder)")
     ap.add_argument("--no-docs", action="store_true", help="build without the figure, card, Croissant, views and datasheet")
     ap.add_argument("--against", metavar="REV", default=None,
-                    help="with --docs: also measure git revision REV (e.g. a change's parent, `abc123^`) and print the ratio")
+                    help="with --docs or --validate: also measure git revision REV (e.g. a change's parent, `abc123^`) "
+                         "and print the ratio")
     ap.add_argument("--engine", choices=parallel.ENGINES, default="embedded",
                     help="with --docs: what runs the per-document stages and adds to validation (spark: local[*])")
     ap.add_argument("--this", metavar="REV", default=None, help="with --against: measure revision REV instead of the work tree")
     args = ap.parse_args(argv)
+    if args.runs is None:
+        args.runs = 5 if args.validate is not None else 3
     if args.runs < 1 or args.workers < 1:
         ap.error("--runs and --workers must be at least 1")
-    if args.against and not args.docs or args.this and not args.against:
-        ap.error("--against needs --docs, --this needs --against")
+    if args.against and not (args.docs or args.validate is not None) or args.this and not args.against:
+        ap.error("--against needs --docs or --validate, --this needs --against")
     if args.engine != "embedded" and not args.docs:
         ap.error("--engine needs --docs")
+    if args.validate is not None:
+        if args.docs:
+            ap.error("--validate measures one release: leave out --docs")
+        release = paths.current_release(args.validate or None).resolve()
+        if why := paths.no_release(release):
+            return cli.refuse("bench", why)
+        with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
+            against = (args.against, stack.enter_context(checkout(args.against, Path(tmp)))) if args.against else None
+            validate_table(release, args.runs, against)
+        return 0
     if args.docs:
         with tempfile.TemporaryDirectory() as tmp:
             where = args.keep or Path(tmp)

@@ -84,6 +84,8 @@ MISTAKES = [  # (prog, argv, what the one line must say)
     ("bench", ["--runs", "0"], "--runs and --workers must be at least 1"),
     ("bench", ["--docs", "10,many"], "invalid _sizes value: '10,many'"),
     ("bench", ["--against", "HEAD^"], "--against needs --docs"),
+    ("bench", ["--validate", "{missing}"], "no release at"),
+    ("bench", ["--validate", "--docs", "10"], "--validate measures one release: leave out --docs"),
 ]
 
 

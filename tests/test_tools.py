@@ -1,11 +1,14 @@
 """The tools tell the truth: `validate --docs` writes a self-contained report at the path it prints, fresh
 each run, that shows failures; tolerance columns carry their unit."""
 import re
+import sys
 
 import pyarrow.parquet as pq
+import pytest
 
 import schema
 from schema import gx_suites
+from scripts.bench import whole_process
 from scripts.normalize import tolerances
 from scripts.release import gx_report
 from scripts.validate import main as validate_main
@@ -48,3 +51,15 @@ def test_every_tolerance_has_a_unit_and_the_tables_carry_it(release):
     assert units["change_match"] == {(tolerances.TOLERANCES["change_match"], "percentage_points"),
                                      (tolerances.TOLERANCES["value_match"], "fraction")}
     assert units["value_match"] == {(tolerances.TOLERANCES["value_match"], "fraction")}
+
+
+def test_bench_times_a_whole_process_by_its_own_accounting():
+    """bench --validate's figures are the finished child's own: a process that fills 200 MiB and spins shows that
+    much peak RSS and CPU time, and a failing command stops the bench with its output."""
+    spin = "import time; x = bytearray(200 * 2**20); t = time.process_time()\nwhile time.process_time() - t < 0.3: pass"
+    r = whole_process([sys.executable, "-c", spin])
+    assert r["rss_mib"] >= 200 and r["cpu"] >= 0.3 and r["wall"] >= r["cpu"] * 0.9, r
+    small = whole_process([sys.executable, "-c", "pass"])
+    assert small["rss_mib"] < 100 and small["cpu"] < r["cpu"], small
+    with pytest.raises(SystemExit, match="exited 3:\n.*gone"):
+        whole_process([sys.executable, "-c", "import sys; print('gone'); sys.exit(3)"])

@@ -90,7 +90,9 @@ def cross_table_problems(tables: dict[str, pa.Table], skip: frozenset[str] | set
                 continue
             if col.references and not (col.name == "doc_id" and has_spans):  # spans check doc_id themselves
                 problems += _fk_problems(name, col.name, col.references, tbl, tables)
-            if col.type.startswith("list<") and col.type[5:-1] in sch.structs:
+            struct = sch.structs.get(col.type[5:-1]) if col.type.startswith("list<") else None
+            # only a struct that declares a span is made Python rows (verification's fact pools need not be)
+            if struct and {"quote", "char_start", "char_end"} <= {f.name for f in struct}:
                 row_docs = tbl.column("doc_id").to_pylist() if "doc_id" in cols else [None] * tbl.num_rows
                 items = [{"doc_id": d, **x} for d, lst in zip(row_docs, tbl.column(col.name).to_pylist()) for x in (lst or [])]
                 if items and {"quote", "char_start", "char_end"} <= set(items[0]):

@@ -25,8 +25,7 @@ import pyarrow.parquet as pq
 import schema
 from scripts import paths, pipeline
 from scripts.benchmark import leak
-from scripts.benchmark.generator.corpus import doc_id
-from scripts.benchmark.generator.project import generate
+from scripts.benchmark.generator.numbering import doc_id
 from scripts.errors import ReleaseError
 from scripts.files import not_regular, sha256_file
 from scripts.normalize.values import SurfaceValueError, parse_value
@@ -80,6 +79,8 @@ def _clean_cache(folder: Path, keep: set[str]) -> None:
 
 
 def _build_split(root: Path, spec: dict[str, int], names: list[str]) -> dict[str, pa.Table]:
+    from scripts.benchmark.generator.project import generate  # noqa: PLC0415 - only a build generates; validation does not
+
     with tempfile.TemporaryDirectory(prefix="kec-split-") as tmp:
         project = Path(tmp)
         generate(project, spec["docs"], spec["seed"], root, spec["first"])
@@ -129,10 +130,10 @@ def disjoint(ids: dict[str, set[str]]) -> list[Problem]:
             for i, a in enumerate(names) for b in names[i + 1:] if ids[a] & ids[b]]
 
 
-def _span_problems(name: str, split: str, tbl: pa.Table) -> list[Problem]:
+def _span_problems(name: str, split: str, rows: list[dict]) -> list[Problem]:
     """Within a split's row, every target's quote is its text's slice (verification: the quote is in its context)."""
     bad = []
-    for r in tbl.to_pylist():
+    for r in rows:
         if name == "verification":
             if r["quote"] not in r["context"]:
                 bad.append(f"{r['claim_id']}: quote not in context")
@@ -155,6 +156,7 @@ def problems(release: Path, manifest: dict | None, test_tables: dict[str, pa.Tab
     sch = schema.load().tables
     for split, entry in sorted(manifest.get("splits", {}).items()):
         read: dict[str, pa.Table] = {}
+        rows: dict[str, list[dict]] = {}
         for name in schema.generated_splits().get(split, []):
             f = entry["tables"].get(name)
             path = release / sch[name].file(split)
@@ -176,10 +178,11 @@ def problems(release: Path, manifest: dict | None, test_tables: dict[str, pa.Tab
             found = conformance.pandera_problems(name, tbl)  # through the module: a test may memoize it
             out += [Problem(f"{p.table} ({split})", p.column, p.check, p.examples) for p in found]
             if not found:
-                out += _span_problems(name, split, tbl)
                 read[name] = tbl
+                rows[name] = tbl.to_pylist()  # once: the span, content and task-row checks all read these
+                out += _span_problems(name, split, rows[name])
         ids[split] = doc_ids(read)
-        out += regenerated_problems(split, entry, read)
+        out += regenerated_problems(split, entry, rows)
         if "extraction" in read:
             generated += read["extraction"].column("text").to_pylist()
     return out + disjoint(ids) + leak_problems(test_tables, generated)
@@ -196,13 +199,13 @@ def content_sha256(tbl: pa.Table | list[dict]) -> dict[str, str]:
             .hexdigest()[:16] for d, rows in sorted(per.items())}
 
 
-def regenerated_problems(split: str, entry: dict, read: dict[str, pa.Table]) -> list[Problem]:
+def regenerated_problems(split: str, entry: dict, rows: dict[str, list[dict]]) -> list[Problem]:
     """What the generator decides, re-derived: the documents its declared seed and size number, the content it
     recorded, and the task rows rebuilt from each other (one text per document, every extraction target a
-    verification row, its value its quote's, its gold facts in its pool and a label its evidence bears)."""
+    verification row, its value its quote's, its gold facts in its pool and a label its evidence bears).
+    rows: table -> its rows as Python, for the tables whose form is right."""
     f = Findings()
     gen = entry.get("generator", {})
-    rows = {n: t.to_pylist() for n, t in read.items()}
     if {"seed", "docs", "first"} <= gen.keys() and "extraction" in rows:
         want = {doc_id(gen["seed"], n) for n in range(gen["first"], gen["first"] + gen["docs"])}
         have = {r["doc_id"] for r in rows["extraction"]}
@@ -211,7 +214,7 @@ def regenerated_problems(split: str, entry: dict, read: dict[str, pa.Table]) -> 
         for d in sorted(want - have):
             f.add(f"extraction ({split})", d, "(row)", f"every document the generator numbers (seed {gen['seed']}) is present")
     for name, recorded in sorted(gen.get("content_sha256", {}).items()):
-        if name not in read:
+        if name not in rows:
             continue
         found = content_sha256(rows[name])  # the rows already read: the same content as the table
         for d in sorted(recorded.keys() | found.keys()):
@@ -253,7 +256,7 @@ def _task_row_problems(f: Findings, split: str, rows: dict[str, list[dict]]) -> 
         if (v["label"] == "not_enough_info") == bool(v["evidence_fact_ids"]):
             f.add(f"verification ({split})", key, "label", "a decided label rests on evidence, not_enough_info on none",
                   "evidence" if v["label"] != "not_enough_info" else "none", v["evidence_fact_ids"])
-    n_claims = {did: sum(1 for d, _ in targets.values() if d == did) for did in texts}
+    n_claims = Counter(d for d, _ in targets.values())  # counted once: a sum per document is quadratic
     n_rows = Counter(v["doc_id"] for v in rows.get("verification", []))
     for did in sorted(texts):
         if "verification" in rows and n_rows[did] != n_claims[did]:

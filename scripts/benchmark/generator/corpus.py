@@ -11,18 +11,10 @@ from scripts.benchmark.generator import templates as T
 from scripts.benchmark.generator.compose import KUAISHOU_FAMILY, Composer, check_complete
 from scripts.benchmark.generator.doc import Doc
 from scripts.benchmark.generator.material import Figure, Material
+from scripts.benchmark.generator.numbering import doc_id, rng_for
 from scripts.normalize.cleaning import REMOVED_TYPES
 
 EARLIEST, LATEST = dt.date(2019, 6, 1), dt.date(2023, 12, 31)
-
-
-def doc_id(seed: int, number: int) -> str:
-    return f"{number:03d}_{hashlib.sha256(f'generated|{seed}|{number}'.encode()).hexdigest()[:16]}"
-
-
-def rng_for(seed: int, number: int) -> random.Random:
-    # one stream per document: a document does not change when the corpus grows
-    return random.Random(int.from_bytes(hashlib.sha256(f"{seed}|{number}".encode()).digest()[:8], "big"))
 
 
 def _pick_figures(mat: Material, rng: random.Random) -> list[tuple[Figure, Figure | None, Figure | None]]:
