@@ -25,10 +25,10 @@ import pytest
 from schema.derive import arrow_schema
 from scripts.files import sha256_file
 from scripts.normalize.cleaning import REMOVED_TYPES, clean_text
-from scripts.tables.arrow import _instants
 from scripts.release.rebuild import rebuild
 from scripts.release.write import write_parquet
 from scripts.tables import modules
+from scripts.tables.arrow import _instants
 from scripts.tables.context import Stage, frozen
 from scripts.validate import check_form, check_meaning
 

@@ -166,7 +166,7 @@ def test_000_c08_is_a_forecast_for_q2_2023(t):
 @pytest.mark.parametrize("cid, fact_id", [
     ("004-c02", "f_live_share_2020"), ("001-c15", "f_market_value_listing_day"), ("004-c08", "f_mobile_mau_2020"),
     ("001-c10", "f_douyin_dau_2020_08"), ("001-c12", "f_dau_q3_2021"), ("001-c18", "f_rev_q3_2021_oms"),
-    # v0.12.0 (wt-facts-a): pages dated by the writing date that decide claims of documents 000 and 001
+    # v0.12.0: pages dated by the writing date that decide claims of documents 000 and 001
     ("000-c06", "f_gmv_2022_gravity_2023"), ("000-c14", "f_trust_index_indicators_2022"),
     ("001-c08", "f_taote_aac_2021"), ("001-c09", "f_taote_aac_growth_q4_2021"),
     ("002-c01", "f_dau_target_k3"),
