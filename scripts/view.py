@@ -174,12 +174,13 @@ def build_site(release: Path, out: Path, notice: str | None = None) -> list[Path
     out.mkdir(parents=True, exist_ok=True)
     written = []
     docs = sorted(t["documents"], key=lambda d: d["doc_id"])
+    doc_of = {c["claim_id"]: c["doc_id"] for c in t["claims"]}  # a claim's document by its row, not by its id's prefix
     rows = []
     for d in docs:
         spans = _spans(d["doc_id"], t)
         roots = nest(spans)
         counts = {layer: sum(1 for s in spans if s.layer == layer) for layer in LAYERS}
-        verdicts = {k: sum(1 for v in t["claim_verdicts"] if v["claim_id"].startswith(d["doc_id"][:3]) and v["verdict"] == k)
+        verdicts = {k: sum(1 for v in t["claim_verdicts"] if doc_of.get(v["claim_id"]) == d["doc_id"] and v["verdict"] == k)
                     for k in vocab["verdict"]}
         rows.append({"doc": d, "counts": counts, "verdicts": verdicts})
         page = env.get_template("document.html.j2").render(
