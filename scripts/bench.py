@@ -117,7 +117,9 @@ GX_IMPORT = "import great_expectations\n"
 
 def whole_process(argv: list[str], cwd: Path = paths.ROOT) -> dict:
     """One run of argv as a process of its own, from the outside: wall seconds, CPU seconds (user + system) and
-    peak RSS (MiB) as the kernel accounts the finished child. Its output is read and dropped; a failure stops."""
+    peak RSS (MiB) as the kernel accounts the finished child. Its output is read and dropped; a failure stops.
+    Linux keeps the child's RSS high-water mark from before its exec, when it was a copy of this process: the
+    figure is only the child's own when this process is small, as `python -m scripts.bench` is."""
     env = dict(os.environ, TQDM_DISABLE="1", GX_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1")
     t0 = time.perf_counter()
     with subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT) as proc:
