@@ -125,3 +125,27 @@ def test_an_unaccounted_number_fails_with_its_location(project):
     err = build_fails(project, "000_7c51db7d224d44d0.txt", "number '第五'")
     text = (project / "seeds" / "000_7c51db7d224d44d0.txt").read_text(encoding="utf-8")
     assert err.line == text[: text.index("第五个年头")].count("\n") + 1
+
+
+def test_an_implied_scale_is_stored_and_checked_against_the_text(release):
+    """全年流量从300降低到起码600亿: 000-c09's 300 takes 亿 from its neighbour (claims.implied_scale, as annotated);
+    the proof reads the value with the stored word, and the text decides the word may be implied: it follows the
+    value in the quote and the surface has none of its own. A changed word with a value recomputed to match is refused."""
+    import pyarrow.parquet as pq
+
+    from scripts.normalize.values import parse_value
+    from scripts.tables import claims as claims_mod
+    from scripts.tables.proof import Findings
+    t = {n: pq.read_table(release / f"{n}.parquet").to_pylist() for n in claims_mod.PROVES}
+    c09 = next(c for c in t["claims"] if c["claim_id"] == "000-c09")
+    assert (c09["value_surface"], c09["implied_scale"], c09["value"]) == ("300", "亿", 3e10)
+    clean = Findings()
+    claims_mod.prove(t, None, clean)
+    assert clean.problems() == []
+    v = parse_value("300", "万")
+    bad = dict(c09, implied_scale="万", value=v.value, value_low=v.low, value_high=v.high)
+    t["claims"] = [bad if c is c09 else c for c in t["claims"]]
+    found = Findings()
+    claims_mod.prove(t, None, found)
+    named = [(p.column, p.examples[0].split(":")[0]) for p in found.problems()]
+    assert ("implied_scale", "000-c09") in named and {k for _, k in named} == {"000-c09"}, named

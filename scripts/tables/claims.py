@@ -147,7 +147,7 @@ def claim_row(seed: Seed, doc: LoadedDoc, i: int, c: ClaimAnn, entity_ids: set[s
         "char_start": s, "char_end": e, "quote": text[s:e],
         "value_char_start": s + vs, "value_char_end": s + ve,
         "subject_id": c.subject, "metric": c.metric, "scope": c.scope,
-        "value": v.value, "unit": unit, "value_surface": c.value, "bound": bound,
+        "value": v.value, "unit": unit, "value_surface": c.value, "implied_scale": c.implied_scale, "bound": bound,
         "value_low": low, "value_high": high, "is_change": is_change,
         "change_basis": c.change.basis if c.change else "none",
         "direction_stated": c.change.direction if c.change else "none",
@@ -253,21 +253,15 @@ def derived_problems(t: Mapping, manifest: dict | None, f: Findings) -> None:
 
 def _expected_value(c: dict) -> dict[str, Any]:
     try:
-        v = parse_value(c["value_surface"])
+        v = parse_value(c["value_surface"], c["implied_scale"])
     except SurfaceValueError as e:
         return {"value_surface": f"a readable number ({e})"}
-    if not same(v.value, c["value"]):
-        # a bare number may take its scale from the same clause (全年流量从300降低到起码600亿): the scale word follows it
-        after = c["quote"][c["value_char_end"] - c["char_start"]:]
-        for scale in SCALE_WORDS:
-            if scale in after:
-                try:
-                    w = parse_value(c["value_surface"], scale)
-                except SurfaceValueError:
-                    continue
-                if same(w.value, c["value"]):
-                    v = w
-                    break
+    scale = c["implied_scale"]
+    # the text, not the annotation, decides that a scale word is implied: it follows the value in the same quote
+    # (全年流量从300降低到起码600亿), and the surface has none of its own
+    after = c["quote"][c["value_char_end"] - c["char_start"]:]
+    if scale and (scale not in after or any(w in c["value_surface"] for w in SCALE_WORDS)):
+        return {"implied_scale": f"a scale word that follows the value in its quote, absent from {c['value_surface']!r}"}
     exp: dict[str, Any] = {"value": v.value, "value_low": v.low, "value_high": v.high}
     if v.unit is not None:  # a surface without a unit word takes the annotated unit (checked against the metric)
         exp["unit"] = v.unit
