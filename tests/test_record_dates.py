@@ -189,3 +189,14 @@ def test_the_release_check_lets_a_recorded_forecast_precede_its_period_and_nothi
     bad = Findings()
     prove({"reference_facts": [dict(k3, source_date_basis="page_date")]}, None, bad)
     assert [p.check for p in bad.problems()] == ["a source dated on or after the end of the period it reports"]
+
+
+def test_the_proof_refuses_a_disclosed_with_the_build_would_refuse(t):
+    """A release edited so that f_rev_q3_2021_live's disclosed_with names a fact of another period (known_from kept
+    consistent with it) is refused by the same rule the build applies (reference_facts.link_problem)."""
+    facts = {f["fact_id"]: f for f in t["reference_facts"]}
+    live, other = facts["f_rev_q3_2021_live"], facts["f_dau_2021"]
+    bad = dict(live, disclosed_with="f_dau_2021", known_from=min(live["source_date"], other["source_date"]))
+    found = Findings()
+    prove({"reference_facts": [bad if f is live else f for f in t["reference_facts"]]}, None, found)
+    assert [(p.column, p.examples[0].split(":")[0]) for p in found.problems()] == [("disclosed_with", "f_rev_q3_2021_live")]

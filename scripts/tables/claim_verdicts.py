@@ -365,7 +365,9 @@ def verdicts(claims: list[dict], facts: list[dict], reference_dates: dict[str, d
         if early:  # decided at the writing date by a later page's figure: say which earlier page shows it was public
             row = dict(row, explanation=row["explanation"] + "; " + "; ".join(
                 f"{f['fact_id']}'s page is dated {f['source_date']}, but its period's results were public by "
-                f"{f['known_from']} ({f['disclosed_with']})" for f in early))
+                f"{f['known_from']} ({f['disclosed_with']})" if f["disclosed_with"] else
+                f"{f['fact_id']} is computed from pages dated up to {f['source_date']}, known by {f['known_from']} "
+                f"({', '.join(f['derived_from'])})" for f in early))
         out.append({"claim_id": c["claim_id"], **{k: v for k, v in row.items() if k not in ("claim_id", "verdict_reconciled")},
                     "verdict_basis": basis(row["fact_ids"], facts), "verdict_reconciled": row["verdict_reconciled"],
                     "verdict_hindsight": late["verdict"]})

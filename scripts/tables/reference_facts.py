@@ -182,17 +182,32 @@ def _row(f: FactAnn, norm: dict) -> dict:
             "source_kind": f.source_kind, "statement_en": f.statement_en, "statement_zh": f.statement_zh, "note": f.note}
 
 
-def _disclosed_known_from(path: Path, raw: Any, row: dict, first: dict | None) -> dt.date:
-    """known_from of a restated comparative, once its disclosed_with fact is another page-read fact of the same
-    subject and period that its own page dates (no chain of restatements)."""
-    if first is None:
-        raise InputError(path, line_of(raw, ("disclosed_with",)), f"disclosed_with: {row['disclosed_with']} is not a fact read on a page")
+def link_problem(row: Mapping, first: Mapping | None) -> str | None:
+    """Why a fact's disclosed_with does not qualify (build and proof apply the same rule), or None: it must name
+    another page-read fact of the same subject and period that its own page dates (no chain of restatements)."""
+    if first is None or first["source_tier"] == DERIVED:
+        return f"disclosed_with: {row['disclosed_with']} is not a fact read on a page"
     if any(first[k] != row[k] for k in ("subject_id", "period_start", "period_end")) \
             or first["fact_id"] == row["fact_id"] or first["disclosed_with"]:
-        raise InputError(path, line_of(raw, ("disclosed_with",)),
-                         f"disclosed_with: {first['fact_id']} is not another fact of the same subject and period "
-                         f"({row['subject_id']}, {row['period_start']}..{row['period_end']}) whose own page dates it")
+        return (f"disclosed_with: {first['fact_id']} is not another fact of the same subject and period "
+                f"({row['subject_id']}, {row['period_start']}..{row['period_end']}) whose own page dates it")
+    return None
+
+
+def _disclosed_known_from(path: Path, raw: Any, row: dict, first: dict | None) -> dt.date:
+    """known_from of a restated comparative, once its disclosed_with fact qualifies (link_problem)."""
+    reason = link_problem(row, first)
+    if reason:
+        raise InputError(path, line_of(raw, ("disclosed_with",)), reason)
     return known_from(row, first)
+
+
+def derived_figure(formula: str, inputs: list[dict]) -> dict:
+    """value, value_low, value_high of a formula over its input facts: the value from theirs, the range from their
+    ranges (build and proof compute it here)."""
+    lo, hi = evaluate(formula, {x["fact_id"]: fact_range(x) for x in inputs})
+    mid, _ = evaluate(formula, {x["fact_id"]: (x["value"], x["value"]) for x in inputs})
+    return {"value": mid, "value_low": lo, "value_high": hi}
 
 
 def _derived_row(path: Path, line: int, f: FactAnn, rows: dict[str, dict]) -> dict:
@@ -203,13 +218,12 @@ def _derived_row(path: Path, line: int, f: FactAnn, rows: dict[str, dict]) -> di
             raise InputError(path, line, f"derived_from: {fid} is not a fact read on a page")
         inputs.append(rows[fid])
     try:
-        lo, hi = evaluate(f.formula or "", {x["fact_id"]: fact_range(x) for x in inputs})
-        mid, _ = evaluate(f.formula or "", {x["fact_id"]: (x["value"], x["value"]) for x in inputs})
+        figure = derived_figure(f.formula or "", inputs)
     except (ValueError, ZeroDivisionError) as e:
         raise InputError(path, line, f"formula: {e}") from None
-    if not (math.isfinite(lo) and math.isfinite(hi)):
+    if not (math.isfinite(figure["value_low"]) and math.isfinite(figure["value_high"])):
         raise InputError(path, line, "formula: an input is open-ended (a bound), so the result has no range")
-    row = _row(f, {"value": mid, "bound": "approx", "value_low": lo, "value_high": hi})
+    row = _row(f, {**figure, "bound": "approx"})
     # known from the day the last input was published; sourced from the pages of its inputs
     row.update(source_date=max(x["source_date"] for x in inputs), known_from=max(x["known_from"] for x in inputs),
                source_kind="computed",
@@ -323,15 +337,12 @@ def value_problems(t: Mapping, manifest: dict | None, f: Findings) -> None:
     facts = t["reference_facts"]
     by_id = {r["fact_id"]: r for r in facts}
     for r in facts:
-        if r["source_tier"] == "derived":
+        if r["source_tier"] == DERIVED:
             try:
-                ins = {fid: by_id[fid] for fid in r["derived_from"]}
-                lo, hi = evaluate(r["formula"], {k: fact_range(x) for k, x in ins.items()})
-                mid, _ = evaluate(r["formula"], {k: (x["value"], x["value"]) for k, x in ins.items()})
+                norm = derived_figure(r["formula"], [by_id[fid] for fid in r["derived_from"]])
             except (KeyError, ValueError, ZeroDivisionError, TypeError) as e:
                 f.add("reference_facts", r["fact_id"], "formula", "computable from derived_from", "a value", str(e))
                 continue
-            norm = {"value": mid, "value_low": lo, "value_high": hi}
         else:
             try:
                 norm = normalize(r["value_as_printed"] or "")
@@ -356,6 +367,10 @@ def source_problems(t: Mapping, manifest: dict | None, f: Findings) -> None:
     for r in t["reference_facts"]:
         if r["source_tier"] == DERIVED:
             want = max((by_id[i]["known_from"] for i in r["derived_from"] if i in by_id), default=r["known_from"])
+        elif r["disclosed_with"] and link_problem(r, by_id.get(r["disclosed_with"])):
+            f.add("reference_facts", r["fact_id"], "disclosed_with", "another page-read fact of the same subject and period",
+                  "such a fact", link_problem(r, by_id.get(r["disclosed_with"])))
+            continue
         else:
             want = known_from(r, by_id.get(r["disclosed_with"] or ""))
         if r["known_from"] != want:
