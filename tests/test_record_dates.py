@@ -20,7 +20,7 @@ WRITTEN = dt.date(2022, 3, 20)
 @pytest.fixture(scope="module")
 def t(release):
     return {n: pq.read_table(release / f"{n}.parquet").to_pylist()
-            for n in ("claims", "claim_verdicts", "reference_facts", "events", "documents")}
+            for n in ("claims", "claim_verdicts", "reference_facts", "events", "documents", "reference_gaps")}
 
 
 def _now_claim(value, surface):
@@ -172,10 +172,23 @@ def test_000_c08_is_a_forecast_for_q2_2023(t):
     ("002-c01", "f_dau_target_k3"),
     # v0.12.0: the Q3 2021 segments, restated a year later, were public with the quarter's results (known_from)
     ("001-c20", "f_rev_q3_2021_live"), ("001-c22", "f_rev_q3_2021_other"),
+    # v0.13.0: a data firm's forecast, dated by the first dated copy of its page (October 2020)
+    ("004-c04", "f_live_commerce_2021_forecast_kpmg"),
 ])
 def test_new_facts_decide_the_claims_the_changelog_names(t, cid, fact_id):
     v = {x["claim_id"]: x for x in t["claim_verdicts"]}[cid]
     assert (v["verdict"], v["fact_ids"][0], v["verdict_hindsight"]) == ("supported", fact_id, "supported")
+
+
+def test_a_count_published_after_the_writing_date_decides_002_c19_only_in_hindsight(t):
+    """Kuaishou's MCN count of its 26 June 2019 meeting is on a page first dated 10 July 2019 (v0.13.0): document 002,
+    written in late June, could not have checked it, so verdict stays not_enough_info (not_yet_published) while
+    verdict_hindsight is supported; the gap row g_open_class_2019 keeps the claim and says so."""
+    v = {x["claim_id"]: x for x in t["claim_verdicts"]}["002-c19"]
+    assert (v["verdict"], v["rule"], v["verdict_hindsight"]) == ("not_enough_info", "not_yet_published", "supported")
+    assert "f_kuaishou_mcn_count_20190626" in v["explanation"]
+    gap = next(g for g in t["reference_gaps"] if g["gap_id"] == "g_open_class_2019")
+    assert "002-c19" in gap["claim_ids"] and "hindsight" in gap["reason"]
 
 
 def test_the_release_check_lets_a_recorded_forecast_precede_its_period_and_nothing_else(t):
