@@ -75,13 +75,17 @@ def problems(tables: dict[str, pa.Table], manifest: dict | None, untrusted: Iter
     f = Findings()
     key_problems(f, arrow)
     struct_reference_problems(f, t, arrow)
+    checks = [(needs, check) for m in modules().values() for needs, check in m.PROOFS if all(n in t for n in needs)]
+    # a table's rows go after the last check that declares it (as the build lets a table's rows go after its last
+    # reader): the largest, mentions, is read by the first checks only; a check reading one undeclared converts it again
+    last = {n: i for i, (needs, _) in enumerate(checks) for n in needs}
     with settled_objects():
-        for m in modules().values():
-            for needs, check in m.PROOFS:
-                if all(n in t for n in needs):
-                    try:
-                        check(t, manifest, f)
-                    except Exception as e:  # a row the rules cannot even read is a finding, not a crash
-                        f.add(needs[-1], "(table)", "(proof)", f"cannot re-derive: {type(e).__name__}: {e}")
-                    settle()  # the rows read so far are walked by no later collection (scripts/gc_policy.py)
+        for i, (needs, check) in enumerate(checks):
+            try:
+                check(t, manifest, f)
+            except Exception as e:  # a row the rules cannot even read is a finding, not a crash
+                f.add(needs[-1], "(table)", "(proof)", f"cannot re-derive: {type(e).__name__}: {e}")
+            for done in [n for n, j in last.items() if j == i]:
+                t.release(done)
+            settle()  # the rows read so far are walked by no later collection (scripts/gc_policy.py)
     return f.problems()

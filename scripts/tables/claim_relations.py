@@ -8,13 +8,15 @@ from collections import defaultdict
 from collections.abc import Mapping
 from itertools import combinations, permutations
 
+import pyarrow.compute as pc
+
 from scripts.errors import InputError, ReleaseError
 from scripts.inputs.annotations import doc_number
 from scripts.normalize.intervals import interval, previous_period, scope_key, widened_overlap
 from scripts.normalize.tolerances import TOLERANCES, tolerance
 from scripts.tables.arrow import arrow_rows
 from scripts.tables.context import Inputs, Stage
-from scripts.tables.proof import MISSING, Findings, Proofs, Rows, compare_rows, run, same
+from scripts.tables.proof import MISSING, Findings, Proofs, ReleaseRows, Rows, compare_table, run, same
 
 SCALE_FACTOR = TOLERANCES["scale_mismatch"]
 NEAR_DAYS = 548        # 18 months
@@ -279,10 +281,14 @@ def relation_problems(t: Mapping, manifest: dict | None, f: Findings) -> None:
     """Automatic rules re-run on the claims. A curated (declared) relation names two of its
     three claims, so the third is searched for: the claim that reproduces the stored row
     (or, if none does, comes closest: the comparison then names the columns that differ)."""
-    claims, relations = t["claims"], t["claim_relations"]
-    declared = declared_from_rows(claims, relations, f)
-    rebuilt = arrow_rows("claim_relations", find_relations(claims, declared))
-    compare_rows(f, "claim_relations", ["relation_id"], relations, rebuilt, "re-found by the relation rules")
+    claims = t["claims"]
+    # the relations are the release's largest table after mentions: with the Arrow tables at hand (ReleaseRows) only
+    # the curated rows become Python to recover the declared checks, and the rebuilt table is compared as Arrow;
+    # the rows are read to name what differs only when it differs
+    arrow = t.arrow.get("claim_relations") if isinstance(t, ReleaseRows) else None
+    curated = arrow.filter(pc.field("curated")).to_pylist() if arrow is not None else t["claim_relations"]
+    declared = declared_from_rows(claims, curated, f)
+    compare_table(f, "claim_relations", ["relation_id"], t, find_relations(claims, declared), "re-found by the relation rules")
 
 
 def declared_from_rows(claims: Rows, relations: Rows, f: Findings | None = None) -> list[tuple[str, dict]]:

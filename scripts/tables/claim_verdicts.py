@@ -24,10 +24,9 @@ from schema import load
 from scripts.normalize.intervals import both_widened_overlap, half_unit, interval, previous_period, scope_key
 from scripts.normalize.scopes import normalized_scope
 from scripts.normalize.tolerances import TOLERANCES, tolerance
-from scripts.tables.arrow import arrow_rows
 from scripts.tables.claim_relations import declared_checks, declared_from_rows
 from scripts.tables.context import Stage
-from scripts.tables.proof import Findings, Proofs, compare_rows, run
+from scripts.tables.proof import Findings, Proofs, compare_table, run
 from scripts.tables.reference_facts import fact_range
 
 TIER_RANK = {"primary": 2, "secondary": 1, "derived": 0}
@@ -433,9 +432,9 @@ def verdict_problems(t: Mapping, manifest: dict | None, f: Findings) -> None:
     """Every claim re-judged against reference_facts by the build's verdicts()."""
     multiples = multiples_from(declared_from_rows(t["claims"], t.get("claim_relations", [])))
     dates = {d["doc_id"]: d["reference_date"] for d in t.get("documents", [])}
-    rebuilt = arrow_rows("claim_verdicts", verdicts([dict(c) for c in t["claims"]], [dict(x) for x in t["reference_facts"]],
-                                                     dates, multiples, subject_names(t.get("entities", []))))
-    compare_rows(f, "claim_verdicts", ["claim_id"], t["claim_verdicts"], rebuilt, "re-judged against reference_facts")
+    rebuilt = verdicts([dict(c) for c in t["claims"]], [dict(x) for x in t["reference_facts"]], dates, multiples,
+                       subject_names(t.get("entities", [])))
+    compare_table(f, "claim_verdicts", ["claim_id"], t, rebuilt, "re-judged against reference_facts")
 
 
 PROOFS: Proofs = ((("claims", "reference_facts", "claim_verdicts"), verdict_problems),)

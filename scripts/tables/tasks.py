@@ -8,10 +8,14 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 import schema
 from scripts.tables.arrow import to_table
 from scripts.tables.context import Row, Stage, frozen
-from scripts.tables.proof import Check, Findings, ReleaseRows, compare_rows
+from scripts.tables.proof import Check, Findings, ReleaseRows, compare_table
 
 _END = re.compile(r"[。！？!?\n]")
 # the evidence a verification item carries: the fact_evidence struct as declared in schema/tables.yaml
@@ -168,17 +172,50 @@ def noise_detection(docs: Sequence[Mapping], noise: Iterable[Mapping]) -> list[d
 PROVES = ("documents", "claims", "noise", "claim_verdicts", "reference_facts")
 
 
+# documents per rebuilt part: the task rows of a part and its Arrow table are held at once, never the whole table's
+PART_DOCS = 2000
+
+
+def _equal_in_parts(name: str, reads: tuple[str, ...], build: Callable[[Stage], list[dict]], t: ReleaseRows) -> bool:
+    """Whether the stored task table equals its rebuild, rebuilt PART_DOCS documents at a time and compared as Arrow
+    with the stored rows of those documents. A task row depends only on its document's rows (and the reference
+    facts), so the parts together are the whole rebuild; a row of no document, or any part that differs, answers
+    False, and the caller compares the whole table row by row to name the difference."""
+    stored = t.arrow[name]
+    doc_ids = [d["doc_id"] for d in t["documents"]]
+    doc_of_claim = {c["claim_id"]: c["doc_id"] for c in t["claims"]} if "claim_verdicts" in reads else {}
+    per_doc: dict[str, dict[str, list[Mapping]]] = {r: defaultdict(list) for r in reads if r != "reference_facts"}
+    for r, groups in per_doc.items():
+        for row in t[r]:
+            groups[row["doc_id"] if r != "claim_verdicts" else doc_of_claim.get(row["claim_id"], "")].append(row)
+    # each stored row's part, by its document's place in documents; sorted once (stable: key order kept in a part)
+    place = pc.index_in(stored.column("doc_id"), value_set=pa.array(doc_ids, pa.string()))
+    if place.null_count:
+        return False
+    part_of = pc.divide(place, PART_DOCS).to_numpy()
+    order = np.argsort(part_of, kind="stable")
+    bounds = np.searchsorted(part_of[order], np.arange(0, len(doc_ids) // PART_DOCS + 2))
+    for k, start in enumerate(range(0, len(doc_ids), PART_DOCS)):
+        ids = doc_ids[start:start + PART_DOCS]
+        built: dict[str, Sequence[Row]] = {r: frozen([row for d in ids for row in groups[d]]) for r, groups in per_doc.items()}
+        if "reference_facts" in reads:
+            built["reference_facts"] = frozen(t["reference_facts"])
+        part = to_table(name, build(Stage(name, reads, None, built)))  # type: ignore[arg-type]
+        if not part.equals(stored.take(pa.array(order[bounds[k]:bounds[k + 1]]))):
+            return False
+    return True
+
+
 def rebuilt_problems(name: str, reads: tuple[str, ...], build: Callable[[Stage], list[dict]]) -> Check:
     """A task table rebuilt by its own module's build from the release's base tables and compared, as Arrow
     when the release's tables are at hand (the task tables, the largest, become rows only when they differ,
-    to name the difference)."""
+    to name the difference; they are rebuilt part by part, so that the rebuild is never held whole)."""
     def check(t: Mapping, manifest: dict | None, f: Findings) -> None:
         if name not in t or any(r not in t for r in reads):
             return
-        built: dict[str, Sequence[Row]] = {r: frozen(t[r]) for r in reads}
-        rebuilt = to_table(name, build(Stage(name, reads, None, built)))  # type: ignore[arg-type]
-        if isinstance(t, ReleaseRows) and rebuilt.equals(t.arrow[name]):
+        if isinstance(t, ReleaseRows) and _equal_in_parts(name, reads, build, t):
             return
-        compare_rows(f, name, schema.load().tables[name].key, t[name], rebuilt.to_pylist(),
-                     "rebuilt from the base tables")
+        built: dict[str, Sequence[Row]] = {r: frozen(t[r]) for r in reads}
+        compare_table(f, name, schema.load().tables[name].key, t, build(Stage(name, reads, None, built)),  # type: ignore[arg-type]
+                      "rebuilt from the base tables")
     return check
