@@ -183,11 +183,15 @@ def _equal_in_parts(name: str, reads: tuple[str, ...], build: Callable[[Stage], 
     False, and the caller compares the whole table row by row to name the difference."""
     stored = t.arrow[name]
     doc_ids = [d["doc_id"] for d in t["documents"]]
-    doc_of_claim = {c["claim_id"]: c["doc_id"] for c in t["claims"]} if "claim_verdicts" in reads else {}
-    per_doc: dict[str, dict[str, list[Mapping]]] = {r: defaultdict(list) for r in reads if r != "reference_facts"}
+    # a read table's rows go with their document: by their doc_id column, or through their claim_id (claim_verdicts);
+    # a table with neither (reference_facts) is read whole by every part (schema/tables.yaml says which has which)
+    cols = {r: schema.load().tables[r].column_names for r in reads}
+    by = {r: "doc_id" if "doc_id" in c else "claim_id" if "claim_id" in c else None for r, c in cols.items()}
+    doc_of_claim = {c["claim_id"]: c["doc_id"] for c in t["claims"]} if "claim_id" in by.values() else {}
+    per_doc: dict[str, dict[str, list[Mapping]]] = {r: defaultdict(list) for r, k in by.items() if k}
     for r, groups in per_doc.items():
         for row in t[r]:
-            groups[row["doc_id"] if r != "claim_verdicts" else doc_of_claim.get(row["claim_id"], "")].append(row)
+            groups[row["doc_id"] if by[r] == "doc_id" else doc_of_claim.get(row["claim_id"], "")].append(row)
     # each stored row's part, by its document's place in documents; sorted once (stable: key order kept in a part)
     place = pc.index_in(stored.column("doc_id"), value_set=pa.array(doc_ids, pa.string()))
     if place.null_count:
@@ -198,8 +202,7 @@ def _equal_in_parts(name: str, reads: tuple[str, ...], build: Callable[[Stage], 
     for k, start in enumerate(range(0, len(doc_ids), PART_DOCS)):
         ids = doc_ids[start:start + PART_DOCS]
         built: dict[str, Sequence[Row]] = {r: frozen([row for d in ids for row in groups[d]]) for r, groups in per_doc.items()}
-        if "reference_facts" in reads:
-            built["reference_facts"] = frozen(t["reference_facts"])
+        built.update((r, frozen(t[r])) for r, k in by.items() if k is None)
         part = to_table(name, build(Stage(name, reads, None, built)))  # type: ignore[arg-type]
         if not part.equals(stored.take(pa.array(order[bounds[k]:bounds[k + 1]]))):
             return False
