@@ -13,10 +13,11 @@ from scripts import cli, parallel, paths
 
 
 def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool = False, workers: int | None = None,
-          docs: bool = True, engine: str = "embedded", master: str | None = None) -> dict:
+          docs: bool = True, engine: str = "embedded", master: str | None = None, part_docs: int | None = None) -> dict:
     """workers: processes for the per-document stages (default: one per core); the bytes are the same for any number.
-    engine="spark" runs those stages as Spark jobs on `master` (default local[*]; scripts/spark.py) instead, with the
-    same bytes again.
+    engine="spark" builds the tables as Spark jobs on `master` (default local[*]), a task per part of the corpus of
+    `part_docs` documents, and merges the parts into the files (scripts/release/spark_build.py), with the same bytes
+    while a table fits one row group (the same rows beyond).
     docs=False writes and validates the release but not the figure, card, Croissant, views and datasheet
     (a scratch corpus measured by scripts/bench.py). The summary has the seconds of each stage
     (`stages`) and of each table (`tables`)."""
@@ -34,27 +35,43 @@ def build(root: Path = paths.ROOT, dataset_root: Path | None = None, quiet: bool
     version = paths.version(root)
     seeds_dir = root / "seeds"
     summary: dict = {"version": version, "tables": {}}
+    parts = None
     with Stages(quiet) as st:
-        with st.stage("read seeds and annotations, derive tables"):
-            tbls, completeness = pipeline.build_tables(seeds_dir, workers or parallel.default_workers(), summary["tables"],
-                                                       engine, master)
-        with st.stage("validate tables"):
-            problems = check_tables(tbls)
-            # the release must prove itself as `scripts.validate` will ask it to: re-derive what it derived
-            inputs = {p.relative_to(root).as_posix(): sha256_file(p) for p in pipeline.input_files(seeds_dir)}
-            problems += proof.problems(tbls, {"inputs": inputs, "completeness": completeness},
-                                       untrusted={p.table for p in problems})
+        if engine == "spark":  # the tables built, checked and proved by Spark tasks, part by part, and merged when written
+            from scripts.release import spark_build
+            with st.stage("derive, check and prove the tables as Spark jobs, a part of the corpus a task"):
+                parts = spark_build.build(seeds_dir, dataset_root, master, part_docs or spark_build.PART_DOCS)
+                problems = parts.problems
+                rows = parts.rows
+                test_ids = set(parts.doc_ids)
+        else:
+            with st.stage("read seeds and annotations, derive tables"):
+                tbls, completeness = pipeline.build_tables(seeds_dir, workers or parallel.default_workers(),
+                                                           summary["tables"])
+            with st.stage("validate tables"):
+                problems = check_tables(tbls)
+                # the release must prove itself as `scripts.validate` will ask it to: re-derive what it derived
+                inputs = {p.relative_to(root).as_posix(): sha256_file(p) for p in pipeline.input_files(seeds_dir)}
+                problems += proof.problems(tbls, {"inputs": inputs, "completeness": completeness},
+                                           untrusted={p.table for p in problems})
+            rows = {n: t.num_rows for n, t in tbls.items()}
+            test_ids = set(tbls["documents"].column("doc_id").to_pylist())
+        try:
             if problems:
                 raise ReleaseError("validation failed:\n  " + "\n  ".join(str(p) for p in problems))
-        with st.stage("generated train/validation splits (cached when the inputs did not change)"):
-            test_ids = set(tbls["documents"].column("doc_id").to_pylist())
-            split_tables = splits.build(root, test_ids)
-        with st.stage("write Parquet and manifest"):
-            staged = write.stage(tbls, version, pipeline.input_files(seeds_dir), root, dataset_root, completeness,
-                                 split_tables, splits.declared(root))
+            with st.stage("generated train/validation splits (cached when the inputs did not change)"):
+                split_tables = splits.build(root, test_ids)
+            with st.stage("write Parquet and manifest"):
+                staged = write.stage(parts.write_into if parts else tbls, version, pipeline.input_files(seeds_dir), root,
+                                     dataset_root, parts.completeness() if parts else completeness, split_tables,
+                                     splits.declared(root))
+        finally:
+            if parts:
+                parts.cleanup()
         target = paths.release_dir(version, dataset_root)
-        rows = {n: t.num_rows for n, t in tbls.items()}
         try:
+            if parts and docs:  # the card's figure reads claims and relations: from the files just written
+                tbls = write.read_release(staged)
             if docs:
                 with st.stage("figure, card, Croissant, views and datasheet"):
                     companions = describe(staged, tbls, root, dataset_root, version)
@@ -101,11 +118,15 @@ def main(argv: list[str] | None = None) -> int:
                     help="what runs the per-document stages: this machine's processes (default) or Spark jobs")
     ap.add_argument("--master", default=None, metavar="URL",
                     help="Spark master for --engine spark (default local[*]; e.g. spark://host:7077, yarn)")
+    ap.add_argument("--part-docs", type=int, default=None, metavar="N",
+                    help="documents per Spark task with --engine spark (default 2,000; an event's documents stay together)")
     args = ap.parse_args(argv)
     if args.workers is not None and args.workers < 1:
         ap.error("--workers must be at least 1")
-    if args.master and args.engine != "spark":
-        ap.error("--master needs --engine spark")
+    if (args.master or args.part_docs) and args.engine != "spark":
+        ap.error("--master and --part-docs need --engine spark")
+    if args.part_docs is not None and args.part_docs < 1:
+        ap.error("--part-docs must be at least 1")
     if not (args.root / "pyproject.toml").is_file():
         ap.error(f"--root {args.root} holds no pyproject.toml: give a project folder (this repository, or one "
                  "`python -m scripts.generate` wrote)")
@@ -115,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         s = build(root=args.root.resolve(), quiet=args.quiet, workers=args.workers, docs=not args.no_docs,
-                  engine=args.engine, master=args.master)
+                  engine=args.engine, master=args.master, part_docs=args.part_docs)
     except (InputError, ReleaseError, DagError, pipeline.RowShapeError) as e:
         print(f"build failed: {e}", file=sys.stderr)
         return 1

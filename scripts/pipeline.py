@@ -4,7 +4,7 @@ the declared schema. Every span is located by code from its quote."""
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,16 +22,20 @@ __all__ = ["RowShapeError", "build_tables", "frozen", "in_key_order", "input_fil
 
 
 def build_tables(seeds_dir: Path = paths.SEEDS, workers: int = 1,
-                 timings: dict[str, float] | None = None, engine: str = "embedded",
-                 master: str | None = None) -> tuple[dict[str, pa.Table], list[dict[str, Any]]]:
+                 timings: dict[str, float] | None = None, only: frozenset[str] | None = None,
+                 given: dict[str, Callable[[Stage], Sequence[Row]]] | None = None,
+                 ) -> tuple[dict[str, pa.Table], list[dict[str, Any]]]:
     """All tables, and the completeness report per document (for the manifest); `workers`
-    processes share the per-document stages (the tables are the same for any number), or with
-    engine="spark" Spark jobs on `master` (default local[*]) run them, with the same tables.
-    timings, if given, receives the seconds each table took (scripts/bench.py)."""
+    processes share the per-document stages (the tables are the same for any number; `--engine spark` runs this
+    function once per part of the corpus, scripts/release/spark_build.py).
+    timings, if given, receives the seconds each table took (scripts/bench.py). only: the documents of one part of
+    the corpus; given: tables whose rows come from elsewhere than their module's build (one part's build by
+    scripts/release/spark_build.py: the tables made across parts)."""
     refuse_outside_root(seeds_dir)
     mods = modules()
     deps = dependencies(mods)
-    inputs = Inputs(seeds_dir, workers, engine, master)
+    inputs = Inputs(seeds_dir, workers, only)
+    given = given or {}
     built: dict[str, Sequence[Row]] = {}
     tables: dict[str, pa.Table] = {}
     reports: dict[str, Any] = {}
@@ -43,7 +47,7 @@ def build_tables(seeds_dir: Path = paths.SEEDS, workers: int = 1,
         for i, name in enumerate(order):
             t0 = time.perf_counter()
             stage = Stage(name, deps[name], inputs, built)
-            rows = mods[name].build(stage)
+            rows = (given[name] if name in given else mods[name].build)(stage)
             tables[name] = to_table(name, rows)
             if name in last_reader:
                 built[name] = frozen(in_key_order(name, rows))  # readers see the table as it is written

@@ -1,12 +1,9 @@
-"""The Spark engine: the build's per-document stages as Spark jobs (`python -m scripts.build --engine spark
-[--master URL]`), and the session the pandera pyspark.sql checks of validation run in
+"""The Spark engine's session: the one the build's Spark jobs run in (scripts/release/spark_build.py,
+`python -m scripts.build --engine spark [--master URL]`) and the pandera pyspark.sql checks of validation
 (scripts/release/spark_checks.py, `python -m scripts.validate --engine spark`).
 
-A map over documents becomes an RDD of (index, args) mapped by the same per-document function the
-embedded engine (scripts/parallel.py) runs; the results come back sorted by index, so the tables,
-and their bytes, are those of the embedded build. One session per process, started on first use
-and stopped at exit (or by `stop()`); the embedded engine never imports this module, so a build or
-validation without `--engine spark` never starts a JVM.
+One session per process, started on first use and stopped at exit (or by `stop()`); the embedded engine never
+imports this module, so a build or validation without `--engine spark` never starts a JVM.
 
 On a cluster (`--master spark://host:7077`, `yarn`, `k8s://...`) the executors need this project's
 dependencies in their Python (PYSPARK_PYTHON); the project's own packages, `schema` and `scripts`, are
@@ -18,16 +15,14 @@ import os
 import sys
 import tempfile
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from pyspark import SparkConf, SparkContext
 from pyspark.sql import SparkSession
 
 from scripts import paths
-
-T = TypeVar("T")
 
 LOCAL = "local[*]"
 PACKAGES = ("schema", "scripts")  # what the executors import: the per-document functions and the schema they read
@@ -36,8 +31,6 @@ CONF = {
     "spark.ui.enabled": "false",
     "spark.ui.showConsoleProgress": "false",  # no progress bars in CI logs
     "spark.driver.memory": "4g",  # in local mode the driver JVM is the executor too; the heap grows only as needed
-    # a map's results come back by collect(): at 100,000 documents one map's pickled rows pass 1 GB, Spark's default cap
-    "spark.driver.maxResultSize": "0",
     "spark.sql.session.timeZone": "UTC",  # dates read back as the dates written, whatever the machine's zone
     "spark.python.worker.reuse": "true",
 }
@@ -130,28 +123,10 @@ def _code_zip(where: Path) -> Path:
     return out
 
 
-def _guarded(fn: Callable[..., Any], args: tuple) -> tuple[bool, Any]:
+def guarded(fn: Callable[..., Any], args: tuple) -> tuple[bool, Any]:
     """fn(*args), or the exception it raised as a value: an InputError comes back to the driver whole
     (file, line, reason), not as the text of a Python worker's traceback."""
     try:
         return True, fn(*args)
     except Exception as e:
         return False, e
-
-
-def map_docs(fn: Callable[..., T], args: Sequence[tuple], master: str = LOCAL) -> list[T]:
-    """[fn(*a) for a in args], as one Spark job; results in the order of args."""
-    if not args:
-        return []
-    sc = session(master).sparkContext
-    slices = min(len(args), max(1, sc.defaultParallelism) * SLICES_PER_CORE)
-    done = (sc.parallelize(list(enumerate(args)), slices)
-            .map(lambda job: (job[0], _guarded(fn, job[1])))
-            .collect())
-    done.sort(key=lambda r: r[0])  # collect keeps partition order; sorting says that order is the contract
-    out = []
-    for _, (ok, value) in done:
-        if not ok:
-            raise value
-        out.append(value)
-    return out

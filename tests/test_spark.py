@@ -1,5 +1,5 @@
-"""The Spark engine (scripts/spark.py, schema/spark.py) in local[*]: a generated corpus built by Spark jobs
-gives the embedded build's bytes; its release validates clean with the pandera pyspark.sql schemas beside
+"""The Spark engine (scripts/release/spark_build.py, schema/spark.py) in local[*]: a generated corpus built by Spark
+jobs, five documents a task, gives the embedded build's bytes; its release validates clean with the pandera pyspark.sql schemas beside
 everything else; a defect written into a copy is named by table and column. Spark starts once for the module
 (after the embedded build, which forks its workers) and is stopped at its end."""
 import json
@@ -21,6 +21,7 @@ from scripts.release.write import write_parquet
 from scripts.validate import validate
 
 DOCS = 24
+PART_DOCS = 5  # five parts: what crosses documents is found across parts
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +29,7 @@ def releases(tmp_path_factory, version):
     root = tmp_path_factory.mktemp("spark") / "project"
     generate(root, DOCS, 11, ROOT)
     build(root=root, dataset_root=root / "embedded", quiet=True, workers=2, docs=False)
-    with_spark = build(root=root, dataset_root=root / "spark", quiet=True, docs=False, engine="spark")
+    with_spark = build(root=root, dataset_root=root / "spark", quiet=True, docs=False, engine="spark", part_docs=PART_DOCS)
     yield root / "embedded" / f"v{version}", root / "spark" / f"v{version}", with_spark
     spark.stop()
 
@@ -69,14 +70,16 @@ def test_the_pyspark_schemas_name_table_and_column_of_a_defect(releases, tmp_pat
     assert all(p.check.startswith("pandera pyspark.sql: ") for p in found.values())
 
 
-def test_bad_input_in_a_spark_task_stops_with_its_file_and_line(releases, tmp_path):
-    """A per-document function's InputError comes back from the Python worker whole (file:line: reason), as the
-    embedded engine raises it, not as the text of a Spark task failure; results keep the order of the arguments."""
+def test_bad_input_in_a_spark_task_stops_with_its_file_and_line(releases, tmp_path, version):
+    """An InputError in a part's task comes back from the Python worker whole (file:line: reason), as the embedded
+    build raises it, not as the text of a Spark task failure; nothing is written."""
     from scripts.errors import InputError
-    from scripts.inputs.yamlio import load_yaml
-    good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
-    good.write_text("a: 1\n", encoding="utf-8")
-    bad.write_text("a: 1\nb: 2\na: 3\n", encoding="utf-8")
-    assert [dict(d) for d in spark.map_docs(load_yaml, [(good,)] * 3)] == [{"a": 1}] * 3
-    with pytest.raises(InputError, match=r"bad\.yaml:3: duplicate key 'a'"):
-        spark.map_docs(load_yaml, [(good,), (bad,), (good,)])
+    project = tmp_path / "project"
+    shutil.copytree(releases[0].parent.parent, project, ignore=shutil.ignore_patterns("embedded", "spark"))
+    lines = (project / "seeds" / "annotations" / "documents.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[16] = lines[16].replace('"quote":"', '"quote":"文中没有的一句话', 1)
+    (project / "seeds" / "annotations" / "documents.jsonl").write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(InputError, match=r"documents\.jsonl:17: .*quote"):
+        build(root=project, dataset_root=project / "spark", quiet=True, docs=False, engine="spark", part_docs=PART_DOCS)
+    assert not (project / "spark" / f"v{version}").exists()
+    assert not [p for p in (project / "spark").iterdir() if p.name.startswith(".staging-")]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Optional
 
@@ -204,8 +205,9 @@ def _unique_keys(path: Path, line: int, pairs: list[tuple[str, Any]]) -> dict[st
     return out
 
 
-def load_jsonl_annotations(path: Path) -> dict[str, LoadedDoc]:
-    """doc_id -> annotations, from a file of one JSON document per line (blank lines allowed)."""
+def load_jsonl_annotations(path: Path, keep: Callable[[Any], bool] | None = None) -> dict[str, LoadedDoc]:
+    """doc_id -> annotations, from a file of one JSON document per line (blank lines allowed).
+    keep: which doc_ids to read further than their JSON (a Spark task's part of the corpus)."""
     out: dict[str, LoadedDoc] = {}
     with path.open("rb") as f:
         for n, line in enumerate(f, 1):
@@ -213,6 +215,8 @@ def load_jsonl_annotations(path: Path) -> dict[str, LoadedDoc]:
                 continue
             try:
                 obj = json.loads(line.decode("utf-8"), object_pairs_hook=functools.partial(_unique_keys, path, n))
+                if keep is not None and isinstance(obj, dict) and not keep(obj.get("doc_id")):
+                    continue
                 ann = DocAnnotations.model_validate(obj)
             except UnicodeDecodeError as e:
                 raise InputError(path, n, f"not valid UTF-8: byte {line[e.start]:#04x} at column {e.start + 1}") from None

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Collection
 from pathlib import Path
 from typing import Optional
 
@@ -50,13 +51,16 @@ class Seed(BaseModel):
         return self.source.doc_id
 
 
-def load_seeds(seeds_dir: Path = paths.SEEDS) -> list[Seed]:
+def load_seeds(seeds_dir: Path = paths.SEEDS, only: Collection[str] | None = None) -> list[Seed]:
     """Every source in sources.yaml with its text; refuses a seed whose bytes
-    differ from the recorded hash, a seed without an entry and vice versa."""
+    differ from the recorded hash, a seed without an entry and vice versa.
+    only: the documents of one part of the corpus (a Spark task's): the others' texts are not read."""
     manifest = seeds_dir / "sources.yaml"
     seeds, seen = [], set()
-    for src, line, _ in parse_list(manifest, Source, lambda s: s.doc_id, "sources"):
+    for src, line in source_entries(manifest):
         seen.add(src.doc_id)
+        if only is not None and src.doc_id not in only:
+            continue
         path = seeds_dir / f"{src.doc_id}.txt"
         if not path.exists():
             raise InputError(manifest, line, f"seed file {path.name} is missing")
@@ -73,6 +77,21 @@ def load_seeds(seeds_dir: Path = paths.SEEDS) -> list[Seed]:
     for extra in sorted(set(p.stem for p in seeds_dir.glob("*.txt")) - seen):
         raise InputError(manifest, 0, f"seed {extra}.txt has no entry in sources.yaml")
     return sorted(seeds, key=lambda s: s.doc_id)
+
+
+def source_entries(manifest: Path) -> list[tuple[Source, int]]:
+    """sources.yaml's entries and their lines, parsed once per process for the same bytes: a Spark worker
+    building several parts of a corpus parses the one list once (hashing it costs a hundredth of parsing it)."""
+    if not manifest.is_file():  # refused, with its reason, by the parser
+        return [(src, line) for src, line, _ in parse_list(manifest, Source, lambda s: s.doc_id, "sources")]
+    key = (str(manifest.resolve()), sha256_file(manifest))
+    if key not in _ENTRIES:
+        _ENTRIES.clear()
+        _ENTRIES[key] = [(src, line) for src, line, _ in parse_list(manifest, Source, lambda s: s.doc_id, "sources")]
+    return _ENTRIES[key]
+
+
+_ENTRIES: dict[tuple, list[tuple[Source, int]]] = {}
 
 
 def refuse_outside_root(seeds_dir: Path) -> None:

@@ -10,7 +10,7 @@ Each finding names table, key and column and says what was expected and what was
 `python -m scripts.validate`, by the build before it writes a release, and for each generated split."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -66,16 +66,19 @@ def _row_key(name: str, r: dict) -> str:
     return show_key(tuple(r[c] for c in schema.load().tables[name].key))
 
 
-def problems(tables: dict[str, pa.Table], manifest: dict | None, untrusted: Iterable[str] = ()) -> list[Problem]:
+def problems(tables: dict[str, pa.Table], manifest: dict | None, untrusted: Iterable[str] = (),
+             skip: Collection[Callable] = ()) -> list[Problem]:
     """Findings of every table's proof. `untrusted`: tables whose form is already wrong (Arrow schema,
-    nulls, types); checks that need them are skipped, as their rows cannot be read as declared."""
-    skip = set(untrusted)
-    arrow = {name: tbl for name, tbl in tables.items() if name not in skip}
+    nulls, types); checks that need them are skipped, as their rows cannot be read as declared. `skip`: checks
+    not to run (on one part of a corpus, those that compare its documents with the others')."""
+    distrusted = set(untrusted)
+    arrow = {name: tbl for name, tbl in tables.items() if name not in distrusted}
     t = ReleaseRows(arrow)
     f = Findings()
     key_problems(f, arrow)
     struct_reference_problems(f, t, arrow)
-    checks = [(needs, check) for m in modules().values() for needs, check in m.PROOFS if all(n in t for n in needs)]
+    checks = [(needs, check) for m in modules().values() for needs, check in m.PROOFS
+              if all(n in t for n in needs) and check not in skip]
     # a table's rows go after the last check that declares it (as the build lets a table's rows go after its last
     # reader): the largest, mentions, is read by the first checks only; a check reading one undeclared converts it again
     last = {n: i for i, (needs, _) in enumerate(checks) for n in needs}

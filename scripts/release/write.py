@@ -7,6 +7,8 @@ import os
 import re
 import shutil
 import tempfile
+import textwrap
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -67,9 +69,12 @@ def write_parquet(tbl: pa.Table, path: Path) -> None:
     pq.write_table(tbl, path, **WRITER)
 
 
-def write_bytes(path: Path, data: bytes) -> None:
-    """The one writer of a release's other files and of its companions (a test makes it fail as a full disk does)."""
-    path.write_bytes(data)
+def write_bytes(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """The one writer of a release's other files and of its companions (a test makes it fail as a full disk does);
+    data: the bytes, or their pieces in order (a manifest streamed)."""
+    with path.open("wb") as f:
+        for piece in [data] if isinstance(data, bytes) else data:
+            f.write(piece)
 
 
 def read_release(release: Path) -> dict[str, pa.Table]:
@@ -104,19 +109,23 @@ def manifest(version: str, release: Path, inputs: list[Path], root: Path, comple
     }
 
 
-def stage(tables: dict[str, pa.Table], version: str, inputs: list[Path], root: Path, dataset_root: Path,
-          completeness: list[dict], splits: dict[str, dict[str, pa.Table]] | None = None,
+def stage(tables: dict[str, pa.Table] | Callable[[Path], None], version: str, inputs: list[Path], root: Path,
+          dataset_root: Path, completeness: Iterable[dict], splits: dict[str, dict[str, pa.Table]] | None = None,
           generators: dict[str, dict] | None = None) -> Path:
     """Write the release into a scratch folder beside its final place (same
     filesystem, so the final move is a rename), with the build inputs in source/. splits: the generated splits' tables
-    (split -> table -> Arrow), written as <split>/<table>.parquet; generators: their seed and size."""
+    (split -> table -> Arrow), written as <split>/<table>.parquet; generators: their seed and size. tables: the Arrow
+    tables, or what writes their files into the release folder (the Spark build's merge of its parts)."""
     dataset_root.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f"{STAGING}{os.getpid()}-", dir=dataset_root))
     try:
         release = scratch / f"v{version}"
         release.mkdir()
-        for name in schema.table_names():
-            write_parquet(tables[name], release / f"{name}.parquet")
+        if callable(tables):
+            tables(release)
+        else:
+            for name in schema.table_names():
+                write_parquet(tables[name], release / f"{name}.parquet")
         for split, tbls in (splits or {}).items():
             (release / split).mkdir()
             for name, tbl in tbls.items():
@@ -124,13 +133,29 @@ def stage(tables: dict[str, pa.Table], version: str, inputs: list[Path], root: P
         from scripts.release.splits import content_sha256  # noqa: PLC0415 - splits imports the pipeline, which the writer does not need
         written = {s: {"generator": (generators or {}).get(s, {}) | {"content_sha256": {n: content_sha256(tbl) for n, tbl in t.items()}},
                        "tables": list(t)} for s, t in (splits or {}).items()}
-        m = manifest(version, release, inputs, root, completeness, written, source.ship(root, release))
-        write_bytes(release / "manifest.json",
-                    (json.dumps(m, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+        m = manifest(version, release, inputs, root, [], written, source.ship(root, release))
+        write_bytes(release / "manifest.json", manifest_json(m, completeness))
     except BaseException:  # disk full, interrupted: nothing half-written stays behind
         shutil.rmtree(scratch, ignore_errors=True)
         raise
     return release
+
+
+_LATER = "\x00completeness\x00"
+
+
+def manifest_json(m: dict, completeness: Iterable[dict]) -> Iterator[bytes]:
+    """The bytes json.dumps(m | {"completeness": list(completeness)}, ensure_ascii=False, indent=2, sort_keys=True)
+    gives, plus a newline, with the completeness report streamed: a corpus's report is one entry per document."""
+    head, tail = json.dumps(m | {"completeness": _LATER}, ensure_ascii=False, indent=2, sort_keys=True).split(
+        json.dumps(_LATER))
+    yield head.encode("utf-8")
+    first = True
+    for entry in completeness:
+        item = textwrap.indent(json.dumps(entry, ensure_ascii=False, indent=2, sort_keys=True), "    ")
+        yield (("[\n" if first else ",\n") + item).encode("utf-8")
+        first = False
+    yield ("[]" if first else "\n  ]").encode("utf-8") + tail.encode("utf-8") + b"\n"
 
 
 def differing_files(a: Path, b: Path) -> list[str]:

@@ -3,7 +3,7 @@ files, the entity registry) and the rows of the tables it declared in READS.
 Rows handed to a module are read-only mappings: no stage mutates another's rows."""
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -14,7 +14,7 @@ from scripts.errors import InputError
 from scripts.inputs.annotations import LoadedDoc, load_doc_annotations, load_jsonl_annotations
 from scripts.inputs.entity_registry import Entities, load_entities
 from scripts.inputs.name_review import NameReview, load_name_review
-from scripts.inputs.seeds import Seed, load_seeds
+from scripts.inputs.seeds import Seed, load_seeds, source_entries
 from scripts.parallel import map_docs
 from scripts.tables import DagError
 
@@ -29,13 +29,11 @@ class Inputs:
     """Everything the build reads from seeds/, loaded once and shared by every table module."""
     seeds_dir: Path
     workers: int = 1  # processes for the per-document stages (scripts/parallel.py)
-    engine: str = "embedded"  # or "spark": the per-document stages as Spark jobs (scripts/spark.py)
-    master: str | None = None  # the Spark master (default local[*])
+    # one part of the corpus (scripts/release/spark_build.py): these documents' seeds and annotations only; every
+    # check of a file's entries against sources.yaml still sees the whole list
+    only: frozenset[str] | None = None
 
     def map_docs(self, fn: Callable[..., T], args: Sequence[tuple]) -> list[T]:
-        if self.engine == "spark":
-            from scripts import spark  # noqa: PLC0415 - lazy on purpose: the embedded engine never imports pyspark
-            return spark.map_docs(fn, args, self.master or spark.LOCAL)
         return map_docs(fn, args, self.workers)
 
     @property
@@ -44,7 +42,18 @@ class Inputs:
 
     @cached_property
     def seeds(self) -> list[Seed]:
-        return load_seeds(self.seeds_dir)
+        return load_seeds(self.seeds_dir, self.only)
+
+    @cached_property
+    def known_ids(self) -> Collection[str]:
+        """Every doc_id sources.yaml lists (of the whole corpus, also when this build is one part of it)."""
+        if self.only is None:
+            return self.seed_by_id
+        return {src.doc_id for src, _ in source_entries(self.seeds_dir / "sources.yaml")}
+
+    def _mine(self, doc_id: object) -> bool:
+        """A document whose annotations this build reads: of this part, or one sources.yaml does not list (refused)."""
+        return self.only is None or doc_id in self.only or doc_id not in self.known_ids
 
     @cached_property
     def seed_by_id(self) -> dict[str, Seed]:
@@ -55,14 +64,14 @@ class Inputs:
         """Each seed's annotations: its YAML file, or its line in one of the JSON-lines files, never both."""
         lines: dict[str, LoadedDoc] = {}
         for path in sorted(self.annotations_dir.glob("*.jsonl")):
-            for did, doc in load_jsonl_annotations(path).items():
+            for did, doc in load_jsonl_annotations(path, None if self.only is None else self._mine).items():
                 if did not in self.seed_by_id:
                     raise InputError(path, doc.line_no, f"annotations with no seed: seeds/{did}.txt is not in sources.yaml")
                 if did in lines:
                     raise InputError(path, doc.line_no, f"doc_id {did} is also annotated in {lines[did].path.name}:{lines[did].line_no}")
                 lines[did] = doc
         for path in sorted(self.annotations_dir.glob("*.yaml")):
-            if path.name in SHARED_ANNOTATIONS:
+            if path.name in SHARED_ANNOTATIONS or not self._mine(path.stem):
                 continue
             if path.stem not in self.seed_by_id:
                 raise InputError(path, 1, f"annotation file with no seed: seeds/{path.stem}.txt is not in sources.yaml")
@@ -82,7 +91,7 @@ class Inputs:
         path = self.annotations_dir / "names.yaml"
         if not path.is_file():  # a generated or replicated corpus has no reviewed names: nothing is excluded
             return NameReview()
-        return load_name_review(path, self.entities, [s.text for s in self.seeds])
+        return load_name_review(path, self.entities, [s.text for s in self.seeds] if self.only is None else None)
 
     @cached_property
     def entity_ids(self) -> set[str]:

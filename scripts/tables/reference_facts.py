@@ -10,7 +10,7 @@ import ast
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any, Optional
 
@@ -302,7 +302,7 @@ class GapAnn(BaseModel):
     _metric = field_validator("metric")(vocab_validator("metric"))
 
 
-def load_gaps(path: Path, entity_ids: set[str], claim_ids: set[str], fact_ids: set[str]) -> list[dict]:
+def load_gaps(path: Path, entity_ids: set[str], claim_ids: Collection[str], fact_ids: set[str]) -> list[dict]:
     """seeds/reference/gaps.yaml: the claims or metrics for which no reference fact qualified."""
     rows = []
     for g, line, _ in parse_list(path, GapAnn, lambda g: g.id, "gaps"):
