@@ -1,7 +1,7 @@
 """The Spark engine on a real standalone cluster: a master and two workers started on 127.0.0.1 from pyspark's own
-launch script (`spark-class …deploy.master.Master` / `…deploy.worker.Worker`), the build's per-document maps run
-by executors in those workers (the code shipped to them as a zip, not imported from this checkout), and a
-generated corpus built that way equals the embedded build byte for byte. The daemons this test started are
+launch script (`spark-class …deploy.master.Master` / `…deploy.worker.Worker`), the build's tasks (three parts of two
+documents, then the across-document relations) run by executors in those workers (the code shipped to them as a
+zip, not imported from this checkout), and a generated corpus built that way equals the embedded build byte for byte. The daemons this test started are
 stopped by their pids, whatever the outcome."""
 import os
 import re
@@ -88,7 +88,7 @@ def test_a_build_on_a_standalone_cluster_equals_the_embedded_build(cluster, tmp_
     generate(root, DOCS, 3, ROOT)
     build(root=root, dataset_root=root / "embedded", quiet=True, workers=1, docs=False)
     try:
-        build(root=root, dataset_root=root / "cluster", quiet=True, docs=False, engine="spark", master=url)
+        build(root=root, dataset_root=root / "cluster", quiet=True, docs=False, engine="spark", master=url, part_docs=2)
         executors = spark.session(url).sparkContext._jsc.sc().getExecutorMemoryStatus().size() - 1  # minus the driver
     finally:
         spark.stop()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Optional
@@ -205,6 +206,10 @@ def _unique_keys(path: Path, line: int, pairs: list[tuple[str, Any]]) -> dict[st
     return out
 
 
+# a line that opens with its doc_id (as scripts.generate writes them) is sorted to its part before it is parsed
+_LEADING_ID = re.compile(rb'\{\s*"doc_id"\s*:\s*"([A-Za-z0-9_.-]+)"\s*,')
+
+
 def load_jsonl_annotations(path: Path, keep: Callable[[Any], bool] | None = None) -> dict[str, LoadedDoc]:
     """doc_id -> annotations, from a file of one JSON document per line (blank lines allowed).
     keep: which doc_ids to read further than their JSON (a Spark task's part of the corpus)."""
@@ -214,6 +219,8 @@ def load_jsonl_annotations(path: Path, keep: Callable[[Any], bool] | None = None
             if not line.strip():
                 continue
             try:
+                if keep is not None and (m := _LEADING_ID.match(line)) and not keep(m[1].decode("utf-8")):
+                    continue  # another part's document: its line is not even parsed
                 obj = json.loads(line.decode("utf-8"), object_pairs_hook=functools.partial(_unique_keys, path, n))
                 if keep is not None and isinstance(obj, dict) and not keep(obj.get("doc_id")):
                     continue

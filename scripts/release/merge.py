@@ -19,14 +19,22 @@ import pyarrow.parquet as pq
 
 from scripts.release.write import WRITER
 
-GROUP_BYTES = 256 * 1024 * 1024  # the most Arrow a row group holds before it is written
-BATCH_ROWS = 2048  # rows read from a part at a time
-PART_WRITER = dict(compression="lz4", row_group_size=BATCH_ROWS)  # parts are scratch: fast, and read a batch at a time
+# the most Arrow a row group holds before it is written: writing one takes several times its size (the group, its
+# dictionaries, the compressed pages), so the driver's memory is bounded by this, not by the table
+GROUP_BYTES = 8 * 1024 * 1024
+READ_BYTES = 16 * 1024 * 1024  # what the batches in hand, one per part, hold together (about)
+BATCH_ROWS = 2048  # rows read from a part at a time, at most
+ROW_BYTES = b"kec_part_row_bytes"
+PART_GROUP_BYTES = 1024 * 1024  # a part's row groups: a reader decodes one at a time
 
 
 def write_part(tbl: pa.Table, path: Path) -> None:
+    """A part is scratch: fast to write, and in row groups small enough to read a few rows of each part at a time."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(tbl, path, **PART_WRITER)
+    per_row = tbl.nbytes / max(1, tbl.num_rows)
+    # the rows' size in memory rides with the part: Parquet's own sizes count dictionary-encoded text as small
+    tbl = tbl.replace_schema_metadata((tbl.schema.metadata or {}) | {ROW_BYTES: str(per_row).encode()})
+    pq.write_table(tbl, path, compression="lz4", row_group_size=max(16, min(BATCH_ROWS, int(PART_GROUP_BYTES / max(1.0, per_row)))))
 
 
 def _keys(tbl: pa.Table, key: list[str]) -> list:
@@ -34,9 +42,16 @@ def _keys(tbl: pa.Table, key: list[str]) -> list:
     return cols[0] if len(cols) == 1 else list(zip(*cols))
 
 
+def batch_rows(files: list[pq.ParquetFile]) -> int:
+    """Rows read from each part at a time: READ_BYTES shared by the parts, so that memory does not grow with their
+    number (a corpus of many parts reads fewer rows of each at a time)."""
+    per_row = max([1.0] + [float((f.schema_arrow.metadata or {}).get(ROW_BYTES, b"1")) for f in files])
+    return int(min(BATCH_ROWS, max(16, READ_BYTES / (len(files) * per_row))))
+
+
 class _Part:
-    def __init__(self, path: Path, key: list[str]):
-        self.batches = pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS)
+    def __init__(self, file: pq.ParquetFile, key: list[str], rows: int):
+        self.batches = file.iter_batches(batch_size=rows, use_threads=False)
         self.key = key
         self.rows: pa.Table | None = None
         self.keys: list = []
@@ -62,7 +77,9 @@ def merged(parts: list[Path], key: list[str], declared: pa.Schema) -> Iterator[t
     """The parts' rows in key order, as (table slice, its keys): each round takes from every part the rows up to
     the smallest last key in hand, which no row still unread can precede. Cast to the declared schema: Parquet
     reads a list's items back as `element`, where Arrow (and so the embedded build's file) names them `item`."""
-    open_parts = [p for p in (_Part(path, key) for path in parts) if p.fill()]
+    files = [pq.ParquetFile(path) for path in parts]
+    rows = batch_rows(files)
+    open_parts = [p for p in (_Part(f, key, rows) for f in files) if p.fill()]
     while open_parts:
         last = min(p.keys[-1] for p in open_parts)
         slices = [p.take_through(last) for p in open_parts]
