@@ -126,3 +126,10 @@ def test_a_parts_build_reads_only_its_documents_and_equals_the_whole_builds_rows
     for name in ("noise", "mentions", "claims"):  # the document's rows are the whole build's
         mine = whole[name].filter(pa.compute.equal(whole[name]["doc_id"], seeds[2].doc_id))
         assert part[name].equals(mine), name
+
+
+def test_a_part_out_of_key_order_is_refused(release, tmp_path):
+    whole = pq.read_table(release / "claims.parquet")
+    merge.write_part(whole.take(pa.array([3, 1, 2])), tmp_path / "p.parquet")
+    with pytest.raises(ValueError, match=r"p\.parquet: a part not sorted by claim_id"):
+        merge.merge_parts([tmp_path / "p.parquet"], ["claim_id"], arrow_schema("claims"), tmp_path / "m.parquet")

@@ -5,6 +5,7 @@ into place, and by `python -m scripts.validate` on a written release."""
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from pathlib import Path
 
 import pandera.errors
@@ -58,8 +59,10 @@ def _span_problems(name: str, rows: list[dict], texts: dict[str, str], prefix: s
     return out
 
 
-def cross_table_problems(tables: dict[str, pa.Table], skip: frozenset[str] | set[str] = frozenset()) -> list[Problem]:
-    """skip: tables whose Arrow schema is already wrong; their rows cannot be trusted to have the declared types."""
+def cross_table_problems(tables: dict[str, pa.Table], skip: frozenset[str] | set[str] = frozenset(),
+                         unreferenced: Collection[str] = ()) -> list[Problem]:
+    """skip: tables whose Arrow schema is already wrong; their rows cannot be trusted to have the declared types.
+    unreferenced: tables whose references to other tables are not checked here (check_tables' corpus_wide)."""
     sch = schema.load()
     problems: list[Problem] = []
     if "documents" not in tables:
@@ -88,7 +91,7 @@ def cross_table_problems(tables: dict[str, pa.Table], skip: frozenset[str] | set
         for col in spec.columns:
             if col.name not in cols:
                 continue
-            if col.references and not (col.name == "doc_id" and has_spans):  # spans check doc_id themselves
+            if col.references and not (col.name == "doc_id" and has_spans) and name not in unreferenced:  # spans check doc_id
                 problems += _fk_problems(name, col.name, col.references, tbl, tables)
             struct = sch.structs.get(col.type[5:-1]) if col.type.startswith("list<") else None
             # only a struct that declares a span is made Python rows (verification's fact pools need not be)
@@ -189,9 +192,10 @@ def manifest_problems(release: Path) -> list[Problem]:
     return out
 
 
-def check_tables(tables: dict[str, pa.Table], whole: bool = True) -> list[Problem]:
+def check_tables(tables: dict[str, pa.Table], whole: bool = True, corpus_wide: Collection[str] = ()) -> list[Problem]:
     """whole=False: the tables of one part of a corpus (scripts/release/spark_build.py), whose row counts are
-    checked against min_rows once the parts are added up."""
+    checked against min_rows once the parts are added up; corpus_wide: tables beside the part that hold the whole
+    corpus's rows, whose references into the part's tables are checked against all parts instead."""
     problems = []
     for name in schema.table_names():
         if name not in tables:
@@ -202,4 +206,4 @@ def check_tables(tables: dict[str, pa.Table], whole: bool = True) -> list[Proble
             problems.append(Problem(name, "(table)", f"{tables[name].num_rows} row(s), fewer than the "
                                                      f"{schema.load().tables[name].min_rows} schema/tables.yaml requires"))
     wrong_schema = {p.table for p in problems if p.column == "(schema)"}
-    return problems + cross_table_problems(tables, skip=wrong_schema)
+    return problems + cross_table_problems(tables, skip=wrong_schema, unreferenced=corpus_wide)

@@ -50,11 +50,12 @@ def batch_rows(files: list[pq.ParquetFile]) -> int:
 
 
 class _Part:
-    def __init__(self, file: pq.ParquetFile, key: list[str], rows: int):
+    def __init__(self, path: Path, file: pq.ParquetFile, key: list[str], rows: int):
+        self.path, self.key = path, key
         self.batches = file.iter_batches(batch_size=rows, use_threads=False)
-        self.key = key
         self.rows: pa.Table | None = None
         self.keys: list = []
+        self.last = None
 
     def fill(self) -> bool:
         """A batch in hand, unless the part is done."""
@@ -64,6 +65,10 @@ class _Part:
                 return False
             self.rows = pa.Table.from_batches([batch])
             self.keys = _keys(self.rows, self.key)
+            ordered = [self.last] + self.keys if self.last is not None else self.keys
+            if any(a > b for a, b in zip(ordered, ordered[1:])):  # the merge's one assumption
+                raise ValueError(f"{self.path}: a part not sorted by {', '.join(self.key)}")
+            self.last = self.keys[-1] if self.keys else self.last
         return True
 
     def take_through(self, last) -> pa.Table:
@@ -79,7 +84,7 @@ def merged(parts: list[Path], key: list[str], declared: pa.Schema) -> Iterator[t
     reads a list's items back as `element`, where Arrow (and so the embedded build's file) names them `item`."""
     files = [pq.ParquetFile(path) for path in parts]
     rows = batch_rows(files)
-    open_parts = [p for p in (_Part(f, key, rows) for f in files) if p.fill()]
+    open_parts = [p for p in (_Part(path, f, key, rows) for path, f in zip(parts, files)) if p.fill()]
     while open_parts:
         last = min(p.keys[-1] for p in open_parts)
         slices = [p.take_through(last) for p in open_parts]

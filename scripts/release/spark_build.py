@@ -127,7 +127,7 @@ def build_part(index: int, seeds_dir: Path, doc_ids: Sequence[str], all_events: 
     mine = [e for e in all_events if {x["doc_id"] for x in e["evidence"]} <= only]
     tbls, completeness = build_tables(seeds_dir, only=only, given={
         "events": lambda stage: mine, "claim_relations": _within, "reference_gaps": _gaps})
-    problems = check_tables(tbls, whole=False)
+    problems = check_tables(tbls, whole=False, corpus_wide=ONCE)
     root = seeds_dir.parent
     inputs = {(seeds_dir / f"{d}.txt").relative_to(root).as_posix(): sha256_file(seeds_dir / f"{d}.txt") for d in doc_ids}
     problems += proof.problems(tbls, {"inputs": inputs, "completeness": completeness},
