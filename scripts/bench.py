@@ -8,8 +8,9 @@ validation on corpora of N documents (`python -m scripts.generate` when it exist
 seeds replicated under new ids by scripts/benchmark/replicate.py), each run a fresh process timed
 from after its imports: per stage and in total, wall time (median of the runs), documents per
 second per core, peak RSS (the main process; the largest worker beside it) and the growth factor
-per 10x documents. Prints a Markdown table. With `--engine spark` the per-document stages are Spark jobs
-(local[*]) and the validation adds the pandera pyspark.sql checks; Spark's JVM counts as a worker.
+per 10x documents. Prints a Markdown table. With `--engine spark` the build is Spark jobs
+(local[*], a task per part of the corpus, scripts/release/spark_build.py) and the validation adds the
+pandera pyspark.sql checks; Spark's JVM counts as a worker.
 
 `python -m scripts.bench --validate [RELEASE] [--runs N]`: `python -m scripts.validate RELEASE` (default: the current
 release) as a whole process, command line and imports included, beside a process that only imports Great Expectations,
@@ -286,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="with --docs or --validate: also measure git revision REV (e.g. a change's parent, `abc123^`) "
                          "and print the ratio")
     ap.add_argument("--engine", choices=parallel.ENGINES, default="embedded",
-                    help="with --docs: what runs the per-document stages and adds to validation (spark: local[*])")
+                    help="with --docs: what runs the build and adds to validation (spark: local[*])")
     ap.add_argument("--this", metavar="REV", default=None, help="with --against: measure revision REV instead of the work tree")
     args = ap.parse_args(argv)
     if args.runs is None:

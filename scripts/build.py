@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-docs", action="store_true",
                     help="write and validate the release only, not the figure, card, Croissant, views and datasheet")
     ap.add_argument("--engine", choices=parallel.ENGINES, default="embedded",
-                    help="what runs the per-document stages: this machine's processes (default) or Spark jobs")
+                    help="what runs the build: this machine's processes (default) or Spark jobs, a part of the corpus a task")
     ap.add_argument("--master", default=None, metavar="URL",
                     help="Spark master for --engine spark (default local[*]; e.g. spark://host:7077, yarn)")
     ap.add_argument("--part-docs", type=int, default=None, metavar="N",

@@ -16,7 +16,7 @@ from schema.derive import arrow_schema
 from scripts.inputs.seeds import load_seeds
 from scripts.pipeline import build_tables, to_table
 from scripts.release import merge, spark_build
-from scripts.release.write import manifest_json, write_parquet
+from scripts.release.write import manifest_json, write_in_groups, write_parquet
 from scripts.tables import claim_relations as cr
 
 
@@ -133,3 +133,20 @@ def test_a_part_out_of_key_order_is_refused(release, tmp_path):
     merge.write_part(whole.take(pa.array([3, 1, 2])), tmp_path / "p.parquet")
     with pytest.raises(ValueError, match=r"p\.parquet: a part not sorted by claim_id"):
         merge.merge_parts([tmp_path / "p.parquet"], ["claim_id"], arrow_schema("claims"), tmp_path / "m.parquet")
+
+
+def test_a_table_merged_in_many_row_groups_is_rebuilt_to_its_bytes(release, tmp_path, monkeypatch):
+    """validate --rebuild writes the rebuilt table in the released file's row groups: a large Spark-built table,
+    cut where the merge cut it, is equal; the same rows cut elsewhere are not."""
+    whole = pq.read_table(release / "mentions.parquet")
+    monkeypatch.setattr(merge, "GROUP_BYTES", whole.nbytes // 3)
+    monkeypatch.setattr(merge, "BATCH_ROWS", 50)
+    out = tmp_path / "merged.parquet"
+    merge.merge_parts(_parts(whole, 3, tmp_path), ["mention_id"], arrow_schema("mentions"), out)
+    meta = pq.ParquetFile(out).metadata
+    sizes = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+    assert len(sizes) >= 3
+    write_in_groups(whole, sizes, tmp_path / "again.parquet")
+    assert (tmp_path / "again.parquet").read_bytes() == out.read_bytes()
+    write_in_groups(whole, [sizes[0] + 1, sum(sizes) - sizes[0] - 1], tmp_path / "other.parquet")
+    assert (tmp_path / "other.parquet").read_bytes() != out.read_bytes()

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from scripts.release.write import WRITER
+from scripts.release.write import WRITER, parquet_writer
 
 # the most Arrow a row group holds before it is written: writing one takes several times its size (the group, its
 # dictionaries, the compressed pages), so the driver's memory is bounded by this, not by the table
@@ -97,13 +97,12 @@ def merged(parts: list[Path], key: list[str], declared: pa.Schema) -> Iterator[t
 
 def merge_parts(parts: list[Path], key: list[str], schema: pa.Schema, out: Path) -> tuple[int, list]:
     """Write the merged parts (of the declared `schema`) to out; (rows written, keys found more than once)."""
-    settings = {k: v for k, v in WRITER.items() if k != "row_group_size"}
     repeated: list = []
     rows = 0
     previous = None
     pending: list[pa.Table] = []
     held = 0
-    with pq.ParquetWriter(out, schema, **settings) as writer:
+    with parquet_writer(out, schema) as writer:
         def flush() -> None:
             nonlocal pending, held
             if pending:

@@ -17,7 +17,7 @@ from scripts.files import sha256_file
 from scripts.release import source
 from scripts.release.compare import first_difference
 from scripts.release.conformance import Problem, read_manifest
-from scripts.release.write import write_parquet
+from scripts.release.write import write_in_groups, write_parquet
 from scripts.tables import DagError
 
 CHECK = "equals the table rebuilt from source/ (validate --rebuild)"
@@ -79,5 +79,10 @@ def _compare(name: str, rebuilt: pa.Table, release: Path, root: Path, manifest: 
     diff = first_difference(name, rebuilt, found, CHECK)
     if diff:
         return diff
+    groups = pq.ParquetFile(released).metadata
+    if groups.num_row_groups > 1:  # the Spark build cuts a large table into row groups of its own (merge.py)
+        write_in_groups(rebuilt, [groups.row_group(i).num_rows for i in range(groups.num_row_groups)], out)
+        if out.read_bytes() == released.read_bytes():
+            return None
     return Problem(name, "(file)", CHECK, [f"every cell is equal but the bytes are not: the release was written with pyarrow "
                                            f"{built_by.get('pyarrow', '?')}, rebuilt with {pa.__version__}"])

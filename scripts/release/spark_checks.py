@@ -1,6 +1,7 @@
 """Validation's pandera pyspark.sql checks as Spark jobs (`python -m scripts.validate --engine spark`), in the
 session of the Spark engine (scripts/spark.py). Here, in the release stage, not in the engine: the engine is
-below the table modules, which map their per-document stages with it, and a Problem is a release's finding."""
+below the release stage (the Spark build, scripts/release/spark_build.py, uses it too), and a Problem is a
+release's finding."""
 from __future__ import annotations
 
 from collections.abc import Sequence

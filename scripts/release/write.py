@@ -69,6 +69,21 @@ def write_parquet(tbl: pa.Table, path: Path) -> None:
     pq.write_table(tbl, path, **WRITER)
 
 
+def parquet_writer(path: Path, schema: pa.Schema) -> pq.ParquetWriter:
+    """WRITER's settings for a file written a row group at a time (the Spark build's merge, scripts/release/merge.py)."""
+    return pq.ParquetWriter(path, schema, **{k: v for k, v in WRITER.items() if k != "row_group_size"})
+
+
+def write_in_groups(tbl: pa.Table, sizes: list[int], path: Path) -> None:
+    """tbl in row groups of these sizes, each written as the merge writes one: a table the Spark build cut into row
+    groups elsewhere than write_parquet gets the bytes of that build (validate --rebuild compares them)."""
+    with parquet_writer(path, tbl.schema) as writer:
+        at = 0
+        for n in sizes:
+            writer.write_table(tbl.slice(at, n).combine_chunks(), row_group_size=WRITER["row_group_size"])
+            at += n
+
+
 def write_bytes(path: Path, data: bytes | Iterable[bytes]) -> None:
     """The one writer of a release's other files and of its companions (a test makes it fail as a full disk does);
     data: the bytes, or their pieces in order (a manifest streamed)."""
