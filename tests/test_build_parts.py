@@ -39,15 +39,16 @@ def test_relations_found_per_part_and_per_group_are_the_relations_found_at_once(
     claims = pq.read_table(release / "claims.parquet").to_pylist()
     declared = cr.declared_from_rows(claims, pq.read_table(release / "claim_relations.parquet").to_pylist())
     at_once = cr.find_relations(claims, declared)
-    by_doc, by_group = defaultdict(list), defaultdict(list)
+    by_doc, by_key = defaultdict(list), defaultdict(list)
     for c in claims:
         by_doc[c["doc_id"]].append(c)
-        by_group[cr.group_key(c)].append(c)
+        for rule, key in cr.ACROSS_DOCUMENTS:
+            by_key[rule, key(c)].append(c)
     ids = {c["claim_id"]: c["doc_id"] for c in claims}
     within = [r for d, cs in by_doc.items()
               for r in cr.find_relations(cs, [x for x in declared if ids[next(iter(x[1].values()))["claim_id"]] == d],
                                          cr.WITHIN_DOCUMENT)]
-    across = [r for cs in by_group.values() for r in cr.find_relations(cs, [], cr.ACROSS_DOCUMENTS)]
+    across = [r for (rule, _), cs in by_key.items() for r in cr.find_relations(cs, [], (rule,))]
     assert sorted(within + across, key=lambda r: r["relation_id"]) == at_once
     assert {r["rule"] for r in across} and {r["rule"] for r in within}  # both halves find something in the release
     assert len(at_once) == pq.read_table(release / "claim_relations.parquet").num_rows == 15

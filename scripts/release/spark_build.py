@@ -4,11 +4,11 @@ The corpus is cut into parts of whole documents, at most PART_DOCS each (the doc
 in one part). One task per part builds every table of its documents with the embedded pipeline (the same table
 modules, scripts/pipeline.py), checks their form and runs every table's proof on them but the relations' (which
 compares across documents), and writes them as Parquet parts sorted by key. The relations between claims of
-different documents are found by a second job: claims grouped by claim_relations.group_key, within which every
-rule of ACROSS_DOCUMENTS compares. What the whole corpus has once is made once: events by one task (from
-events.yaml and the documents it quotes), entities from the registry with the parts' mention counts summed,
-reference facts and gaps from the reference files, the gaps' claims and the reviewed names checked against
-what the parts report holding.
+different documents are found by a second job: for each rule of claim_relations.ACROSS_DOCUMENTS, the claims grouped
+by the key that rule compares within (a block for same_quantity, subject/metric/scope for direction_vs_values).
+What the whole corpus has once is made once: events by one task (from events.yaml and the documents it quotes),
+entities from the registry with the parts' mention counts summed, reference facts and gaps from the reference
+files, the gaps' claims and the reviewed names checked against what the parts report holding.
 
 The driver gets the doc ids, the events and each part's summary (row counts, findings, counts per entity), and
 merges each table's sorted parts into its file a batch at a time (scripts/release/merge.py): it never holds a
@@ -156,13 +156,15 @@ def _relation_bucket(row: dict) -> int:
 
 
 def _claims(path: str) -> Iterator[tuple[str, dict]]:
+    """Each claim once per rule of ACROSS_DOCUMENTS, under that rule's key."""
     for c in pq.read_table(path).to_pylist():
-        yield json.dumps(claim_relations.group_key(c), default=str), c
+        for i, (_, key) in enumerate(claim_relations.ACROSS_DOCUMENTS):
+            yield json.dumps([i, key(c)], default=str), c
 
 
 def _across(group: Any) -> list[dict]:
-    claims = sorted(group[1], key=lambda c: c["claim_id"])
-    return claim_relations.find_relations(claims, [], claim_relations.ACROSS_DOCUMENTS)
+    rule = claim_relations.ACROSS_DOCUMENTS[json.loads(group[0])[0]][0]
+    return claim_relations.find_relations(sorted(group[1], key=lambda c: c["claim_id"]), [], (rule,))
 
 
 def _write_bucket(scratch: Path) -> Any:

@@ -225,7 +225,6 @@ def ratio_multiple(multiple: dict, numerator: dict, denominator: dict) -> dict:
 
 AUTOMATIC = (same_quantity, scale_mismatch, direction_vs_values, parts_sum_to_total, shares_sum_to_100)
 WITHIN_DOCUMENT = (scale_mismatch, parts_sum_to_total, shares_sum_to_100)  # each groups by doc_id first
-ACROSS_DOCUMENTS = (same_quantity, direction_vs_values)  # each compares within one group_key
 DECLARED = {"share_of_base": (share_of_base, ("share", "base", "part")),
             "ratio_multiple": (ratio_multiple, ("multiple", "numerator", "denominator"))}
 # the two roles a declared check's row names, as claim_id_a and claim_id_b
@@ -233,15 +232,20 @@ NAMED_ROLES = {"share_of_base": ("share", "part"), "ratio_multiple": ("numerator
 
 
 def group_key(c: Mapping) -> tuple:
-    """The group every rule of ACROSS_DOCUMENTS compares within: subject, metric and scope (a block, and the
-    levels a change is checked against, are parts of one group). A Spark build finds those relations per group."""
+    """What direction_vs_values compares within: subject, metric and scope (a change and the levels of its period
+    and the one before). A Spark build finds each ACROSS_DOCUMENTS rule's relations per value of its key."""
     return (c["subject_id"], c["metric"], scope_key(c["scope"]))
+
+
+# each rule that compares claims of different documents, with the key it compares within: a block (a corpus's
+# largest group of claims about one subject is cut by period), and group_key
+ACROSS_DOCUMENTS = ((same_quantity, block), (direction_vs_values, group_key))
 
 
 def find_relations(claims: list[dict], declared: list[tuple[str, dict[str, dict]]],
                    rules: tuple[Callable[[list[dict]], list[dict]], ...] | None = None) -> list[dict]:
-    """rules: the automatic rules to run (default all): a part of a corpus runs WITHIN_DOCUMENT on its claims,
-    a group (group_key) ACROSS_DOCUMENTS on the claims of every document."""
+    """rules: the automatic rules to run (default all): a part of a corpus runs WITHIN_DOCUMENT on its claims;
+    each rule of ACROSS_DOCUMENTS runs on the claims of every document that share its key."""
     rows = [r for rule in (AUTOMATIC if rules is None else rules) for r in rule(claims)]
     for rule, roles in declared:
         fn, names = DECLARED[rule]
