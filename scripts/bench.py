@@ -94,15 +94,21 @@ except ImportError:  # an older revision (bench --against): validation as one st
     problems = validate(release)
     t["validate (one stage)"] = time.perf_counter() - t0
 else:
-    t0 = time.perf_counter()
-    tables, problems = check_form(release, *([{engine!r}] if {engine!r} != "embedded" else []))
-    t["validate: form (pandera, cross-table)"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    problems += check_meaning(release, tables, problems)
-    t["validate: meaning (re-derivation)"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    problems += expectations.run(release, None, tables)
-    t["validate: Great Expectations"] = time.perf_counter() - t0
+    if {engine!r} == "spark":  # form, meaning and GX as Spark jobs: one stage (scripts/release/spark_validate.py)
+        from scripts.validate import check_with_spark
+        t0 = time.perf_counter()
+        problems = check_with_spark(release)
+        t["validate: Spark jobs (form, meaning, GX)"] = time.perf_counter() - t0
+    else:
+        t0 = time.perf_counter()
+        tables, problems = check_form(release)
+        t["validate: form (pandera, cross-table)"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        problems += check_meaning(release, tables, problems)
+        t["validate: meaning (re-derivation)"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        problems += expectations.run(release, None, tables)
+        t["validate: Great Expectations"] = time.perf_counter() - t0
 assert not problems, problems[:5]
 if {engine!r} == "spark":
     from scripts import spark

@@ -6,8 +6,9 @@ inputs the release ships in source/, scripts/release/source.py), then Great Expe
 `--rebuild` also rebuilds every table from source/ and compares byte for byte (scripts/release/rebuild.py).
 Needs only the release folder. Exit 0 when clean; otherwise 1 with a short report
 naming table, column, check and example rows (key: expected, found). Defaults to the
-current release, dataset/v<version>/. `--engine spark [--master URL]` adds the pandera pyspark.sql
-schemas (schema/spark.py), run as Spark jobs on the Parquet files, to all of the above."""
+current release, dataset/v<version>/. `--engine spark [--master URL]` runs form, meaning and GX as Spark jobs, a part of
+the corpus a task (scripts/release/spark_validate.py), with the pandera pyspark.sql schemas (schema/spark.py)
+beside them."""
 from __future__ import annotations
 
 import sys
@@ -18,22 +19,33 @@ from scripts import cli, parallel, paths
 from scripts.tables.proof import Problem
 
 
-def check_form(release: Path, engine: str = "embedded", master: str | None = None) -> tuple[dict, list]:
-    """The release's tables as read, and what is wrong with their form: the manifest,
-    the files, pandera and the cross-table rules (what re-derivation then builds on).
-    engine="spark" also runs the pandera pyspark.sql schemas as Spark jobs on `master` (scripts/spark.py)."""
-    import pyarrow.parquet as pq  # the slow imports here, not at the top: --help and a mistake answer at once
-
-    from scripts.release import layout, splits
-    from scripts.release.conformance import Problem, check_tables, manifest_problems, read_manifest
+def check_folder(release: Path) -> tuple[dict | None, list, bool]:
+    """The manifest, and what is wrong with the folder: its layout, the manifest and the files it lists, the
+    version. The last value says whether the folder is damaged: what it holds is not what a release holds, and
+    nothing in it is opened further."""
+    from scripts.release import layout
+    from scripts.release.conformance import Problem, manifest_problems, read_manifest
 
     if not release.is_dir():
-        return {}, [Problem("release", "(dir)", f"{release} is not a directory")]
+        return None, [Problem("release", "(dir)", f"{release} is not a directory")], True
     manifest, damaged = read_manifest(release)
     damaged += layout.problems(release, manifest) if manifest is not None else []
-    if damaged:  # what the folder holds is not what a release holds: nothing in it is opened further
-        return {}, damaged
-    problems = manifest_problems(release)
+    if damaged:
+        return manifest, damaged, True
+    return manifest, manifest_problems(release) + version_problems(release, manifest), False
+
+
+def check_form(release: Path) -> tuple[dict, list]:
+    """The release's tables as read, and what is wrong with their form: the folder (check_folder), the files,
+    pandera and the cross-table rules (what re-derivation then builds on)."""
+    import pyarrow.parquet as pq  # the slow imports here, not at the top: --help and a mistake answer at once
+
+    from scripts.release import splits
+    from scripts.release.conformance import Problem, check_tables
+
+    manifest, problems, damaged = check_folder(release)
+    if damaged:
+        return {}, problems
     tables = {}
     for p in sorted(release.glob("*.parquet")):
         if p.stem not in schema.load().tables:
@@ -43,12 +55,22 @@ def check_form(release: Path, engine: str = "embedded", master: str | None = Non
             tables[p.stem] = pq.read_table(p)
         except Exception as e:  # a truncated or foreign file is a finding, not a crash
             problems.append(Problem(p.stem, "(file)", f"unreadable Parquet: {e}"))
-    problems += splits.problems(release, read_manifest(release)[0], tables)
-    problems += version_problems(release, read_manifest(release)[0])
-    if engine == "spark":
-        from scripts.release import spark_checks  # noqa: PLC0415 - lazy on purpose: the embedded engine never imports pyspark
-        problems += spark_checks.form_problems(release, sorted(tables), master or spark_checks.LOCAL)
+    problems += splits.problems(release, manifest, tables)
     return tables, problems + check_tables(tables)
+
+
+def check_with_spark(release: Path, master: str | None = None, gx: bool = True) -> list:
+    """Every check of form, meaning and (with gx) Great Expectations as Spark jobs on `master`, beside the pandera
+    pyspark.sql schemas: the tables are read by the executors a part of the corpus at a time, never whole here
+    (scripts/release/spark_validate.py)."""
+    from scripts.release import spark_validate  # noqa: PLC0415 - lazy on purpose: the embedded engine never imports pyspark
+
+    manifest, problems, damaged = check_folder(release)
+    if damaged:
+        return problems
+    problems += [Problem(p.stem, "(file)", f"{p.name} is not a declared table")
+                 for p in sorted(release.glob("*.parquet")) if p.stem not in schema.load().tables]
+    return problems + spark_validate.problems(release, manifest or {}, master or spark_validate.spark.LOCAL, gx)
 
 
 def version_problems(release: Path, manifest: dict | None) -> list[Problem]:
@@ -74,17 +96,23 @@ def validate(release: Path, gx: bool = True, docs_dir: Path | None = None, first
     """Every problem of form, meaning, (with rebuild) the byte-for-byte rebuild from source/ and (with gx)
     Great Expectations. With first_failure, stop after
     the first stage that finds one: enough to refuse a release, without the long stages after it.
-    engine="spark" adds the pandera pyspark.sql checks as Spark jobs to everything else (check_form)."""
-    tables, problems = check_form(release, engine, master)
-    if not release.is_dir() or not tables or (first_failure and problems):
-        return problems
-    problems += check_meaning(release, tables, problems)
-    if rebuild and not (first_failure and problems):
+    engine="spark": form, meaning and GX as Spark jobs (check_with_spark); a docs_dir report is made by the embedded GX."""
+    if engine == "spark":
+        problems = check_with_spark(release, master, gx and docs_dir is None)
+        if gx and docs_dir is not None and not (first_failure and problems):  # the report: GX of the embedded engine
+            from scripts.release import expectations as gx_check
+            problems += gx_check.run(release, docs_dir)
+    else:
+        tables, problems = check_form(release)
+        if not release.is_dir() or not tables or (first_failure and problems):
+            return problems
+        problems += check_meaning(release, tables, problems)
+        if gx and not (first_failure and problems):
+            from scripts.release import expectations as gx_check
+            problems += gx_check.run(release, docs_dir, tables)
+    if rebuild and release.is_dir() and not (first_failure and problems):
         from scripts.release.rebuild import rebuild as rebuild_problems
         problems += rebuild_problems(release)
-    if gx and not (first_failure and problems):
-        from scripts.release import expectations as gx_check
-        problems += gx_check.run(release, docs_dir, tables)
     return problems
 
 
@@ -101,7 +129,8 @@ def main(argv: list[str] | None = None) -> int:
                          "naming the first differing table, row and column")
     ap.add_argument("--no-gx", action="store_true", help="pandera and cross-table checks only (fast)")
     ap.add_argument("--engine", choices=parallel.ENGINES, default="embedded",
-                    help="spark: also run the pandera pyspark.sql schemas as Spark jobs on the Parquet files")
+                    help="spark: every check as Spark jobs, a part of the corpus a task, with the pandera pyspark.sql "
+                         "schemas beside them (with --docs, the report is the embedded engine's)")
     ap.add_argument("--master", default=None, metavar="URL", help="Spark master for --engine spark (default local[*])")
     args = ap.parse_args(argv)
     if args.master and args.engine != "spark":

@@ -105,18 +105,26 @@ def problems(release: Path, tables: dict[str, pa.Table]) -> list[Problem]:
     try:
         found = stated_problems(seeds_dir, tables)
     except InputError as e:
-        return [Problem("source", Path(e.path).relative_to(release).as_posix() if Path(e.path).is_relative_to(release)
-                        else e.path, f"line {e.line}: {e.reason}")]
+        return [input_problem(release, e)]
     return found + source_date_problems(seeds_dir / "reference" / "facts.yaml", release) \
-        + timezone_problems(seeds_dir, release) + [p for name, t in sorted(tables.items()) for p in _naive_timestamps(name, t)]
+        + timezone_problems(seeds_dir, release) + [p for name, t in sorted(tables.items()) for p in naive_timestamps(name, t)]
 
 
-def stated_problems(seeds_dir: Path, tables: dict[str, pa.Table]) -> list[Problem]:
+def input_problem(release: Path, e: InputError) -> Problem:
+    """A shipped input the build's loaders refuse, named by its path in the release."""
+    path = Path(e.path).relative_to(release).as_posix() if Path(e.path).is_relative_to(release) else e.path
+    return Problem("source", str(path), f"line {e.line}: {e.reason}")
+
+
+def stated_problems(seeds_dir: Path, tables: dict[str, pa.Table], only: frozenset[str] | None = None,
+                    claim_ids: set[str] | None = None) -> list[Problem]:
     """Each released table (part) that an input alone states, against what the build's own loaders and table
     code make of the shipped input: documents' provenance columns (sources.yaml), entities but their mention
-    counts (entities.yaml), reference_facts (facts.yaml) and reference_gaps (gaps.yaml)."""
+    counts (entities.yaml), reference_facts (facts.yaml) and reference_gaps (gaps.yaml). only: the documents of one
+    part of a corpus (scripts/release/spark_validate.py); claim_ids: the claims the gaps may list, when the claims
+    table is not among `tables`."""
     rule = "states what source/seeds/{} says"
-    inputs = Inputs(seeds_dir)
+    inputs = Inputs(seeds_dir, only=only)
     want: dict[str, tuple[pa.Table, str]] = {}
     docs = to_table("documents", [document_row(s, [], {}) for s in inputs.seeds])
     columns = list(stated(inputs.seeds[0])) if inputs.seeds else ["doc_id"]
@@ -126,9 +134,9 @@ def stated_problems(seeds_dir: Path, tables: dict[str, pa.Table]) -> list[Proble
     want["entities"] = (to_table("entities", entities).drop_columns(["n_mentions"]), rule.format("annotations/entities.yaml"))
     facts = load_facts(seeds_dir / "reference" / "facts.yaml", inputs.entity_ids)
     want["reference_facts"] = (to_table("reference_facts", facts), rule.format("reference/facts.yaml"))
-    if "claims" in tables:
-        gaps = load_gaps(seeds_dir / "reference" / "gaps.yaml", inputs.entity_ids,
-                         set(tables["claims"].column("claim_id").to_pylist()), {f["fact_id"] for f in facts})
+    if "claims" in tables or claim_ids is not None:
+        listed = claim_ids if claim_ids is not None else set(tables["claims"].column("claim_id").to_pylist())
+        gaps = load_gaps(seeds_dir / "reference" / "gaps.yaml", inputs.entity_ids, listed, {f["fact_id"] for f in facts})
         want["reference_gaps"] = (to_table("reference_gaps", gaps), rule.format("reference/gaps.yaml"))
     out = []
     for name, (expected, check) in want.items():
@@ -184,6 +192,6 @@ def _scalars(node: Any, line: int = 0, key: str = "") -> list[tuple[int, str, An
     return [(line, key, node)]
 
 
-def _naive_timestamps(name: str, tbl: pa.Table) -> list[Problem]:
+def naive_timestamps(name: str, tbl: pa.Table) -> list[Problem]:
     return [Problem(name, f.name, "every timestamp carries a timezone", [f"type {f.type}"]) for f in tbl.schema
             if pa.types.is_timestamp(f.type) and f.type.tz is None]

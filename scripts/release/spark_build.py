@@ -155,14 +155,20 @@ def _relation_bucket(row: dict) -> int:
     return int(row["relation_id"][4:8], 16) * RELATION_BUCKETS // 0x10000
 
 
-def _claims(path: str) -> Iterator[tuple[str, dict]]:
-    """Each claim once per rule of ACROSS_DOCUMENTS, under that rule's key."""
-    for c in pq.read_table(path).to_pylist():
+def keyed_claims(claims: list[dict]) -> Iterator[tuple[str, dict]]:
+    """Each claim once per rule of ACROSS_DOCUMENTS, under that rule's key (also the Spark validation's,
+    scripts/release/spark_validate.py)."""
+    for c in claims:
         for i, (_, key) in enumerate(claim_relations.ACROSS_DOCUMENTS):
             yield json.dumps([i, key(c)], default=str), c
 
 
-def _across(group: Any) -> list[dict]:
+def _claims(path: str) -> Iterator[tuple[str, dict]]:
+    return keyed_claims(pq.read_table(path).to_pylist())
+
+
+def across(group: Any) -> list[dict]:
+    """The relations of one key's claims (keyed_claims, grouped) by the rule the key is of."""
     rule = claim_relations.ACROSS_DOCUMENTS[json.loads(group[0])[0]][0]
     return claim_relations.find_relations(sorted(group[1], key=lambda c: c["claim_id"]), [], (rule,))
 
@@ -231,14 +237,14 @@ def _build(sc: Any, seeds_dir: Path, scratch: Path, doc_ids: list[str], all_even
             raise got
         summaries.append(got)
     claim_parts = [str(p) for p in sorted((scratch / "claims").glob("*.parquet"))]
-    across = 0 if not claim_parts else (sc.parallelize(claim_parts, len(claim_parts)).flatMap(_claims)
-              .groupByKey(max(1, sc.defaultParallelism * spark.SLICES_PER_CORE)).flatMap(_across)
+    n_across = 0 if not claim_parts else (sc.parallelize(claim_parts, len(claim_parts)).flatMap(_claims)
+              .groupByKey(max(1, sc.defaultParallelism * spark.SLICES_PER_CORE)).flatMap(across)
               .keyBy(_relation_bucket).partitionBy(RELATION_BUCKETS, lambda b: b)
               .mapPartitionsWithIndex(_write_bucket(scratch)).sum())
     rows: Counter = Counter()
     for s in summaries:
         rows.update(s["rows"])
-    rows["claim_relations"] += across
+    rows["claim_relations"] += n_across
     problems = [p for s in summaries for p in s["problems"]]
     once = summaries[0]["once"] if summaries else {}
     per_entity: Counter = sum((s["mentions"] for s in summaries), Counter())

@@ -296,6 +296,16 @@ def relation_problems(t: Mapping, manifest: dict | None, f: Findings) -> None:
     """Automatic rules re-run on the claims. A curated (declared) relation names two of its
     three claims, so the third is searched for: the claim that reproduces the stored row
     (or, if none does, comes closest: the comparison then names the columns that differ)."""
+    rule_problems(t, f, None)
+
+
+def within_document_problems(t: Mapping, manifest: dict | None, f: Findings) -> None:
+    """relation_problems for one part of a corpus, whose claim_relations hold the rows of WITHIN_DOCUMENT's rules and
+    the declared checks (`validate --engine spark`: the rows of ACROSS_DOCUMENTS are compared by a job of their own)."""
+    rule_problems(t, f, WITHIN_DOCUMENT)
+
+
+def rule_problems(t: Mapping, f: Findings, rules: tuple[Callable[[list[dict]], list[dict]], ...] | None) -> None:
     claims = t["claims"]
     # the relations are the release's largest table after mentions: with the Arrow tables at hand (ReleaseRows) only
     # the curated rows become Python to recover the declared checks, and the rebuilt table is compared as Arrow;
@@ -303,7 +313,8 @@ def relation_problems(t: Mapping, manifest: dict | None, f: Findings) -> None:
     arrow = t.arrow.get("claim_relations") if isinstance(t, ReleaseRows) else None
     curated = arrow.filter(pc.field("curated")).to_pylist() if arrow is not None else t["claim_relations"]
     declared = declared_from_rows(claims, curated, f)
-    compare_table(f, "claim_relations", ["relation_id"], t, find_relations(claims, declared), "re-found by the relation rules")
+    compare_table(f, "claim_relations", ["relation_id"], t, find_relations(claims, declared, rules),
+                  "re-found by the relation rules")
 
 
 def declared_from_rows(claims: Rows, relations: Rows, f: Findings | None = None) -> list[tuple[str, dict]]:
