@@ -8,7 +8,7 @@ Needs only the release folder. Exit 0 when clean; otherwise 1 with a short repor
 naming table, column, check and example rows (key: expected, found). Defaults to the
 current release, dataset/v<version>/. `--engine spark [--master URL]` runs form, meaning and GX as Spark jobs, a part of
 the corpus a task (scripts/release/spark_validate.py), with the pandera pyspark.sql schemas (schema/spark.py)
-beside them."""
+beside them; with --rebuild, the Spark build remakes the tables (scripts/release/spark_rebuild.py)."""
 from __future__ import annotations
 
 import sys
@@ -96,7 +96,8 @@ def validate(release: Path, gx: bool = True, docs_dir: Path | None = None, first
     """Every problem of form, meaning, (with rebuild) the byte-for-byte rebuild from source/ and (with gx)
     Great Expectations. With first_failure, stop after
     the first stage that finds one: enough to refuse a release, without the long stages after it.
-    engine="spark": form, meaning and GX as Spark jobs (check_with_spark); a docs_dir report is made by the embedded GX."""
+    engine="spark": form, meaning and GX as Spark jobs (check_with_spark), the rebuild by the Spark build
+    (scripts/release/spark_rebuild.py); a docs_dir report is made by the embedded GX."""
     if engine == "spark":
         problems = check_with_spark(release, master, gx and docs_dir is None)
         if gx and docs_dir is not None and not (first_failure and problems):  # the report: GX of the embedded engine
@@ -111,8 +112,12 @@ def validate(release: Path, gx: bool = True, docs_dir: Path | None = None, first
             from scripts.release import expectations as gx_check
             problems += gx_check.run(release, docs_dir, tables)
     if rebuild and release.is_dir() and not (first_failure and problems):
-        from scripts.release.rebuild import rebuild as rebuild_problems
-        problems += rebuild_problems(release)
+        if engine == "spark":  # the Spark build of source/, compared a window of rows at a time
+            from scripts.release import spark_rebuild
+            problems += spark_rebuild.rebuild(release, master)
+        else:
+            from scripts.release.rebuild import rebuild as rebuild_problems
+            problems += rebuild_problems(release)
     return problems
 
 

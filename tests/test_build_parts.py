@@ -151,3 +151,7 @@ def test_a_table_merged_in_many_row_groups_is_rebuilt_to_its_bytes(release, tmp_
     assert (tmp_path / "again.parquet").read_bytes() == out.read_bytes()
     write_in_groups(whole, [sizes[0] + 1, sum(sizes) - sizes[0] - 1], tmp_path / "other.parquet")
     assert (tmp_path / "other.parquet").read_bytes() != out.read_bytes()
+    # the Spark rebuild streams the rebuilt file instead of holding it: batches of any size, the same bytes
+    batches = (pa.Table.from_batches([b]) for b in pq.ParquetFile(tmp_path / "other.parquet").iter_batches(batch_size=97))
+    write_in_groups(batches, sizes, tmp_path / "streamed.parquet")
+    assert (tmp_path / "streamed.parquet").read_bytes() == out.read_bytes()

@@ -2,6 +2,7 @@
 dataset/v<version>/ that never touches a released version's bytes."""
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -74,14 +75,37 @@ def parquet_writer(path: Path, schema: pa.Schema) -> pq.ParquetWriter:
     return pq.ParquetWriter(path, schema, **{k: v for k, v in WRITER.items() if k != "row_group_size"})
 
 
-def write_in_groups(tbl: pa.Table, sizes: list[int], path: Path) -> None:
-    """tbl in row groups of these sizes, each written as the merge writes one: a table the Spark build cut into row
-    groups elsewhere than write_parquet gets the bytes of that build (validate --rebuild compares them)."""
-    with parquet_writer(path, tbl.schema) as writer:
-        at = 0
-        for n in sizes:
-            writer.write_table(tbl.slice(at, n).combine_chunks(), row_group_size=WRITER["row_group_size"])
-            at += n
+def write_in_groups(rows: pa.Table | Iterable[pa.Table], sizes: Iterable[int], path: Path) -> None:
+    """Rows (a table, or tables in order: a file read a batch at a time) in row groups of these sizes, each written
+    as the merge writes one: a table the Spark build cut into row groups elsewhere than write_parquet gets the bytes
+    of that build (validate --rebuild compares them)."""
+    pieces = iter([rows] if isinstance(rows, pa.Table) else rows)
+    first = next(pieces, None)
+    if first is None:
+        return  # no rows: nothing to write in groups (the comparison finds no file)
+    with parquet_writer(path, first.schema) as writer:
+        for group in regrouped(itertools.chain([first], pieces), sizes):
+            writer.write_table(group.combine_chunks(), row_group_size=WRITER["row_group_size"])
+
+
+def regrouped(tables: Iterable[pa.Table], sizes: Iterable[int]) -> Iterator[pa.Table]:
+    """The rows of `tables`, in order, cut into tables of these sizes (the last may be short); holds one size's rows
+    and one piece beyond."""
+    pieces = iter(tables)
+    held: list[pa.Table] = []
+    n_held, done = 0, False
+    for n in sizes:
+        while n_held < n and not done:
+            piece = next(pieces, None)
+            done = piece is None
+            if piece is not None:
+                held.append(piece)
+                n_held += piece.num_rows
+        if not n_held:
+            return
+        whole = pa.concat_tables(held)
+        yield whole.slice(0, n)
+        held, n_held = [whole.slice(n)], max(0, n_held - n)
 
 
 def write_bytes(path: Path, data: bytes | Iterable[bytes]) -> None:
