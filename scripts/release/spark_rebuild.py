@@ -67,16 +67,28 @@ def _compare(name: str, out: Path, release: Path, manifest: dict, built_by: dict
         groups = pq.ParquetFile(released).metadata
     except Exception as e:  # a truncated or foreign file is a finding, not a crash
         return Problem(name, "(file)", embedded.CHECK, [f"unreadable Parquet: {e}"])
-    for want, got in itertools.zip_longest(_windows(rebuilt), _windows(released)):
-        diff = first_difference(name, _or_empty(want, rebuilt), _or_empty(got, released), embedded.CHECK)
-        if diff:
-            return diff
+    diff = window_difference(name, rebuilt, released)
+    if diff:
+        return diff
     if groups.num_row_groups > 1:
         again = out / f"{name}.regrouped.parquet"
         write_in_groups(_batches(rebuilt), [groups.row_group(i).num_rows for i in range(groups.num_row_groups)], again)
         if again.is_file() and sha256_file(again) == sha256_file(released):
             return None
     return embedded.bytes_differ(name, built_by)
+
+
+def window_difference(name: str, rebuilt: Path, released: Path) -> Problem | None:
+    """The first row and column in which the two files differ, read WINDOW rows at a time; a released file whose
+    pages cannot be read (its footer can) is a finding, not a crash."""
+    try:
+        for want, got in itertools.zip_longest(_windows(rebuilt), _windows(released)):
+            diff = first_difference(name, _or_empty(want, rebuilt), _or_empty(got, released), embedded.CHECK)
+            if diff:
+                return diff
+    except (OSError, pa.ArrowException) as e:
+        return Problem(name, "(file)", embedded.CHECK, [f"unreadable Parquet: {e}"])
+    return None
 
 
 def _batches(path: Path) -> Iterator[pa.Table]:
