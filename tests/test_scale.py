@@ -74,7 +74,8 @@ def test_two_relations_under_one_id_fail_the_build_naming_both(project, monkeypa
         build(root=project, quiet=True)
 
 
-# --- linear by design: relations within a block, corroboration summarised by reading ------------
+# --- linear by design: relations within a block, corroboration summarised by reading, each reading compared
+# with its NEIGHBOURS nearest in value order ---------------------------------------------------------------
 
 def all_pairs_same_quantity(claims):
     """The oracle: every pair of claims, compared when they are about the same quantity."""
@@ -112,6 +113,40 @@ def test_blocked_relations_equal_all_pairs_on_the_release(release):
     assert by_id(claim_relations.direction_vs_values(claims)) == by_id(all_triples_direction(claims))
     stored = pq.read_table(release / "claim_relations.parquet").to_pylist()
     assert {r["relation_id"] for r in stored if r["rule"] == "same_quantity"} == set(by_id(all_pairs_same_quantity(claims)))
+
+
+def test_a_block_of_many_readings_compares_each_with_its_neighbours_in_value_order():
+    import random
+    ids = [f"{i:03d}-c01" for i in range(90)]
+    random.Random(0).shuffle(ids)  # value order is not id order
+
+    def figure(i, cid, value):
+        return {"claim_id": cid, "doc_id": cid[:3], "subject_id": "s", "metric": "gmv", "unit": "CNY", "scope": "GMV",
+                "value": value, "value_surface": f"{value / 1e8:g}亿", "bound": "exact", "value_low": None,
+                "value_high": None, "is_change": False, "change_basis": "none", "direction_stated": "none",
+                "period_start": dt.date(2022, 1, 1), "period_end": dt.date(2022, 12, 31), "period_granularity": "year"}
+
+    def block_of(n):
+        return [figure(i, ids[i], (i + 1) * 1e8) for i in range(n)]
+
+    k = claim_relations.NEIGHBOURS
+    assert k == 8
+    few = block_of(k + 1)  # every pair while a block holds NEIGHBOURS + 1 readings
+    assert by_id(claim_relations.same_quantity(few)) == by_id(all_pairs_same_quantity(few))
+    for n in (40, 80):
+        claims = block_of(n) + [figure(0, "999-c01", 5e8)]  # 999 repeats the fifth figure: one row to it
+        rows = claim_relations.same_quantity(claims)
+        oracle = by_id(all_pairs_same_quantity(claims))
+        assert all(oracle[r["relation_id"]] == r for r in rows)  # each row is the all-pairs row of its pair
+        rank = {c["claim_id"]: int(c["value"] / 1e8) for c in claims}
+        pairs = {frozenset((r["claim_id_a"], r["claim_id_b"])) for r in rows}
+        assert pairs == {frozenset((a, b)) for a, b in combinations(ids[:n], 2) if abs(rank[a] - rank[b]) <= k} \
+            | {frozenset((ids[4], "999-c01"))}
+        assert len(rows) == k * n - k * (k + 1) // 2 + 1  # 285 and 605: linear in the block, not n(n - 1)/2
+    # the figure far from the rest (100亿 against 1亿..9亿) contradicts its neighbours, as every pair would say
+    odd = block_of(k) + [figure(k, ids[k], 100e8)]
+    assert {r["relation"] for r in claim_relations.same_quantity(odd) if ids[k] in (r["claim_id_a"], r["claim_id_b"])} \
+        == {"contradicts"}
 
 
 @pytest.fixture(scope="module")

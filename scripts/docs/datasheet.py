@@ -21,6 +21,7 @@ from scripts.docs import card, licence, rai
 from scripts.docs.markdown import md_code, md_text
 from scripts.inputs.agreement import agreement, load_noise_pass, load_second_pass, noise_agreement
 from scripts.inputs.name_review import read_name_review
+from scripts.tables import claim_relations
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
 FIGURE = "figures/gmv_timeline.svg"
@@ -85,7 +86,8 @@ def context(release: Path, root: Path) -> dict:
         "docs": [dict(d, n_mentions=d["n_mentions"]) for d in sorted(docs.values(), key=lambda d: d["doc_id"])],
         "doc_ids": sorted(docs), "completeness": manifest["completeness"],
         "catalog": catalog, "contradictions": contradictions, "date_disagreements": date_disagreements,
-        "relation_counts": sorted(rel_counts.items()), "agreement": agree, "noise_agreement": noise_agree, "figure": FIGURE,
+        "relation_counts": sorted(rel_counts.items()), "neighbours": claim_relations.NEIGHBOURS,
+        "agreement": agree, "noise_agreement": noise_agree, "figure": FIGURE,
         "verification": verification, "name_exclusions": name_exclusions,
         "baselines": _baselines(release),
         "n_claims": len(t["claims"]), "n_reconciled": sum(1 for c in t["claims"] if c["reconciled_by"]),
